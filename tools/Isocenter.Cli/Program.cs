@@ -1,0 +1,2 @@
+Console.WriteLine("isocenter");
+return 0;
