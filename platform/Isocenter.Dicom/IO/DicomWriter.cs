@@ -129,7 +129,8 @@ public sealed class DicomWriter
 
     private void WriteFragments(DicomFragmentSequence fragments)
     {
-        WriteHeader(fragments.Tag, fragments.VR == DicomVR.OW ? DicomVR.OW : DicomVR.OB, UndefinedLength);
+        // PS3.5 A.4: encapsulated pixel data is OB, whatever VR the input gave it (some writers say OW; DCMTK warns on it).
+        WriteHeader(fragments.Tag, DicomVR.OB, UndefinedLength);
         WriteFragment(fragments.OffsetTable);
         foreach (var fragment in fragments.Fragments)
         {
