@@ -147,9 +147,10 @@ public sealed class DicomParser
             return;
         }
 
-        if (vr == DicomVR.UN && !tag.IsPrivate)
+        if (vr == DicomVR.UN && (!tag.IsPrivate || tag.IsPrivateCreator))
         {
-            // A UN element of a known attribute (written by a node that did not know it): read it as what it is.
+            // A UN element of a known attribute (written by a node that did not know it): read it as what it is. Private
+            // creators count: PS3.5 7.8.1 makes them LO, and as UN their value would not be found as the block's creator.
             var known = level.ImplicitVR(tag);
             if (known == DicomVR.SQ)
             {
