@@ -162,11 +162,27 @@ public sealed class DicomFile
         return declared;
     }
 
-    /// <summary>Writes the file to <paramref name="path"/>, in <paramref name="transferSyntax"/> or its own.</summary>
+    /// <summary>
+    /// Writes the file to <paramref name="path"/>, in <paramref name="transferSyntax"/> or its own. The file is written next
+    /// to <paramref name="path"/> and moved over it once complete, so a failed save leaves no partial file behind and a file
+    /// can be saved over the file it was read from (whose lazy values are read while writing).
+    /// </summary>
     public void Save(string path, DicomTransferSyntax? transferSyntax = null)
     {
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-        Save(stream, transferSyntax);
+        var destination = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+            {
+                Save(stream, transferSyntax);
+            }
+            File.Move(temporary, destination, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary); // nothing left to delete once moved
+        }
     }
 
     /// <summary>Writes preamble, File Meta Information (completed from the dataset) and dataset to <paramref name="stream"/>.</summary>
