@@ -58,6 +58,10 @@ public abstract class DicomBuffer
     {
         private const int ChunkSize = 1 << 20;
 
+        // The file as it was when the value was found in it: a file replaced since (saved over, say) holds other bytes there.
+        // Told apart by length and last write time (to the file system's timestamp resolution).
+        private readonly (long Length, DateTime LastWriteTimeUtc) _file = Stamp(path);
+
         public override long Length => length;
         public override bool IsLoaded => false;
 
@@ -91,6 +95,12 @@ public abstract class DicomBuffer
             }
         }
 
+        private static (long, DateTime) Stamp(string path)
+        {
+            var info = new FileInfo(path);
+            return (info.Length, info.LastWriteTimeUtc);
+        }
+
         private FileStream OpenAt()
         {
             var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -98,6 +108,11 @@ public abstract class DicomBuffer
             {
                 file.Dispose();
                 throw new DicomDataException($"{path} is shorter than when it was read: the value at byte {offset} ({length} bytes) is no longer there.");
+            }
+            if (Stamp(path) != _file)
+            {
+                file.Dispose();
+                throw new DicomDataException($"{path} has been modified since it was read: the value at byte {offset} ({length} bytes) may no longer be there. Open the file again.");
             }
             file.Position = offset;
             return file;
