@@ -51,7 +51,7 @@ public sealed class DicomFile
         }
         catch (DicomReadException e)
         {
-            throw new DicomReadException($"{path}: {e.Message[..e.Message.LastIndexOf(" (at byte", StringComparison.Ordinal)]}", e.Offset);
+            throw new DicomReadException($"{path}: {e.Message[..e.Message.LastIndexOf(" (at byte", StringComparison.Ordinal)]}", e.Offset, e.IsTruncation);
         }
     }
 
