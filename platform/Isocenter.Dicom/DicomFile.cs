@@ -86,10 +86,19 @@ public sealed class DicomFile
         var builder = new DicomDatasetBuilder(file.Dataset);
         if (syntax.IsDeflated)
         {
+            var deflatedStart = source.Position;
             using var inflated = new System.IO.Compression.DeflateStream(source.RemainderStream(), System.IO.Compression.CompressionMode.Decompress);
-            var parser = DicomParser.Parse(new DicomByteSource(inflated), syntax, builder, options, null);
-            file.StoppedBeforePixelData = parser.StoppedBeforePixelData;
-            file.Warnings = parser.Warnings;
+            try
+            {
+                var parser = DicomParser.Parse(new DicomByteSource(inflated), syntax, builder, options, null);
+                file.StoppedBeforePixelData = parser.StoppedBeforePixelData;
+                file.Warnings = parser.Warnings;
+            }
+            catch (InvalidDataException e)
+            {
+                // DeflateStream's own error for data that is not a valid deflate stream: say it the way every read error is said.
+                throw new DicomReadException($"The deflated dataset is corrupt and cannot be inflated: {e.Message}", deflatedStart);
+            }
         }
         else
         {
