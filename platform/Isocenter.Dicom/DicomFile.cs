@@ -75,6 +75,12 @@ public sealed class DicomFile
         {
             throw new DicomReadException("Not a DICOM file: it is empty or shorter than one element", 0);
         }
+        else if (source.PeekUInt16(0, false) == 0x0000)
+        {
+            // Neither DICM nor meta, and group 0000 (DIMSE command elements, never stored in a dataset): zeros, typically,
+            // as in a preamble whose DICM prefix is missing. Read as a dataset, it would give (0000,0000) and no complaint.
+            throw new DicomReadException("Not a DICOM file: no DICM prefix at byte 128, no File Meta Information, and the data starts with a group 0000 (command) tag, which no stored dataset holds", 0);
+        }
 
         var declared = meta.GetString(DicomTag.TransferSyntaxUID);
         var syntax = declared is { Length: > 0 } ? DicomTransferSyntax.Parse(declared) : null;
