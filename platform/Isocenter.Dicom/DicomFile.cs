@@ -83,10 +83,16 @@ public sealed class DicomFile
         }
 
         var declared = meta.GetString(DicomTag.TransferSyntaxUID);
-        var syntax = declared is { Length: > 0 } ? DicomTransferSyntax.Parse(declared) : null;
-        if (syntax is not { IsDeflated: true })
+        var declaredSyntax = declared is { Length: > 0 } ? DicomTransferSyntax.Parse(declared) : null;
+        var syntax = declaredSyntax is { IsDeflated: true } ? declaredSyntax : Detect(source, declaredSyntax);
+        var warnings = new List<string>();
+        if (declaredSyntax is null)
         {
-            syntax = Detect(source, syntax);
+            warnings.Add($"No Transfer Syntax UID (0002,0010) in the File Meta Information (or no File Meta Information): the dataset was read as {syntax.Name}, which its first bytes suggest");
+        }
+        else if (!syntax.Equals(declaredSyntax))
+        {
+            warnings.Add($"The File Meta Information declares {declaredSyntax.Name} but the dataset is encoded in {syntax.Name}: it was read as such");
         }
         var file = new DicomFile(meta, new DicomDataset(), syntax);
         var builder = new DicomDatasetBuilder(file.Dataset);
@@ -98,7 +104,7 @@ public sealed class DicomFile
             {
                 var parser = DicomParser.Parse(new DicomByteSource(inflated), syntax, builder, options, null);
                 file.StoppedBeforePixelData = parser.StoppedBeforePixelData;
-                file.Warnings = parser.Warnings;
+                file.Warnings = [.. warnings, .. parser.Warnings];
             }
             catch (InvalidDataException e)
             {
@@ -110,7 +116,7 @@ public sealed class DicomFile
         {
             var parser = DicomParser.Parse(source, syntax, builder, options, path);
             file.StoppedBeforePixelData = parser.StoppedBeforePixelData;
-            file.Warnings = parser.Warnings;
+            file.Warnings = [.. warnings, .. parser.Warnings];
         }
         return file;
     }
