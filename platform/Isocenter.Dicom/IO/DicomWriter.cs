@@ -76,15 +76,14 @@ public sealed class DicomWriter
     private void WriteValue(DicomValueElement element, DicomCharacterSet characterSet)
     {
         var vr = element.VR;
+        var buffer = element.Buffer;
         if (vr.UsesCharacterSet() && !element.CharacterSet.Equals(characterSet) && !IsAscii(element))
         {
-            var text = element.CharacterSet.Decode(element.Buffer.Memory.Span, vr);
-            var bytes = DicomValueElement.Pad(characterSet.Encode(text, vr), vr);
-            WriteHeader(element.Tag, vr, (uint)bytes.Length);
-            _stream.Write(bytes);
-            return;
+            // Re-encoded text can grow (Latin-1 to UTF-8 doubles), so it goes through the length rules below like any value.
+            var text = element.CharacterSet.Decode(buffer.Memory.Span, vr);
+            buffer = DicomBuffer.FromBytes(DicomValueElement.Pad(characterSet.Encode(text, vr), vr));
         }
-        var length = element.Buffer.Length;
+        var length = buffer.Length;
         if (length > UndefinedLength - 2)
         {
             throw new DicomDataException($"{element.Tag} is {length} bytes; a DICOM value holds at most 4 GB - 2.");
@@ -98,13 +97,13 @@ public sealed class DicomWriter
         var swapUnit = _bigEndian ? element.VR.ValueSize() : 0;
         if (swapUnit > 1)
         {
-            var copy = element.Buffer.Memory.ToArray();
+            var copy = buffer.Memory.ToArray();
             DicomBuffer.SwapBytes(copy, swapUnit);
             _stream.Write(copy);
         }
         else
         {
-            element.Buffer.CopyTo(_stream);
+            buffer.CopyTo(_stream);
         }
         if (odd)
         {
