@@ -81,7 +81,14 @@ public sealed class DicomWriter
         {
             // Re-encoded text can grow (Latin-1 to UTF-8 doubles), so it goes through the length rules below like any value.
             var text = element.CharacterSet.Decode(buffer.Memory.Span, vr);
-            buffer = DicomBuffer.FromBytes(DicomValueElement.Pad(characterSet.Encode(text, vr), vr));
+            var encoded = characterSet.Encode(text, vr);
+            if (characterSet.Decode(encoded, vr) != text)
+            {
+                // Encoders put '?' for what they cannot encode: refuse rather than write other text.
+                var name = characterSet.IsDefault ? "the default repertoire (no Specific Character Set)" : string.Join('\\', characterSet.Terms);
+                throw new DicomDataException($"{element.Tag} {element.Tag.Keyword}: \"{(text.Length > 64 ? text[..64] + "..." : text)}\" cannot be written in {name}; set Specific Character Set (0008,0005) to one that holds it, such as ISO_IR 192 (UTF-8).");
+            }
+            buffer = DicomBuffer.FromBytes(DicomValueElement.Pad(encoded, vr));
         }
         var length = buffer.Length;
         if (length > UndefinedLength - 2)
