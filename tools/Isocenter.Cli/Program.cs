@@ -1,4 +1,5 @@
 using Isocenter.Cli.Dump;
+using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
 
 // isocenter COMMAND [ARGS]: DCMTK-like commands over the Isocenter DICOM toolkit.
@@ -21,6 +22,7 @@ try
     return args[0] switch
     {
         "dump" when args.Length > 1 => DumpCommand.Run(args[1..], Console.Out),
+        "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }
