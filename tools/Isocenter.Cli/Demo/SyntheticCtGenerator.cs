@@ -142,7 +142,7 @@ internal sealed class SyntheticCtGenerator
                     .Set<int>(DicomTag.InStackPositionNumber, i + 1)
                     .Set<int>(DicomTag.DimensionIndexValues, 1, i + 1))
                 .Set(DicomTag.PlanePositionSequence, new DicomDataset()
-                    .Set<double>(DicomTag.ImagePositionPatient, Origin, Origin, -i * thickness));
+                    .Set<double>(DicomTag.ImagePositionPatient, Origin, Origin, ZPosition(i * thickness)));
         }
         ds.Set(DicomTag.PerFrameFunctionalGroupsSequence, perFrame);
         AddImagePixel(ds);
@@ -170,6 +170,9 @@ internal sealed class SyntheticCtGenerator
 
     // Top-left pixel centre in mm, so that the image is centred on the isocenter.
     private double Origin => -(_options.Size - 1) / 2.0 * PixelSpacing;
+
+    // Patient z of a slice depth mm below the top (LPS: +z is superior); 0.0 - depth avoids writing "-0".
+    private static double ZPosition(double depth) => 0.0 - depth;
 
     private DicomDataset CreateSlice(SeriesContext series, int slice)
     {
@@ -202,10 +205,10 @@ internal sealed class SyntheticCtGenerator
         // Image Plane: axial slices from the lung apex down, z decreasing towards the feet (LPS: +z is superior).
         ds.Set<double>(DicomTag.PixelSpacing, PixelSpacing, PixelSpacing);
         ds.Set<int>(DicomTag.ImageOrientationPatient, 1, 0, 0, 0, 1, 0);
-        ds.Set<double>(DicomTag.ImagePositionPatient, Origin, Origin, -z);
+        ds.Set<double>(DicomTag.ImagePositionPatient, Origin, Origin, ZPosition(z));
         ds.Set<double>(DicomTag.SliceThickness, SliceThickness);
         ds.Set<double>(DicomTag.SpacingBetweenSlices, SliceThickness);
-        ds.Set<double>(DicomTag.SliceLocation, -z);
+        ds.Set<double>(DicomTag.SliceLocation, ZPosition(z));
 
         // Image Pixel, Modality LUT and VOI LUT.
         AddImagePixel(ds);
