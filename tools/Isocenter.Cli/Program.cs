@@ -1,3 +1,4 @@
+using Isocenter.Cli.Demo;
 using Isocenter.Cli.Dump;
 using Isocenter.Dicom;
 
@@ -21,6 +22,7 @@ try
     return args[0] switch
     {
         "dump" when args.Length > 1 => DumpCommand.Run(args[1..], Console.Out),
+        "demo" => DemoCommand.Run(args[1..]),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }

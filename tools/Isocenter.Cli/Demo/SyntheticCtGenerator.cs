@@ -48,8 +48,9 @@ internal sealed class SyntheticCtGenerator
     private static readonly string[] FamilyNames =
         ["SMITH", "GARCIA", "MUELLER", "ROSSI", "DUBOIS", "NOWAK", "JENSEN", "SILVA", "KOWALSKI", "TANAKA", "MARTIN", "BROWN", "NILSSON", "OKAFOR", "PATEL", "COHEN"];
 
-    private static readonly string[] GivenNames =
-        ["ANNA", "JOHN", "MARIA", "PETER", "SOFIA", "DAVID", "ELENA", "MARK", "LINA", "THOMAS", "CLARA", "OMAR", "ROSE", "HENRIK", "IRIS", "PAUL"];
+    private static readonly string[] FemaleGivenNames = ["ANNA", "MARIA", "SOFIA", "ELENA", "LINA", "CLARA", "ROSE", "IRIS"];
+
+    private static readonly string[] MaleGivenNames = ["JOHN", "PETER", "DAVID", "MARK", "THOMAS", "OMAR", "HENRIK", "PAUL"];
 
     private static readonly DateOnly FirstStudyDate = new(2024, 1, 8);
 
@@ -296,7 +297,8 @@ internal sealed class SyntheticCtGenerator
     private static PatientInfo NewPatient(Random random, int index)
     {
         var sex = random.Next(2) == 0 ? "F" : "M";
-        var given = GivenNames[random.Next(GivenNames.Length)];
+        var givenNames = sex == "F" ? FemaleGivenNames : MaleGivenNames;
+        var given = givenNames[random.Next(givenNames.Length)];
         var family = FamilyNames[random.Next(FamilyNames.Length)];
         var studyDate = FirstStudyDate.AddDays(random.Next(0, 365));
         var age = random.Next(25, 86);
