@@ -107,7 +107,7 @@ internal sealed class SyntheticCtGenerator
         var series = new SeriesContext(patient, _options.NewUid(), _options.NewUid(), _options.NewUid(), 1);
         var thickness = _options.SliceThickness ?? Math.Round(CtPhantom.TrunkLength / frames, 3);
         var ds = new DicomDataset();
-        AddCommonModules(ds, series, DicomUid.EnhancedCTImageStorage);
+        AddCommonModules(ds, series, DicomUid.EnhancedCTImageStorage, thickness);
         ds.Set(DicomTag.ImageType, "ORIGINAL", "PRIMARY", "VOLUME", "NONE");
         ds.Set(DicomTag.InstanceNumber, 1);
         ds.Set(DicomTag.ContentQualification, "PRODUCT");
@@ -178,7 +178,7 @@ internal sealed class SyntheticCtGenerator
     private DicomDataset CreateSlice(SeriesContext series, int slice)
     {
         var ds = new DicomDataset();
-        AddCommonModules(ds, series, DicomUid.CTImageStorage);
+        AddCommonModules(ds, series, DicomUid.CTImageStorage, SliceThickness);
         var z = slice * SliceThickness;
         var acquisitionTime = series.Patient.StudyTime.Add(TimeSpan.FromMilliseconds(500 * slice));
 
@@ -228,7 +228,7 @@ internal sealed class SyntheticCtGenerator
         return ds;
     }
 
-    private void AddCommonModules(DicomDataset ds, SeriesContext series, string sopClassUid)
+    private void AddCommonModules(DicomDataset ds, SeriesContext series, string sopClassUid, double sliceThickness)
     {
         var patient = series.Patient;
         var date = patient.StudyDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
@@ -265,7 +265,7 @@ internal sealed class SyntheticCtGenerator
         ds.Set(DicomTag.SeriesNumber, series.Number);
         ds.Set(DicomTag.SeriesDate, date);
         ds.Set(DicomTag.SeriesTime, time);
-        ds.Set(DicomTag.SeriesDescription, "AXIAL " + SliceThickness.ToString("0.##", CultureInfo.InvariantCulture) + " MM");
+        ds.Set(DicomTag.SeriesDescription, "AXIAL " + sliceThickness.ToString("0.##", CultureInfo.InvariantCulture) + " MM");
         ds.Set(DicomTag.BodyPartExamined, "CHEST");
         ds.Set(DicomTag.PatientPosition, "HFS");
         ds.Set(DicomTag.FrameOfReferenceUID, series.FrameOfReferenceUid);
