@@ -1,3 +1,4 @@
+using Isocenter.Cli.Demo;
 using Isocenter.Cli.Dump;
 using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
@@ -23,6 +24,7 @@ try
     {
         "dump" when args.Length > 1 => DumpCommand.Run(args[1..], Console.Out),
         "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
+        "demo" => DemoCommand.Run(args[1..]),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }
