@@ -252,19 +252,41 @@ internal sealed class DicomJsonWriter(Utf8JsonWriter writer, DicomBulkDataOption
         }
         else if (vr is DicomVR.DS or DicomVR.IS && IsJsonNumber(value))
         {
-            if (typeof(T) == typeof(byte))
-            {
-                writer.WriteRawValue(MemoryMarshal.Cast<T, byte>(value), skipInputValidation: true);
-            }
-            else
-            {
-                writer.WriteRawValue(MemoryMarshal.Cast<T, char>(value), skipInputValidation: true);
-            }
+            WriteNumberAsWritten(value);
         }
         else
         {
             WriteString(value);
         }
+    }
+
+    /// <summary>Writes a JSON number literal (ASCII) with its text unchanged.</summary>
+    private void WriteNumberAsWritten<T>(ReadOnlySpan<T> number)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var options = writer.Options;
+        if (!options.Indented && typeof(T) == typeof(byte))
+        {
+            writer.WriteRawValue(MemoryMarshal.Cast<T, byte>(number), skipInputValidation: true);
+            return;
+        }
+        // WriteRawValue does not indent: the line break and indentation go in front of the number.
+        var indent = options.Indented ? options.NewLine.Length + writer.CurrentDepth * options.IndentSize : 0;
+        Span<byte> raw = stackalloc byte[Math.Min(indent + number.Length, 256)];
+        if (indent + number.Length > raw.Length)
+        {
+            raw = new byte[indent + number.Length];
+        }
+        if (indent > 0)
+        {
+            Encoding.ASCII.GetBytes(options.NewLine, raw);
+            raw[options.NewLine.Length..indent].Fill((byte)options.IndentCharacter);
+        }
+        for (var i = 0; i < number.Length; i++)
+        {
+            raw[indent + i] = byte.CreateTruncating(number[i]);
+        }
+        writer.WriteRawValue(raw[..(indent + number.Length)], skipInputValidation: true);
     }
 
     /// <summary>Writes {"Alphabetic", "Ideographic", "Phonetic"} with the non-empty component groups; null when all are empty.</summary>

@@ -415,6 +415,26 @@ public class DicomJsonTests
     }
 
     [Fact]
+    public void Serialize_Indented_IndentsNumbersKeptAsWritten()
+    {
+        var dataset = new DicomDataset().Set(DicomTag.FrameTimeVector, "0.5", "+1");
+
+        var json = DicomJson.Serialize(dataset, new DicomJsonOptions { WriteIndented = true });
+
+        Assert.Equal("""
+            {
+              "00181065": {
+                "vr": "DS",
+                "Value": [
+                  0.5,
+                  "+1"
+                ]
+              }
+            }
+            """, json.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void Serialize_Stream_RoundTripsWithByteOrderMark()
     {
         var dataset = DicomSamples.EveryVR();
