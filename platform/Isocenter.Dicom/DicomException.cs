@@ -14,10 +14,17 @@ public class DicomException : Exception
 public sealed class DicomReadException : DicomException
 {
     /// <summary>Creates the exception for a problem at <paramref name="offset"/> in the stream.</summary>
-    public DicomReadException(string message, long offset) : base($"{message} (at byte {offset})") => Offset = offset;
+    public DicomReadException(string message, long offset, bool isTruncation = false) : base($"{message} (at byte {offset})")
+    {
+        Offset = offset;
+        IsTruncation = isTruncation;
+    }
 
     /// <summary>Byte offset in the input where reading failed.</summary>
     public long Offset { get; }
+
+    /// <summary>True when the data simply ended too early (a truncated file), rather than being malformed.</summary>
+    public bool IsTruncation { get; }
 }
 
 /// <summary>A value that is missing, of the wrong type, or cannot be encoded.</summary>

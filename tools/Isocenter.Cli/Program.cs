@@ -1,2 +1,40 @@
-Console.WriteLine("isocenter");
-return 0;
+using Isocenter.Cli.Demo;
+using Isocenter.Cli.Dump;
+using Isocenter.Cli.Validate;
+using Isocenter.Dicom;
+
+// isocenter COMMAND [ARGS]: DCMTK-like commands over the Isocenter DICOM toolkit.
+const string Usage = """
+    usage: isocenter COMMAND [ARGS]
+      dump FILE...           print the file meta information and dataset (dcmdump layout)
+      json FILE              print the dataset as DICOM JSON (PS3.18 Annex F)
+      xml FILE               print the dataset as Native DICOM Model XML (PS3.19)
+      validate FILE...       check files against the standard; exit 1 if any has errors
+      demo --out DIR         write synthetic CT studies
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+try
+{
+    return args[0] switch
+    {
+        "dump" when args.Length > 1 => DumpCommand.Run(args[1..], Console.Out),
+        "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
+        "demo" => DemoCommand.Run(args[1..]),
+        _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
+    };
+}
+catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
+{
+    return Fail(e.Message);
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine($"isocenter: {message}");
+    return 2;
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Isocenter developer entry point. Idempotent: installs what is missing, then does the job.
+#   ./dev.sh up        set up, build, and run the main job (today: the DICOM toolkit demo)
+#   ./dev.sh test      set up and run every test suite (what CI runs)
+#   ./dev.sh down      stop what `up` started
+#   ./dev.sh bench     run the benchmarks in full (long; CI runs them in --quick mode inside `test`)
+#   ./dev.sh generate  regenerate the DICOM dictionary and UID registry from the Debian-packaged tables
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+STATE=$ROOT/.dev
+CLI="$ROOT/tools/Isocenter.Cli/bin/Release/net10.0/isocenter"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export TCP_NODELAY=1 # DCMTK tools leave Nagle on without it
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Debian packages the tests and benchmarks use as real peers and references.
+DEB_PACKAGES=(dcmtk libgdcm-tools python3-pydicom python3-numpy time)
+
+deps() {
+  local missing=()
+  for p in "${DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  command -v dotnet >/dev/null || { echo "error: the .NET SDK (10.0) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2; exit 1; }
+}
+
+build() {
+  log "building (Release)"
+  dotnet build Isocenter.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
+}
+
+case "${1:-help}" in
+  up)
+    deps
+    build
+    mkdir -p "$STATE"
+    log "writing a synthetic CT study to .dev/demo"
+    "$CLI" demo --out "$STATE/demo" --patients 1 --slices 40 --size 256
+    first=$(find "$STATE/demo" -name '*.dcm' | sort | head -1)
+    log "first instance: $first"
+    "$CLI" dump "$first" | head -40
+    log "the toolkit works: try '$CLI dump|json|xml|validate FILE'. Services (archive, DICOMweb, viewer) arrive with later issues."
+    ;;
+  down)
+    if [ -f "$STATE/pids" ]; then
+      xargs -r kill <"$STATE/pids" 2>/dev/null || true
+      rm -f "$STATE/pids"
+    fi
+    log "stopped"
+    ;;
+  test)
+    deps
+    build
+    log "running tests"
+    mkdir -p "$STATE"
+    set +e
+    dotnet test Isocenter.slnx -c Release --no-build --nologo 2>&1 | tee "$STATE/test.log"
+    status=${PIPESTATUS[0]}
+    set -e
+    passed=$(grep -Eo 'Passed: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
+    failed=$(grep -Eo 'Failed: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
+    skipped=$(grep -Eo 'Skipped: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
+    if [ "$status" -eq 0 ] && [ -x bench/header-parse.sh ]; then
+      log "benchmark smoke run (bench/header-parse.sh --quick)"
+      bench/header-parse.sh --quick || status=1
+    fi
+    echo "tests: $passed passed, $failed failed, $skipped skipped"
+    exit "$status"
+    ;;
+  bench)
+    deps
+    build
+    bench/header-parse.sh
+    ;;
+  generate)
+    deps
+    dotnet run --project tools/Isocenter.Dicom.Generator -c Release
+    ;;
+  *)
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    ;;
+esac

@@ -1,0 +1,222 @@
+using Isocenter.Dicom.IO;
+
+namespace Isocenter.Dicom;
+
+/// <summary>A DICOM Part 10 file: File Meta Information (group 0002) and the dataset, in a transfer syntax.</summary>
+public sealed class DicomFile
+{
+    /// <summary>Implementation Class UID (0002,0012) written by Isocenter.</summary>
+    public const string ImplementationClassUid = "2.25.83915402117914473311316745591217362403";
+
+    /// <summary>Implementation Version Name (0002,0013) written by Isocenter.</summary>
+    public const string ImplementationVersionName = "ISOCENTER_0_1";
+
+    private static readonly byte[] Magic = "DICM"u8.ToArray();
+
+    /// <summary>Creates a file for <paramref name="dataset"/> in <paramref name="transferSyntax"/> (Explicit VR Little Endian by default).</summary>
+    public DicomFile(DicomDataset dataset, DicomTransferSyntax? transferSyntax = null)
+        : this(new DicomDataset(), dataset, transferSyntax ?? DicomTransferSyntax.ExplicitVRLittleEndian)
+    {
+    }
+
+    private DicomFile(DicomDataset meta, DicomDataset dataset, DicomTransferSyntax transferSyntax)
+    {
+        FileMetaInformation = meta;
+        Dataset = dataset;
+        TransferSyntax = transferSyntax;
+    }
+
+    /// <summary>The File Meta Information (group 0002) as read, or as it will be completed when saved.</summary>
+    public DicomDataset FileMetaInformation { get; }
+
+    /// <summary>The dataset.</summary>
+    public DicomDataset Dataset { get; }
+
+    /// <summary>The transfer syntax the dataset was read in (or will be written in).</summary>
+    public DicomTransferSyntax TransferSyntax { get; private set; }
+
+    /// <summary>What was tolerated while reading this file (e.g. truncation); empty for a well-formed file.</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
+    /// <summary>True when reading stopped before pixel data (<see cref="DicomReadOptions.StopBeforePixelData"/>).</summary>
+    public bool StoppedBeforePixelData { get; private set; }
+
+    /// <summary>Reads a file; large values stay in the file until used (see <see cref="DicomReadOptions.LazyBulkDataThreshold"/>).</summary>
+    public static DicomFile Open(string path, DicomReadOptions? options = null)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+        try
+        {
+            return Read(stream, options ?? DicomReadOptions.Default, Path.GetFullPath(path));
+        }
+        catch (DicomReadException e)
+        {
+            throw new DicomReadException($"{path}: {e.Message[..e.Message.LastIndexOf(" (at byte", StringComparison.Ordinal)]}", e.Offset);
+        }
+    }
+
+    /// <summary>Reads a file from a stream (from its current position); values are read into memory.</summary>
+    public static DicomFile Open(Stream stream, DicomReadOptions? options = null) => Read(stream, options ?? DicomReadOptions.Default, null);
+
+    private static DicomFile Read(Stream stream, DicomReadOptions options, string? path)
+    {
+        var source = new DicomByteSource(stream, stream.CanSeek ? stream.Position : 0);
+        var meta = new DicomDataset();
+        if (source.TryEnsure(132) && source.Buffered.Slice(128, 4).SequenceEqual(Magic))
+        {
+            source.Advance(132);
+            ReadMeta(source, meta);
+        }
+        else if (source.TryEnsure(8) && source.PeekUInt16(0, false) == 0x0002)
+        {
+            ReadMeta(source, meta); // a meta group without preamble
+        }
+        else if (!source.TryEnsure(8))
+        {
+            throw new DicomReadException("Not a DICOM file: it is empty or shorter than one element", 0);
+        }
+
+        var declared = meta.GetString(DicomTag.TransferSyntaxUID);
+        var syntax = declared is { Length: > 0 } ? DicomTransferSyntax.Parse(declared) : null;
+        if (syntax is not { IsDeflated: true })
+        {
+            syntax = Detect(source, syntax);
+        }
+        var file = new DicomFile(meta, new DicomDataset(), syntax);
+        var builder = new DicomDatasetBuilder(file.Dataset);
+        if (syntax.IsDeflated)
+        {
+            using var inflated = new System.IO.Compression.DeflateStream(source.RemainderStream(), System.IO.Compression.CompressionMode.Decompress);
+            var parser = DicomParser.Parse(new DicomByteSource(inflated), syntax, builder, options, null);
+            file.StoppedBeforePixelData = parser.StoppedBeforePixelData;
+            file.Warnings = parser.Warnings;
+        }
+        else
+        {
+            var parser = DicomParser.Parse(source, syntax, builder, options, path);
+            file.StoppedBeforePixelData = parser.StoppedBeforePixelData;
+            file.Warnings = parser.Warnings;
+        }
+        return file;
+    }
+
+    private static void ReadMeta(DicomByteSource source, DicomDataset meta)
+    {
+        while (source.TryEnsure(8) && source.PeekUInt16(0, false) == 0x0002)
+        {
+            var tag = new DicomTag(0x0002, source.PeekUInt16(2, false));
+            DicomVR vr;
+            long length;
+            if (DicomVRExtensions.TryParse(source.PeekByte(4), source.PeekByte(5), out vr))
+            {
+                if (vr.HasLongLength())
+                {
+                    source.Ensure(12, $"the header of {tag}");
+                    length = source.PeekUInt32(8, false);
+                    source.Advance(12);
+                }
+                else
+                {
+                    length = source.PeekUInt16(6, false);
+                    source.Advance(8);
+                }
+            }
+            else
+            {
+                vr = DicomDictionary.Find(tag)?.DefaultVR ?? DicomVR.UN; // meta written in Implicit VR: wrong, but seen
+                length = source.PeekUInt32(4, false);
+                source.Advance(8);
+            }
+            if (length == 0xFFFFFFFF)
+            {
+                throw new DicomReadException($"File meta element {tag} has undefined length", source.Position);
+            }
+            meta.Add(new DicomValueElement(tag, vr, DicomBuffer.FromBytes(source.Read(length, $"file meta element {tag}"))));
+        }
+    }
+
+    // The encoding the data really has: files without meta, without a transfer syntax, or whose meta lies (seen in the wild).
+    private static DicomTransferSyntax Detect(DicomByteSource source, DicomTransferSyntax? declared)
+    {
+        if (!source.TryEnsure(6))
+        {
+            return declared ?? DicomTransferSyntax.ExplicitVRLittleEndian;
+        }
+        var looksExplicit = DicomVRExtensions.TryParse(source.PeekByte(4), source.PeekByte(5), out _);
+        var group = source.PeekUInt16(0, false);
+        var looksBigEndian = (group & 0xFF) == 0 && group != 0 && (group >> 8) <= 0x08;
+        if (declared is null)
+        {
+            return looksBigEndian ? DicomTransferSyntax.ExplicitVRBigEndian
+                : looksExplicit ? DicomTransferSyntax.ExplicitVRLittleEndian
+                : DicomTransferSyntax.ImplicitVRLittleEndian;
+        }
+        if (declared == DicomTransferSyntax.ImplicitVRLittleEndian && looksExplicit)
+        {
+            return DicomTransferSyntax.ExplicitVRLittleEndian;
+        }
+        if (declared.IsExplicitVR && !declared.IsBigEndian && !looksExplicit && !declared.IsEncapsulated)
+        {
+            return DicomTransferSyntax.ImplicitVRLittleEndian;
+        }
+        return declared;
+    }
+
+    /// <summary>Writes the file to <paramref name="path"/>, in <paramref name="transferSyntax"/> or its own.</summary>
+    public void Save(string path, DicomTransferSyntax? transferSyntax = null)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+        Save(stream, transferSyntax);
+    }
+
+    /// <summary>Writes preamble, File Meta Information (completed from the dataset) and dataset to <paramref name="stream"/>.</summary>
+    public void Save(Stream stream, DicomTransferSyntax? transferSyntax = null)
+    {
+        var syntax = transferSyntax ?? TransferSyntax;
+        if (syntax.IsEncapsulated && !syntax.Equals(TransferSyntax))
+        {
+            throw new DicomDataException($"Cannot write {syntax.Name}: pixel data would have to be re-encoded. Transcode it with Isocenter.Dicom.Imaging.");
+        }
+        var meta = BuildMeta(syntax);
+        stream.Write(new byte[128]);
+        stream.Write(Magic);
+        using (var metaBytes = new MemoryStream())
+        {
+            DicomWriter.WriteMeta(metaBytes, meta);
+            var groupLength = new DicomDataset().Set(DicomTag.FileMetaInformationGroupLength, (uint)metaBytes.Length);
+            DicomWriter.WriteMeta(stream, groupLength);
+            metaBytes.Position = 0;
+            metaBytes.CopyTo(stream);
+        }
+        DicomWriter.Write(stream, Dataset, syntax);
+        TransferSyntax = syntax;
+    }
+
+    private DicomDataset BuildMeta(DicomTransferSyntax syntax)
+    {
+        var meta = new DicomDataset();
+        foreach (var element in FileMetaInformation)
+        {
+            if (!element.Tag.IsGroupLength)
+            {
+                meta.Add(element);
+            }
+        }
+        meta.Set(DicomTag.FileMetaInformationVersion, DicomVR.OB, [(byte)0, (byte)1]);
+        var sopClass = Dataset.GetString(DicomTag.SOPClassUID) ?? meta.GetString(DicomTag.MediaStorageSOPClassUID);
+        var sopInstance = Dataset.GetString(DicomTag.SOPInstanceUID) ?? meta.GetString(DicomTag.MediaStorageSOPInstanceUID);
+        if (string.IsNullOrEmpty(sopClass) || string.IsNullOrEmpty(sopInstance))
+        {
+            throw new DicomDataException("A DICOM file needs SOP Class UID (0008,0016) and SOP Instance UID (0008,0018) in its dataset.");
+        }
+        meta.Set(DicomTag.MediaStorageSOPClassUID, sopClass);
+        meta.Set(DicomTag.MediaStorageSOPInstanceUID, sopInstance);
+        meta.Set(DicomTag.TransferSyntaxUID, syntax.Uid);
+        meta.Set(DicomTag.ImplementationClassUID, ImplementationClassUid);
+        meta.Set(DicomTag.ImplementationVersionName, ImplementationVersionName);
+        return meta;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"DicomFile {Dataset.GetString(DicomTag.SOPInstanceUID)} in {TransferSyntax}";
+}
