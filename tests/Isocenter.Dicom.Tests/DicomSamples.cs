@@ -132,6 +132,10 @@ internal static class Pydicom
 
     public static bool IsInstalled => File.Exists(Python) && Directory.Exists(TestFiles);
 
+    /// <summary>The datasets of pydicom's Part 10 test files, by file name.</summary>
+    public static IEnumerable<(string Name, DicomDataset Dataset)> Datasets() =>
+        Directory.GetFiles(TestFiles, "*.dcm").Order(StringComparer.Ordinal).Select(path => (Path.GetFileName(path), DicomFile.Open(path).Dataset));
+
     /// <summary>Runs a Python script that has pydicom, feeding it <paramref name="input"/>; returns its standard output.</summary>
     public static async Task<string> RunAsync(string script, string input)
     {

@@ -17,6 +17,10 @@ internal static class DicomElementBuilder
         {
             return DicomValueElement.FromStrings(tag, vr, values);
         }
+        if (values.Count == 0)
+        {
+            return new DicomValueElement(tag, vr, DicomBuffer.Empty);
+        }
         if (vr.IsBulk())
         {
             throw Error(tag, $"{vr.Code()} values are written as InlineBinary or BulkDataURI, not as a list of values.");
@@ -69,15 +73,14 @@ internal static class DicomElementBuilder
         }
     }
 
-    /// <summary>An element from the bytes of an InlineBinary (or resolved BulkDataURI), padded to even length.</summary>
+    /// <summary>An element from the bytes of an InlineBinary, kept as they are (writing Part 10 pads them to even length).</summary>
     public static DicomElement FromBytes(DicomTag tag, DicomVR vr, byte[] bytes)
     {
         if (vr == DicomVR.SQ)
         {
             throw Error(tag, "a sequence cannot be given as InlineBinary.");
         }
-        return (DicomElement?)DicomEncapsulation.TryDecode(tag, vr, bytes)
-            ?? new DicomValueElement(tag, vr, DicomBuffer.FromBytes(DicomValueElement.Pad(bytes, vr)));
+        return (DicomElement?)DicomEncapsulation.TryDecode(tag, vr, bytes) ?? new DicomValueElement(tag, vr, DicomBuffer.FromBytes(bytes));
     }
 
     /// <summary>A person name value from its three component groups (null or "" for an absent group).</summary>

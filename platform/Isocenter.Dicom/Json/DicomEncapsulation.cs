@@ -33,11 +33,12 @@ internal static class DicomEncapsulation
     }
 
     /// <summary>
-    /// The fragments of an InlineBinary Pixel Data (OB) whose bytes are exactly a run of items; null for native pixel data.
+    /// The fragments of an InlineBinary Pixel Data whose bytes are exactly a run of items; null for native pixel data.
+    /// OW is accepted too: some writers label encapsulated pixel data OW.
     /// </summary>
     public static DicomFragmentSequence? TryDecode(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> bytes)
     {
-        if (tag != DicomTag.PixelData || vr != DicomVR.OB)
+        if (tag != DicomTag.PixelData || vr is not (DicomVR.OB or DicomVR.OW))
         {
             return null;
         }

@@ -204,18 +204,19 @@ internal sealed class DicomXmlReader(DicomBulkDataOptions options)
 
     /// <summary>
     /// The tag of a private data element in this dataset: PS3.19 sends gggg00ee plus the creator, so the block is the one
-    /// already holding <paramref name="creator"/>, or a new one. A tag that does carry a block holding that creator is kept.
+    /// already holding <paramref name="creator"/>, or a new one. A full tag whose block holds that creator is kept.
     /// </summary>
     private static DicomTag PrivateTag(DicomDataset dataset, DicomTag tag, string creator)
     {
-        if (!tag.IsPrivate || tag.IsPrivateCreator)
+        creator = creator.Trim();
+        if (!tag.IsPrivate || tag.Element is > 0x00FF and < 0x1000)
         {
             return tag;
         }
-        if (tag.Element >= 0x1000 && string.Equals(dataset.GetString(tag.PrivateCreatorTag)?.Trim(), creator.Trim(), StringComparison.Ordinal))
+        if (tag.Element >= 0x1000 && string.Equals(dataset.GetString(tag.PrivateCreatorTag)?.Trim(), creator, StringComparison.Ordinal))
         {
             return tag;
         }
-        return dataset.GetPrivateTag(tag.Group, creator.Trim(), (byte)tag.Element)!.Value;
+        return dataset.GetPrivateTag(tag.Group, creator, (byte)tag.Element)!.Value;
     }
 }

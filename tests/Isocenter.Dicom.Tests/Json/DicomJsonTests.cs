@@ -323,6 +323,53 @@ public class DicomJsonTests
         Assert.Equal("""{"7FE00010":{"vr":"OB","BulkDataURI":"frames/7FE00010"}}""", DicomJson.Serialize(dataset, options));
     }
 
+    // pydicom holds encapsulated Pixel Data as its Value Field; our InlineBinary must be the same bytes, OW-labelled ones included.
+    [PydicomFact]
+    public async Task Serialize_EncapsulatedPixelDataOfPydicomFiles_MatchesPydicomBytes()
+    {
+        string[] paths =
+        [
+            Path.Combine(Pydicom.TestFiles, "JPEG2000.dcm"),
+            Path.Combine(Pydicom.TestFiles, "SC_rgb_rle_2frame.dcm"),
+            Path.Combine(Pydicom.TestFiles, "MR_small_jpeg_ls_lossless.dcm"),
+        ];
+
+        var output = await Pydicom.RunAsync("""
+            import base64, json, sys, pydicom
+            json.dump([base64.b64encode(pydicom.dcmread(p).PixelData).decode() for p in json.load(sys.stdin)], sys.stdout)
+            """, JsonSerializer.Serialize(paths));
+
+        var expected = JsonSerializer.Deserialize<string[]>(output)!;
+        for (var i = 0; i < paths.Length; i++)
+        {
+            var original = Assert.IsType<DicomFragmentSequence>(DicomFile.Open(paths[i]).Dataset[DicomTag.PixelData]);
+            var json = DicomJson.Serialize(new DicomDataset().Add(original));
+            Assert.Equal(expected[i], Parse(json).GetProperty("7FE00010").GetProperty("InlineBinary").GetString());
+            var read = Assert.IsType<DicomFragmentSequence>(DicomJson.Deserialize(json)[DicomTag.PixelData]);
+            Assert.Equal(original.Fragments.Select(f => f.Memory.ToArray()), read.Fragments.Select(f => f.Memory.ToArray()));
+        }
+    }
+
+    // Every element of pydicom's Part 10 test files survives JSON -> dataset -> JSON.
+    [PydicomFact]
+    public void RoundTrip_PydicomTestFiles_JsonDatasetJson()
+    {
+        foreach (var (name, dataset) in Pydicom.Datasets())
+        {
+            var json = DicomJson.Serialize(dataset);
+            Assert.True(json == DicomJson.Serialize(DicomJson.Deserialize(json)), $"{name} changed in the round trip");
+        }
+    }
+
+    [Fact]
+    public void Deserialize_OddLengthInlineBinary_KeepsBytes()
+    {
+        const string json = """{"00091001":{"vr":"UN","InlineBinary":"AQID"}}""";
+
+        Assert.Equal([1, 2, 3], DicomJson.Deserialize(json).GetElement(PrivateTag).Buffer.Memory.ToArray());
+        Assert.Equal(json, DicomJson.Serialize(DicomJson.Deserialize(json)));
+    }
+
     [Fact]
     public void Deserialize_NativePixelDataInlineBinary_StaysAValue()
     {
