@@ -147,9 +147,10 @@ public sealed class DicomParser
             return;
         }
 
-        if (vr == DicomVR.UN && !tag.IsPrivate)
+        if (vr == DicomVR.UN)
         {
-            // A UN element of a known attribute (written by a node that did not know it): read it as what it is.
+            // A UN element of a known attribute (written by a node that did not know it), standard or private with a
+            // known creator: read it as what it is, as pydicom and DCMTK do.
             var known = level.ImplicitVR(tag);
             if (known == DicomVR.SQ)
             {
