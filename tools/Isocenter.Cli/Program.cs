@@ -1,5 +1,9 @@
+using Isocenter.Cli.Demo;
 using Isocenter.Cli.Dump;
+using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
+using Isocenter.Dicom.Json;
+using Isocenter.Dicom.Xml;
 
 // isocenter COMMAND [ARGS]: DCMTK-like commands over the Isocenter DICOM toolkit.
 const string Usage = """
@@ -21,12 +25,32 @@ try
     return args[0] switch
     {
         "dump" when args.Length > 1 => DumpCommand.Run(args[1..], Console.Out),
+        "json" when args.Length == 2 => WriteJson(args[1]),
+        "xml" when args.Length == 2 => WriteXml(args[1]),
+        "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
+        "demo" => DemoCommand.Run(args[1..]),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }
 catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
 {
     return Fail(e.Message);
+}
+
+static int WriteJson(string path)
+{
+    using var stdout = Console.OpenStandardOutput();
+    DicomJson.Serialize(DicomFile.Open(path).Dataset, stdout, new DicomJsonOptions { WriteIndented = true });
+    Console.WriteLine();
+    return 0;
+}
+
+static int WriteXml(string path)
+{
+    using var stdout = Console.OpenStandardOutput();
+    DicomXml.Serialize(DicomFile.Open(path).Dataset, stdout, new DicomXmlOptions { WriteIndented = true });
+    Console.WriteLine();
+    return 0;
 }
 
 static int Fail(string message)

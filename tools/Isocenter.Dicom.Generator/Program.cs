@@ -1,6 +1,6 @@
 // Generates platform/Isocenter.Dicom/Generated/*.cs from Debian-packaged tables:
 //   DCMTK's dicom.dic (standard data dictionary) and private.dic (private tags),
-//   pydicom's _uid_dict.py (UID registry).
+//   pydicom's _uid_dict.py (UID registry) and _private_dict.py (more private tags).
 // Usage: dotnet run --project tools/Isocenter.Dicom.Generator -- [OUTPUT_DIR]
 using System.Globalization;
 using System.Text;
@@ -9,9 +9,10 @@ using System.Text.RegularExpressions;
 const string DicomDic = "/usr/share/libdcmtk17/dicom.dic";
 const string PrivateDic = "/usr/share/libdcmtk17/private.dic";
 const string UidDict = "/usr/lib/python3/dist-packages/pydicom/_uid_dict.py";
+const string PydicomPrivateDict = "/usr/lib/python3/dist-packages/pydicom/_private_dict.py";
 
 var output = args.Length > 0 ? args[0] : Path.Combine(FindRepoRoot(), "platform", "Isocenter.Dicom", "Generated");
-foreach (var source in new[] { DicomDic, PrivateDic, UidDict })
+foreach (var source in new[] { DicomDic, PrivateDic, UidDict, PydicomPrivateDict })
 {
     if (!File.Exists(source))
     {
@@ -23,6 +24,7 @@ Directory.CreateDirectory(output);
 
 var standard = ReadStandardDictionary(DicomDic);
 var privateEntries = ReadPrivateDictionary(PrivateDic);
+AddPydicomPrivateEntries(PydicomPrivateDict, privateEntries);
 var uids = ReadUids(UidDict);
 
 File.WriteAllText(Path.Combine(output, "DicomTag.Generated.cs"), TagConstants(standard));
@@ -98,6 +100,38 @@ static List<PrivateEntry> ReadPrivateDictionary(string path)
         }
     }
     return entries;
+}
+
+// pydicom's private dictionary knows creators DCMTK's lacks (AGFA, many GE/Philips/Siemens blocks); DCMTK's entries win.
+static void AddPydicomPrivateEntries(string path, List<PrivateEntry> entries)
+{
+    var creatorLine = new Regex("^\\s+'((?:[^'\\\\]|\\\\.)*)': \\{");
+    var entryLine = new Regex("^\\s+'([0-9A-Fa-f]{4})xx([0-9A-Fa-f]{2})': \\('([^']*)', '([^']*)', '((?:[^'\\\\]|\\\\.)*)', '([^']*)'\\)");
+    var seen = entries.Select(e => (e.Creator, ((uint)e.Group << 8) | e.Element)).ToHashSet();
+    string? creator = null;
+    foreach (var line in File.ReadLines(path))
+    {
+        var c = creatorLine.Match(line);
+        if (c.Success)
+        {
+            creator = c.Groups[1].Value.Replace("\\'", "'", StringComparison.Ordinal);
+            continue;
+        }
+        var m = entryLine.Match(line);
+        if (!m.Success || creator is null)
+        {
+            continue;
+        }
+        var group = ushort.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var element = byte.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var vr = m.Groups[3].Value.Replace("OB_OW", "OW,OB", StringComparison.Ordinal).Replace(" or ", ",", StringComparison.Ordinal);
+        if (seen.Add((creator, ((uint)group << 8) | element)) && vr.Split(',').All(v => v.Length == 2))
+        {
+            entries.Add(new PrivateEntry(creator, group, element, vr, m.Groups[4].Value, Keyword(m.Groups[5].Value)));
+        }
+    }
+
+    static string Keyword(string name) => new([.. name.Where(char.IsAsciiLetterOrDigit)]);
 }
 
 static List<Uid> ReadUids(string path)

@@ -7713,5 +7713,5900 @@ public static partial class DicomDictionary
         "TOSHIBA_MEC_CT_1.0|7FF1|0B|US|1-n|Unknown\n" +
         "TOSHIBA_MEC_CT_1.0|7FF1|0C|US|1-n|Unknown\n" +
         "TOSHIBA_MEC_CT_1.0|7FF1|0D|US|1-n|Unknown\n" +
+        "1.2.840.113663.1|0029|00|US|1|Unknown\n" +
+        "1.2.840.113663.1|0029|01|US|1|Unknown\n" +
+        "1.2.840.113708.794.1.1.2.0|0087|30|ST|1|StorageFileID\n" +
+        "1.2.840.113708.794.1.1.2.0|0087|40|DS|1|StudyorImageSizeinMB\n" +
+        "2.16.840.1.114059.1.1.6.1.50.1|0029|20|LT|1|Description\n" +
+        "2.16.840.1.114059.1.1.6.1.50.1|0029|21|ST|1|Orientation\n" +
+        "2.16.840.1.114059.1.1.6.1.50.1|0029|22|ST|1|Parameter1\n" +
+        "2.16.840.1.114059.1.1.6.1.50.1|0029|23|ST|1|Parameter2\n" +
+        "2.16.840.1.114059.1.1.6.1.50.1|0029|24|LO|1|Teeth\n" +
+        "2.16.840.1.114059.1.1.6.1.50.1|0029|25|LO|1|Jaw\n" +
+        "2.16.840.1.114059.1.1.6.1.50.1|0029|26|LO|1|Quadrant\n" +
+        "2.16.840.1.114059.1.1.6.1.50.1|0029|27|LO|1|CRC\n" +
+        "A.L.I. Technologies, Inc.|3711|01|LO|1|Filename\n" +
+        "A.L.I. Technologies, Inc.|3711|02|OB|1|DataBlobofaVisit\n" +
+        "A.L.I. Technologies, Inc.|3711|03|US|1|RevisionNumber\n" +
+        "A.L.I. Technologies, Inc.|3711|04|UL|1|UnixTimestamp\n" +
+        "A.L.I. Technologies, Inc.|3711|05|IS|1|BagID\n" +
+        "A.L.I. Technologies, Inc.|3711|0C|UI|1|OriginalStudyUID\n" +
+        "A.L.I. Technologies, Inc.|3711|0D|US|1|OverlayGrayscaleValue\n" +
+        "A.L.I. Technologies, Inc.|3711|0E|CS|1|AnonymizationStatus\n" +
+        "ACUSON: 1.2.840.11386.1.0|7FDF|00|IS|1|LossyCompressionRatio\n" +
+        "ACUSON: 1.2.840.11386.1.0|7FDF|01|US|1|ImageFormat\n" +
+        "ACUSON: 1.2.840.11386.1.0|7FDF|02|US|1|AcusonRegionType\n" +
+        "ACUSON: 1.2.840.11386.1.0|7FDF|0B|UL|1|AcusonImageApexX\n" +
+        "ACUSON: 1.2.840.11386.1.0|7FDF|0C|UL|1|AcusonImageApexY\n" +
+        "ACUSON: 1.2.840.11386.1.0|7FDF|0D|IS|1|BColorOnFlag\n" +
+        "ACUSON:1.2.840.113680.1.0:0921|0009|20|UN|1|ViewName\n" +
+        "ACUSON:1.2.840.113680.1.0:0921|0009|2A|UN|1|ViewList\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|00|UN|1|LossyCompressionRatio\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|01|UN|1|ImageFormat\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|02|UN|1|AcusonRegionType\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|0B|UN|1|AcusonImageApexX\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|0C|UN|1|AcusonImageApexY\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|0D|UN|1|BColorOnFlag\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|0E|UN|1|AcusonMechanicalApexX\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|0F|UN|1|AcusonMechanicalApexY\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|10|UN|1|AcquisitionType\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|18|UN|1|TransformationMatrixSequence\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|20|UN|1|Leftangle\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|22|UN|1|Rightangle\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|24|UN|1|ColorMapFamily\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|25|UN|1|FullColormap\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|26|UN|1|ColorInvert\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|27|UN|1|ColorBaseline\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|28|UN|1|CDColorMixPointsX1\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|29|UN|1|CDColorMixPointsY1\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|2A|UN|1|CDColorMixPointsX2\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|2B|UN|1|CDColorMixPointsY2\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|2C|UN|1|ColorAccent\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|30|UN|1|PersistenceSQ\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|31|UN|1|PersistenceMode\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|32|UN|1|PersistenceCoefficientMode\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|33|UN|1|Alphacoefficient\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|34|UN|1|Gammacoefficient\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|35|UN|1|PersistenceTimeFlag\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|36|UN|1|Persistenceadaptiveflag\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|37|UN|1|PersistenceFrameRate\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|38|UN|1|PersistenceID\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|40|UN|1|ObservationDateTimeSQ\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|50|UN|1|CaptureTypeName\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|52|UN|1|CaptureTypeNumber\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|54|UN|1|NumberofCaptureTypes\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|60|UN|1|CDSteeringAngle\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|61|UN|1|CDPRI\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|62|UN|1|CDDynamicRange\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|63|UN|1|CDVelocityScaleMin\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|64|UN|1|CDVelocityScaleMax\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|65|UN|1|CDColorMode\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|66|UN|1|CDFrequency\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|67|UN|1|CDBalance\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|68|UN|1|CDDelta\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|69|UN|1|CDPanBoxMinX0\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|6A|UN|1|CDPanBoxMinY0\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|6B|UN|1|CDPanBoxMinX1\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|6C|UN|1|CDPanBoxMinY1\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|6D|UN|1|CPSMapType\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|6E|UN|1|CPSMapData\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|6F|UN|1|CPSBalanceSetting\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|70|UN|1|3DCardStepAngle\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|71|UN|1|3DCardXdcrAngle\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|72|UN|1|BmodeFrequency\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|73|UN|1|BmodeDynamicRange\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|74|UN|1|BmodeFrameRate\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|75|UN|1|BmodeSpaceTime\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|76|UN|1|BmodePersistence\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|77|UN|1|BmodeDisplayDepthStart\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|78|UN|1|BmodeDisplayDepthEnd\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|79|UN|1|BmodeResMode\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|7A|UN|1|BmodePresetApplication\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|7B|UN|1|ImageSpecName\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|7C|UN|1|BPresetImageLook\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|7D|UN|1|BmodePostProcessing\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|7E|UN|1|BEdge\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|7F|UN|1|BDelta\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|80|UN|1|Bmode1DPostProcessingCurve\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|81|UN|1|BmodeDeltaECRIMapDiagonal\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|82|UN|1|BytesPerTimestamp\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|83|UN|1|Microsecondsinunittimestamp\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|84|UN|1|StartStopwatchTimestamp\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|85|UN|1|AcousticFrameTimestamp\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|86|UN|1|RWaveTimestamp\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|87|UN|1|LastDestructionTimestamp\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|88|UN|1|PixelsPerSecond\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|89|UN|1|ECGReferenceTimestamp\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|8A|UN|1|ECGSamplingIntervalmilliseconds\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|8B|UN|1|ECGSampleCount\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|8C|UN|1|ECGSampleSize\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|8D|UN|1|ECGDataValue\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|8E|UN|1|ContrastActiveImageIndicator\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|8F|UN|1|LiveDualModeIndicator\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|90|UN|1|3DCardClipsetID\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|91|UN|1|3DCardHRWaveMin\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|92|UN|1|3DCardHRWaveMax\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|93|UN|1|PerspectiveCaptureType\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|F1|UN|1|TriggerMask\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|F2|UN|1|StudyDirectory\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|F3|UN|1|LastModifyDate\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|F4|UN|1|LastModifyTime\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|F5|UN|1|TeachingStudy\n" +
+        "ACUSON:1.2.840.113680.1.0:7f10|7FDF|F6|UN|1|SeriesBaseUID\n" +
+        "ACUSON:1.2.840.113680.1.0:7ffe|7FDF|00|UN|1|DataPadding\n" +
+        "ADAC_IMG|0019|02|IS|1|Ver200ADACPegasysFileSize\n" +
+        "ADAC_IMG|0019|10|LO|2|ADACHeaderSignature\n" +
+        "ADAC_IMG|0019|11|US|1|NumberofADACHeaders\n" +
+        "ADAC_IMG|0019|12|IS|1-n|ADACHeaderImageSizes\n" +
+        "ADAC_IMG|0019|20|OB|1|ADACPegasysHeaders\n" +
+        "ADAC_IMG|0019|21|US|1|Ver200NumberofADACHeaders\n" +
+        "ADAC_IMG|0019|41|IS|1-n|Ver200ADACHeaderImageSize\n" +
+        "ADAC_IMG|0019|61|OB|1|Ver200ADACPegasysHeaders\n" +
+        "ADAC_IMG|7043|00|SH|1|CardiacStressState\n" +
+        "ADAC_IMG|7043|10|LO|1|PhilipsNMPrivateGroup\n" +
+        "AGFA|0019|10|SH|1|PrivateIdentificationCode\n" +
+        "AGFA|0019|11|LO|3|IdentificationDataNote2\n" +
+        "AGFA|0019|13|LO|1|SensitometryName\n" +
+        "AGFA|0019|14|ST|3|WindowLevelListNote3\n" +
+        "AGFA|0019|15|LO|1|DoseMonitoringList\n" +
+        "AGFA|0019|16|LO|3|OtherInfoNote5\n" +
+        "AGFA|0019|1A|LO|1|ClippedExposureDeviation\n" +
+        "AGFA|0019|1B|LO|1|LogarithmicPLTFullScale\n" +
+        "AGFA|0019|60|US|1|Totalnumberofseries\n" +
+        "AGFA|0019|61|SH|1|SessionNumber\n" +
+        "AGFA|0019|62|SH|1|IDStationname\n" +
+        "AGFA|0019|65|US|1|Numberofimagesinstudytobetransmittedonlysentwithautoverifyon\n" +
+        "AGFA|0019|70|US|1|Totalnumberofimages\n" +
+        "AGFA|0019|80|ST|1|GeometricalTransformations\n" +
+        "AGFA|0019|81|ST|1|RoamOrigin\n" +
+        "AGFA|0019|82|US|1|Zoomfactor\n" +
+        "AGFA|0019|93|CS|1|Status\n" +
+        "AGFA-AG_HPState|0071|18|SQ|1|Unknown\n" +
+        "AGFA-AG_HPState|0071|19|SQ|1|Unknown\n" +
+        "AGFA-AG_HPState|0071|1A|SQ|1|Unknown\n" +
+        "AGFA-AG_HPState|0071|1C|SQ|1|Unknown\n" +
+        "AGFA-AG_HPState|0071|1E|SQ|1|Unknown\n" +
+        "AGFA-AG_HPState|0071|20|FL|1-n|Unknown\n" +
+        "AGFA-AG_HPState|0071|21|FD|1-n|Unknown\n" +
+        "AGFA-AG_HPState|0071|22|FD|1-n|Unknown\n" +
+        "AGFA-AG_HPState|0071|23|FD|1-n|Unknown\n" +
+        "AGFA-AG_HPState|0071|24|FD|1|Unknown\n" +
+        "AGFA-AG_HPState|0073|23|SH|1|Unknown\n" +
+        "AGFA-AG_HPState|0073|24|SQ|1|Unknown\n" +
+        "AGFA-AG_HPState|0073|28|SQ|1|Unknown\n" +
+        "AGFA-AG_HPState|0073|80|FL|1|Unknown\n" +
+        "AGFA-AG_HPState|0075|10|LO|1|Unknown\n" +
+        "AGFA-AG_HPState|0087|01|LO|1|Unknown\n" +
+        "AGFA-AG_HPState|0087|02|LO|1|Unknown\n" +
+        "AGFA_ADC_Compact|0019|05|ST|1|Datastreamfromcassette\n" +
+        "AGFA_ADC_Compact|0019|10|LO|1|PrivateIdentificationCode\n" +
+        "AGFA_ADC_Compact|0019|30|ST|1|Setofdestinationtypes\n" +
+        "AGFA_ADC_Compact|0019|40|ST|1|SetofdestinationIds\n" +
+        "AGFA_ADC_Compact|0019|50|ST|1|Setofprocessingcodes\n" +
+        "AGFA_ADC_Compact|0019|60|US|1|Numberofseriesinstudy\n" +
+        "AGFA_ADC_Compact|0019|61|US|1|SessionNumber\n" +
+        "AGFA_ADC_Compact|0019|62|SH|1|IDstationname\n" +
+        "AGFA_ADC_Compact|0019|70|US|1|Numberofimagesinseries\n" +
+        "AGFA_ADC_Compact|0019|71|US|1|Breakcondition\n" +
+        "AGFA_ADC_Compact|0019|72|US|1|WaitorHoldflag\n" +
+        "AGFA_ADC_Compact|0019|73|US|1|ScanResflag\n" +
+        "AGFA_ADC_Compact|0019|74|SH|1|Operationcode\n" +
+        "AGFA_ADC_Compact|0019|95|CS|1|Imagequality\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|00|SH|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|04|US|1-n|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|06|US|1-n|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|0A|SH|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|20|CS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|22|CS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|24|CS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|26|IS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|28|IS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|2A|DS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|30|FD|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|32|DS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0009|34|CS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|08|FD|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|0C|CS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|0E|DS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|18|SL|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|1A|SL|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|40|SS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|46|US|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|50|SL|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|52|DS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|54|DS|1|Unknown\n" +
+        "ALOKA:1.2.392.200039.103.2|0019|56|FD|1|Unknown\n" +
+        "AMI Annotations_01|3101|10|SQ|1|AMIAnnotationSequenceRET\n" +
+        "AMI Annotations_02|3101|20|SQ|1|AMIAnnotationSequenceRET\n" +
+        "AMI ImageContextExt_01|3107|A0|CS|1|AMIWindowFunctionRET\n" +
+        "AMI ImageContextExt_01|3107|B0|DS|1|AMIWindowSlopeRET\n" +
+        "AMI ImageContext_01|3109|10|CS|1|AMIWindowInvertRET\n" +
+        "AMI ImageContext_01|3109|20|IS|1|AMIWindowCenterRET\n" +
+        "AMI ImageContext_01|3109|30|IS|1|AMIWindowWidithRET\n" +
+        "AMI ImageContext_01|3109|40|CS|1|AMIPixelAspectRatioSwapRET\n" +
+        "AMI ImageContext_01|3109|50|CS|1|AMIEnableAveragingRET\n" +
+        "AMI ImageContext_01|3109|60|CS|1|AMIQualityRET\n" +
+        "AMI ImageContext_01|3109|70|CS|1|AMIViewportAnnotationLevelRET\n" +
+        "AMI ImageContext_01|3109|80|CS|1|AMIShowImageAnnotationRET\n" +
+        "AMI ImageContext_01|3109|90|CS|1|AMIShowImageOverlayRET\n" +
+        "AMI ImageTransform_01|3107|10|DS|1|AMITransformationMatrixRET\n" +
+        "AMI ImageTransform_01|3107|20|DS|1|AMICenterOffsetRET\n" +
+        "AMI ImageTransform_01|3107|30|DS|1|AMIMagnificationRET\n" +
+        "AMI ImageTransform_01|3107|40|CS|1|AMIMagnificationTypeRET\n" +
+        "AMI ImageTransform_01|3107|50|DS|1|AMIDisplayedAreaRET\n" +
+        "AMI ImageTransform_01|3107|60|DS|1|AMICalibrationFactorRET\n" +
+        "AMI Sequence AnnotElements_01|3105|10|DS|1|AMIAnnotationElementPosition\n" +
+        "AMI Sequence AnnotElements_01|3105|20|LT|1|AMIAnnotationElementText\n" +
+        "AMI Sequence Annotations_01|3103|10|CS|1|AMIAnnotationSequenceRET\n" +
+        "AMI Sequence Annotations_01|3103|20|UI|1|AMIAnnotationUIDRET\n" +
+        "AMI Sequence Annotations_01|3103|30|US|1|AMIAnnotationColorRET\n" +
+        "AMI Sequence Annotations_01|3103|40|FD|1|FontSize\n" +
+        "AMI Sequence Annotations_01|3103|50|CS|1|AMIAnnotationLineStyleRET\n" +
+        "AMI Sequence Annotations_01|3103|60|SQ|1|AMIAnnotationElementsRET\n" +
+        "AMI Sequence Annotations_01|3103|70|SH|1|AMIAnnotationLabelRET\n" +
+        "AMI Sequence Annotations_01|3103|80|PN|1|AMIAnnotationCreatorRET\n" +
+        "AMI Sequence Annotations_01|3103|90|PN|1|AMIAnnotationModifiersRET\n" +
+        "AMI Sequence Annotations_01|3103|A0|DA|1|AMIAnnotationCreationDateRET\n" +
+        "AMI Sequence Annotations_01|3103|B0|TM|1|AMIAnnotationCreationTimeRET\n" +
+        "AMI Sequence Annotations_01|3103|C0|DA|1|AMIAnnotationModificationDatesRET\n" +
+        "AMI Sequence Annotations_01|3103|D0|TM|1|AMIAnnotationModificationTimesRET\n" +
+        "AMI Sequence Annotations_01|3103|E0|US|1|AMIAnnotationFrameNumberRET\n" +
+        "AMI Sequence Annotations_02|3103|10|CS|1|AMIAnnotationSequenceRET\n" +
+        "AMI Sequence Annotations_02|3103|20|UI|1|AMIAnnotationUIDRET\n" +
+        "AMI Sequence Annotations_02|3103|30|US|1|AMIAnnotationColorRET\n" +
+        "AMI Sequence Annotations_02|3103|50|CS|1|AMIAnnotationLineStyleRET\n" +
+        "AMI Sequence Annotations_02|3103|60|SQ|1|AMIAnnotationElementsRET\n" +
+        "AMI Sequence Annotations_02|3103|70|SH|1|AMIAnnotationLabelRET\n" +
+        "AMI Sequence Annotations_02|3103|80|PN|1|AMIAnnotationCreatorRET\n" +
+        "AMI Sequence Annotations_02|3103|90|PN|1|AMIAnnotationModifiersRET\n" +
+        "AMI Sequence Annotations_02|3103|A0|DA|1|AMIAnnotationCreationDateRET\n" +
+        "AMI Sequence Annotations_02|3103|B0|TM|1|AMIAnnotationCreationTimeRET\n" +
+        "AMI Sequence Annotations_02|3103|C0|DA|1|AMIAnnotationModificationDatesRET\n" +
+        "AMI Sequence Annotations_02|3103|D0|TM|1|AMIAnnotationModificationTimesRET\n" +
+        "AMI Sequence Annotations_02|3103|E0|US|1|AMIAnnotationFrameNumberRET\n" +
+        "AMI StudyExtensions_01|3111|01|UL|1|AMILastReleasedAnnotLabelRET\n" +
+        "AMICAS0|0023|01|UI|1|\n" +
+        "AMICAS0|0023|08|US|1|\n" +
+        "AMICAS0|0023|10|US|1|\n" +
+        "AMICAS0|0023|16|SL|1|\n" +
+        "APEX_PRIVATE|0027|10|LO|1|PrivateCreator\n" +
+        "APEX_PRIVATE|0027|11|DS|1|BedPosition\n" +
+        "ATL HDI V1.0|0009|00|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|10|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|20|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|30|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|40|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|50|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|60|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|70|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|80|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|90|UN|1|Private\n" +
+        "ATL HDI V1.0|0009|91|UN|1|Private\n" +
+        "ATL HDI V1.0|0029|30|UN|1|LoopMode\n" +
+        "ATL HDI V1.0|0029|31|UN|1|Triggermode\n" +
+        "ATL HDI V1.0|0029|32|UN|1|NumberofLoops\n" +
+        "ATL HDI V1.0|0029|33|UN|1|LoopIndexes\n" +
+        "ATL HDI V1.0|0029|34|UN|1|LoopHeartRates\n" +
+        "ATL HDI V1.0|0029|35|UN|1|Medications\n" +
+        "ATL PRIVATE TAGS|0029|30|UL|1|LoopMode\n" +
+        "ATL PRIVATE TAGS|0029|31|UL|1|Triggermode\n" +
+        "ATL PRIVATE TAGS|0029|32|UL|1|NumberofLoops\n" +
+        "ATL PRIVATE TAGS|0029|33|DS|1-n|LoopIndexes\n" +
+        "ATL PRIVATE TAGS|0029|34|DS|1-n|LoopHeartRates\n" +
+        "ATL PRIVATE TAGS|0029|35|LO|1|Medications\n" +
+        "Acuson X500|0009|20|UN|1|aViewName\n" +
+        "Acuson X500|0009|2A|UN|1|ViewList\n" +
+        "Acuson X500|0011|10|UN|1|SiemensMedical\n" +
+        "Acuson X500|0011|11|UN|1|DIMAQSoftware\n" +
+        "Acuson X500|0011|20|UN|1|PrivateData\n" +
+        "Acuson X500|0011|21|UN|1|PrivateData\n" +
+        "Acuson X500|0013|10|UN|1|SiemensMedical\n" +
+        "Acuson X500|0013|11|UN|1|DIMAQSoftware\n" +
+        "Acuson X500|0013|20|UN|1|PrivateData\n" +
+        "Acuson X500|0015|10|UN|1|SiemensMedical\n" +
+        "Acuson X500|0015|11|UN|1|DIMAQSoftware\n" +
+        "Acuson X500|0015|20|UN|1|PrivateData\n" +
+        "Acuson X500|0017|10|UN|1|SiemensMedical\n" +
+        "Acuson X500|0017|11|UN|1|DIMAQSoftware\n" +
+        "Acuson X500|0017|20|UN|1|PrivateData\n" +
+        "Acuson X500|0019|20|UN|1|ImportStructured\n" +
+        "Agfa ADC NX|0019|09|SQ|1|Unknown\n" +
+        "Agfa ADC NX|0019|F5|CS|1|CassetteOrientation\n" +
+        "Agfa ADC NX|0019|F6|DS|1|PlateSensitivity\n" +
+        "Agfa ADC NX|0019|F7|DS|1|PlateErasability\n" +
+        "Agfa ADC NX|0019|F8|IS|1|Unknown\n" +
+        "Agfa ADC NX|0019|FE|CS|1|Unknown\n" +
+        "AgilityRuntime|0029|11|CS|1|Unknown\n" +
+        "AgilityRuntime|0029|12|US|1|Unknown\n" +
+        "AgilityRuntime|0029|13|US|1|Unknown\n" +
+        "AgilityRuntime|0029|14|US|1|Unknown\n" +
+        "AgilityRuntime|0029|1F|US|1|Unknown\n" +
+        "Applicare/Centricity Radiology Web/Version 1.0|4109|01|SH|1|MammographyLaterality\n" +
+        "Applicare/Centricity Radiology Web/Version 1.0|4109|02|SH|1|MammographyViewName\n" +
+        "Applicare/Centricity Radiology Web/Version 1.0|4109|03|SH|1|MammographyViewModifier\n" +
+        "Applicare/Centricity Radiology Web/Version 2.0|4111|01|CS|1|SecondarySpineLabel\n" +
+        "Applicare/Centricity Radiology Web/Version 2.0|4111|02|IS|1|AdditionaltagsforPresentationState\n" +
+        "Applicare/Print/Version 5.1|4101|01|UL|1|internal\n" +
+        "Applicare/Print/Version 5.1|4101|02|SQ|1|internal\n" +
+        "Applicare/Print/Version 5.1|4101|03|LO|1|internal\n" +
+        "Applicare/Print/Version 5.1|4101|04|UL|1|internal\n" +
+        "Applicare/Print/Version 5.1|4101|05|FD|1|internal\n" +
+        "Applicare/Print/Version 5.1|4101|06|US|1|internal\n" +
+        "Applicare/Print/Version 5.1|4101|07|US|1|internal\n" +
+        "Applicare/Print/Version 5.1|4101|08|US|1|internal\n" +
+        "Applicare/Print/Version 5.1|4101|09|US|1|internal\n" +
+        "Applicare/RadStore/Version 1.0|3113|01|SL|1|OBSOLETE\n" +
+        "Applicare/RadStore/Version 1.0|3113|02|SL|1|Id1\n" +
+        "Applicare/RadStore/Version 1.0|3113|03|SL|1|Id2\n" +
+        "Applicare/RadStore/Version 1.0|3113|04|SL|1|Id3\n" +
+        "Applicare/RadStore/Version 1.0|3113|11|LO|1|OBSOLETE\n" +
+        "Applicare/RadStore/Version 1.0|3113|12|CS|1|State\n" +
+        "Applicare/RadStore/Version 1.0|3113|13|DT|1|DateLastModified\n" +
+        "Applicare/RadStore/Version 1.0|3113|14|DT|1|DateLastAccessed\n" +
+        "Applicare/RadStore/Version 1.0|3113|15|CS|1|OBSOLETE\n" +
+        "Applicare/RadStore/Version 1.0|3113|16|FD|1|ByteSize\n" +
+        "Applicare/RadStore/Version 1.0|3113|17|LO|1|LibraryId\n" +
+        "Applicare/RadStore/Version 1.0|3113|18|LO|1|Pathnames\n" +
+        "Applicare/RadStore/Version 1.0|3113|19|LO|1|DriverPath\n" +
+        "Applicare/RadStore/Version 1.0|3113|1A|LO|1|Source\n" +
+        "Applicare/RadStore/Version 1.0|3113|1B|LO|1|Destination\n" +
+        "Applicare/RadStore/Version 1.0|3113|1C|SL|1|MediumId\n" +
+        "Applicare/RadStore/Version 1.0|3113|1D|LO|1|ArchiveId\n" +
+        "Applicare/RadStore/Version 1.0|3113|1E|LO|1|Origin\n" +
+        "Applicare/RadStore/Version 1.0|3113|21|SL|1|Version\n" +
+        "Applicare/RadStore/Version 1.0|3113|22|SL|1|OBSOLETE\n" +
+        "Applicare/RadStore/Version 1.0|3113|23|ST|1|InstanceFileLocation\n" +
+        "Applicare/RadStore/Version 1.0|3113|31|IS|1|OBSOLETE\n" +
+        "Applicare/RadStore/Version 1.0|3113|32|IS|1|OBSOLETE\n" +
+        "Applicare/RadStore/Version 1.0|3113|33|IS|1|OBSOLETE\n" +
+        "Applicare/RadStore/Version 1.0|3113|35|LO|1|ImageMediumLocation\n" +
+        "Applicare/RadStore/Version 1.0|3113|36|LO|1|ImageMediumLabel\n" +
+        "Applicare/RadStore/Version 1.0|3113|37|CS|1|ImageMediumState\n" +
+        "Applicare/RadStore/Version 1.0|3113|38|LO|1|SeriesMediumLocation\n" +
+        "Applicare/RadStore/Version 1.0|3113|39|LO|1|SeriesMediumLabel\n" +
+        "Applicare/RadStore/Version 1.0|3113|3A|CS|1|SeriesMediumState\n" +
+        "Applicare/RadStore/Version 1.0|3113|3B|LO|1|StudyMediumLocation\n" +
+        "Applicare/RadStore/Version 1.0|3113|3C|LO|1|StudyMediumLabel\n" +
+        "Applicare/RadStore/Version 1.0|3113|3D|CS|1|StudyMediumState\n" +
+        "Applicare/RadStore/Version 1.0|3113|52|CS|1|StudyState\n" +
+        "Applicare/RadStore/Version 1.0|3113|53|CS|1|SeriesState\n" +
+        "Applicare/RadStore/Version 1.0|3113|55|CS|1|ImageStateText\n" +
+        "Applicare/RadStore/Version 1.0|3113|56|CS|1|SeriesStateText\n" +
+        "Applicare/RadStore/Version 1.0|3113|57|CS|1|StudyStateText\n" +
+        "Applicare/RadStore/Version 1.0|3113|60|DT|1|Expiration\n" +
+        "Applicare/RadStore/Version 1.0|3113|69|AT|1|DeletedTags\n" +
+        "Applicare/RadWorks/Version 5.0|3109|01|ST|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|02|SH|1|NEWSEENStatus\n" +
+        "Applicare/RadWorks/Version 5.0|3109|03|CS|1|DeleteLock\n" +
+        "Applicare/RadWorks/Version 5.0|3109|04|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|05|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|06|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|07|UL|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|08|LO|1|ReceiveOrigin\n" +
+        "Applicare/RadWorks/Version 5.0|3109|09|LO|1|Folder\n" +
+        "Applicare/RadWorks/Version 5.0|3109|0A|DA|1|ReceiveDate\n" +
+        "Applicare/RadWorks/Version 5.0|3109|0B|TM|1|ReceiveTime\n" +
+        "Applicare/RadWorks/Version 5.0|3109|0C|CS|1|Prior\n" +
+        "Applicare/RadWorks/Version 5.0|3109|0D|CS|1|STATStudy\n" +
+        "Applicare/RadWorks/Version 5.0|3109|0E|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|10|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|11|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|12|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|13|DA|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|14|TM|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|19|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|20|UI|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|21|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|22|AE|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|23|US|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|24|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|25|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|26|UI|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|27|SQ|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|28|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|29|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|2A|LO|1|SendFlag\n" +
+        "Applicare/RadWorks/Version 5.0|3109|2B|LO|1|PrintFlag\n" +
+        "Applicare/RadWorks/Version 5.0|3109|2C|LO|1|ArchiveFlag\n" +
+        "Applicare/RadWorks/Version 5.0|3109|30|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|31|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|32|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|33|CS|1|RequestStorageCommitment\n" +
+        "Applicare/RadWorks/Version 5.0|3109|34|CS|1|RequestedCompression\n" +
+        "Applicare/RadWorks/Version 5.0|3109|35|SQ|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|36|LO|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|37|UI|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|38|SH|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|39|SH|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|40|IS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|41|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|42|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|43|CS|1|ArchiveStatus\n" +
+        "Applicare/RadWorks/Version 5.0|3109|EE|UI|1|internal\n" +
+        "Applicare/RadWorks/Version 5.0|3109|EF|CS|1|internal\n" +
+        "Applicare/RadWorks/Version 6.0|4103|01|AT|1|Internalnonexistenttags\n" +
+        "Applicare/RadWorks/Version 6.0|4103|02|UI|1|Internalnonexistentobjects\n" +
+        "Applicare/RadWorks/Version 6.0|4105|01|CS|1|AnnotationType\n" +
+        "Applicare/RadWorks/Version 6.0|4105|02|DS|1|AnnotationValue\n" +
+        "Applicare/RadWorks/Version 6.0|4105|03|UI|1|CutlineImageUID\n" +
+        "Applicare/RadWorks/Version 6.0|4105|04|UI|1|CutlineSetUID\n" +
+        "Applicare/RadWorks/Version 6.0|4105|05|US|1|AnnotationColor\n" +
+        "Applicare/RadWorks/Version 6.0|4105|06|CS|1|AnnotationLineStyle\n" +
+        "Applicare/RadWorks/Version 6.0|4105|07|SH|1|AnnotationLabel\n" +
+        "Applicare/RadWorks/Version 6.0|4105|08|PN|1|AnnotationCreator\n" +
+        "Applicare/RadWorks/Version 6.0|4105|09|DA|1|AnnotationCreationDate\n" +
+        "Applicare/RadWorks/Version 6.0|4105|0A|TM|1|AnnotationCreationTime\n" +
+        "Applicare/RadWorks/Version 6.0|4105|0B|SQ|1|AnnotationModificationSequence\n" +
+        "Applicare/RadWorks/Version 6.0|4105|0C|PN|1|AnnotationModifier\n" +
+        "Applicare/RadWorks/Version 6.0|4105|0D|DA|1|AnnotationModificationDate\n" +
+        "Applicare/RadWorks/Version 6.0|4105|0E|TM|1|AnnotationModificationTime\n" +
+        "Applicare/RadWorks/Version 6.0|4105|0F|LO|1|PaletteColorLUTName\n" +
+        "Applicare/RadWorks/Version 6.0|4105|10|US|1|AnnotationNumber\n" +
+        "Applicare/RadWorks/Version 6.0|4107|01|SQ|1|RequestedPaletteColorLUT\n" +
+        "Applicare/RadWorks/Version 6.0/Summary|3109|11|ST|1|ReceiveOriginDescription\n" +
+        "Applicare/RadWorks/Version 6.0/Summary|3109|12|ST|1|ReceiveOriginDescription\n" +
+        "Applicare/Workflow/Version 1.0|3113|01|CS|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|10|SH|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|11|SH|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|12|LO|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|15|SH|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|16|SH|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|17|LO|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|20|SH|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|21|SH|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|22|LO|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|25|SH|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|26|SH|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|27|LO|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|30|UI|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|31|UI|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|E0|CS|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|E1|CS|1|internal\n" +
+        "Applicare/Workflow/Version 1.0|3113|E2|CS|1|internal\n" +
+        "BRIT Systems, Inc.|0021|00|SQ|1|PersonInformationSequence\n" +
+        "BRIT Systems, Inc.|0021|01|LO|1|PersonID\n" +
+        "BRIT Systems, Inc.|0021|02|PN|1|PersonName\n" +
+        "BRIT Systems, Inc.|0021|03|LO|1|PersonRole\n" +
+        "BRIT Systems, Inc.|0021|04|SH|1|PersonHomePhone\n" +
+        "BRIT Systems, Inc.|0021|05|SH|1|PersonWorkPhone\n" +
+        "BRIT Systems, Inc.|0021|06|SH|1|PersonCellPhone\n" +
+        "BRIT Systems, Inc.|0021|07|SH|1|PersonPagerPhone\n" +
+        "BRIT Systems, Inc.|0021|08|SH|1|PersonFaxPhone\n" +
+        "BRIT Systems, Inc.|0021|09|LO|1|PersonEMail\n" +
+        "BRIT Systems, Inc.|0021|0A|ST|1|PersonAddress\n" +
+        "BRIT Systems, Inc.|0021|0B|LO|1|PersonPassword\n" +
+        "BRIT Systems, Inc.|0021|0C|SH|1|PersonEmergencyPhone\n" +
+        "BRIT Systems, Inc.|0021|0D|LO|1|PhysicianID\n" +
+        "BRIT Systems, Inc.|0021|11|LO|1|OriginalPatientID\n" +
+        "BRIT Systems, Inc.|0021|12|UI|1|OriginalStudyInstanceUID\n" +
+        "BRIT Systems, Inc.|0021|13|UI|1|OriginalSeriesInstanceUID\n" +
+        "BRIT Systems, Inc.|0021|14|LO|1|MasterAccessionNumber\n" +
+        "BRIT Systems, Inc.|0021|15|LO|1|OrderCategory\n" +
+        "BRIT Systems, Inc.|0021|16|LO|1|PatientICN\n" +
+        "BRIT Systems, Inc.|0021|17|LO|1|PatientDFS\n" +
+        "BRIT Systems, Inc.|0021|18|LO|1|PatientClass\n" +
+        "BRIT Systems, Inc.|0021|19|LO|1|PatientType\n" +
+        "BRIT Systems, Inc.|0021|1F|LT|1|GenericString\n" +
+        "BRIT Systems, Inc.|0021|20|LO|1|QCStudyAssignedBy\n" +
+        "BRIT Systems, Inc.|0021|21|LO|1|QCStudySplitBy\n" +
+        "BRIT Systems, Inc.|0021|22|LO|1|QCStudyMovedBy\n" +
+        "BRIT Systems, Inc.|0021|23|LO|1|QCStudyEditedBy\n" +
+        "BRIT Systems, Inc.|0021|24|LO|1|QCSeriesSplitBy\n" +
+        "BRIT Systems, Inc.|0021|25|LO|1|QCSeriesMovedBy\n" +
+        "BRIT Systems, Inc.|0021|26|LO|1|QCSeriesEditedBy\n" +
+        "BRIT Systems, Inc.|0021|27|LO|1|QCImageMovedBy\n" +
+        "BRIT Systems, Inc.|0021|28|LO|1|QCImageEditedBy\n" +
+        "BRIT Systems, Inc.|0021|30|LO|1|QCDoneTime\n" +
+        "BRIT Systems, Inc.|0021|31|LO|1|QCLastModificationTime\n" +
+        "BRIT Systems, Inc.|0021|32|LO|1|QCImageAcceptedBy\n" +
+        "BRIT Systems, Inc.|0021|33|LO|1|QCImageRejectedBy\n" +
+        "BRIT Systems, Inc.|0021|34|DA|1|QCDoneDate\n" +
+        "BRIT Systems, Inc.|0021|50|LO|1|QCDeletionRequested\n" +
+        "BRIT Systems, Inc.|0021|90|AE|1|OriginalSenderAETitle\n" +
+        "BRIT Systems, Inc.|0021|91|LO|1|SoftwareTitle\n" +
+        "BRIT Systems, Inc.|0021|92|SH|1|SoftwareVersion\n" +
+        "BRIT Systems, Inc.|0021|93|LO|1|SerialNumber\n" +
+        "BRIT Systems, Inc.|0021|A0|SQ|1|ObjectActionSequence\n" +
+        "BRIT Systems, Inc.|0021|A1|ST|1|ObjectAction\n" +
+        "BRIT Systems, Inc.|0021|A2|DA|1|ObjectActionDate\n" +
+        "BRIT Systems, Inc.|0021|A3|TM|1|ObjectActionTime\n" +
+        "BRIT Systems, Inc.|0021|A5|AE|1|LocalAETitle\n" +
+        "BRIT Systems, Inc.|0021|A6|SH|1|LocalIPAddress\n" +
+        "BRIT Systems, Inc.|0021|A7|AE|1|RemoteAETitle\n" +
+        "BRIT Systems, Inc.|0021|A8|SH|1|RemoteIPAddress\n" +
+        "BioPri|0009|00|LO|1|Unknown\n" +
+        "BioPri|0009|01|UN|1|Unknown\n" +
+        "BioPri|0009|02|UN|1|Unknown\n" +
+        "BioPri|0009|03|LO|1-n|Unknown\n" +
+        "BioPri|0009|04|LO|1|Unknown\n" +
+        "BioPri|0009|05|LO|1|Unknown\n" +
+        "BioPri|0009|07|LO|1|Unknown\n" +
+        "BioPri|0009|08|LO|1|Unknown\n" +
+        "BioPri|0009|09|LO|1|Unknown\n" +
+        "BioPri|0009|10|UN|1|Unknown\n" +
+        "BrainLAB_BeamProfile|3411|01|SQ|1|BeamProfileSequence\n" +
+        "BrainLAB_BeamProfile|3411|02|IS|1|BeamProfileNumber\n" +
+        "BrainLAB_BeamProfile|3411|03|SQ|1|BeamParameterSequence\n" +
+        "BrainLAB_BeamProfile|3411|04|UT|1|ParameterDescription\n" +
+        "BrainLAB_BeamProfile|3411|05|OB|1|ParameterData\n" +
+        "BrainLAB_BeamProfile|3411|06|IS|1|ReferencedBeamProfileNumber\n" +
+        "BrainLAB_Conversion|0009|01|LO|1|ExportPlatformName\n" +
+        "BrainLAB_Conversion|0009|02|OB|1|ExportPlatformData\n" +
+        "BrainLAB_PatientSetup|3273|00|DS|3|IsocenterPosition\n" +
+        "BrainLAB_PatientSetup|3273|01|CS|1|PatientPosition\n" +
+        "CARDIO-SMS 1.0|0009|02|OB|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0009|03|OB|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0009|04|OB|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0009|05|OB|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0009|06|OB|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0009|08|OB|1|ACOMflags\n" +
+        "CARDIO-SMS 1.0|0009|0A|UN|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0009|0B|UN|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0009|0C|UN|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0029|80|SQ|1|PrivateData\n" +
+        "CARDIO-SMS 1.0|0031|01|UN|1|PrivateDatastream\n" +
+        "CEMAX-ICON|0019|00|LT|1|CRProcessingParameters\n" +
+        "CEMAX-ICON|0019|10|LO|1|CRExposureMenuCode\n" +
+        "CEMAX-ICON|0019|20|LO|1|CRExposureMenuString\n" +
+        "CEMAX-ICON|0019|30|LO|1|CREDRMode\n" +
+        "CEMAX-ICON|0019|40|LO|1|CRLatitude\n" +
+        "CEMAX-ICON|0019|50|LO|1|CRGroupNumber\n" +
+        "CEMAX-ICON|0019|60|LO|1|CREquipmentID\n" +
+        "CEMAX-ICON|0019|70|LO|1|CRImageSerialNumber\n" +
+        "CEMAX-ICON|0019|80|LO|1|CRBarCodeNumber\n" +
+        "CEMAX-ICON|0019|90|LO|1|CRFilmOutputExposure\n" +
+        "CEMAX-ICON|0029|00|LO|1|KeyImage\n" +
+        "CEMAX-ICON|0029|10|LT|1-n|Note\n" +
+        "CEMAX-ICON|0029|20|SQ|1|AnnotationSequence\n" +
+        "CEMAX-ICON|0029|30|IS|1|XStartPosition\n" +
+        "CEMAX-ICON|0029|40|IS|1|YStartPosition\n" +
+        "CEMAX-ICON|0029|50|IS|1|XEndPosition\n" +
+        "CEMAX-ICON|0029|60|IS|1|YEndPosition\n" +
+        "CEMAX-ICON|0029|70|LO|1|AnnotationText\n" +
+        "CEMAX-ICON|0029|80|IS|1|WhichMarker\n" +
+        "CEMAX-ICON|0029|90|SQ|1|AnnotationSequence\n" +
+        "CEMAX-ICON|0029|91|IS|1-n|XCoordinates\n" +
+        "CEMAX-ICON|0029|92|IS|1-n|YCoordinates\n" +
+        "CEMAX-ICON|0029|93|IS|1|AnnotationType\n" +
+        "CEMAX-ICON|0029|94|IS|1|Numberofpoints\n" +
+        "CEMAX-ICON|0029|95|IS|1|FillType\n" +
+        "CEMAX-ICON|3033|00|CS|1|StudyPriorityStatus\n" +
+        "Canon Inc.|0019|10|OB|1|CanonInternalData1\n" +
+        "Canon Inc.|0019|13|UN|1|Unknown\n" +
+        "Canon Inc.|0019|15|DS|2|Unknown\n" +
+        "Canon Inc.|0019|16|UN|1|Unknown\n" +
+        "Canon Inc.|0019|17|DS|1|Unknown\n" +
+        "Canon Inc.|0019|18|UN|1|Unknown\n" +
+        "Canon Inc.|0019|19|UN|1|Unknown\n" +
+        "Canon Inc.|0019|1A|UN|1|Unknown\n" +
+        "Canon Inc.|0019|1B|LO|1|Unknown\n" +
+        "Canon Inc.|0019|1C|IS|1|Unknown\n" +
+        "Canon Inc.|0019|1E|IS|1|Unknown\n" +
+        "Canon Inc.|0019|1F|UN|1|Unknown\n" +
+        "Canon Inc.|0019|21|IS|1|Unknown\n" +
+        "Canon Inc.|0019|60|US|1|Performednumberofseries\n" +
+        "Canon Inc.|0019|70|US|1|Performednumberofimages\n" +
+        "Canon Inc.|0019|7F|OB|1|CanonInternalData111\n" +
+        "DIDI TO PCR 1.1|0019|00|LT|1|PostModeString\n" +
+        "DIDI TO PCR 1.1|0019|01|LT|1|PostData\n" +
+        "DIDI TO PCR 1.1|0019|10|LT|1|ImageHeader\n" +
+        "DIDI TO PCR 1.1|0019|80|LO|1|OriginalFilename\n" +
+        "DIDI TO PCR 1.1|0019|81|SH|1|FilterType\n" +
+        "DIDI TO PCR 1.1|0019|82|LT|1|Stitching\n" +
+        "DIDI TO PCR 1.1|0019|89|IS|1|ExposureIndex\n" +
+        "DIDI TO PCR 1.1|0019|8A|IS|1|CollimatorX\n" +
+        "DIDI TO PCR 1.1|0019|8B|IS|1|CollimatorY\n" +
+        "DIDI TO PCR 1.1|0019|8C|LO|1|PrintMarker\n" +
+        "DIDI TO PCR 1.1|0019|8D|LO|1|RGDVName\n" +
+        "DIDI TO PCR 1.1|0019|8E|LO|1|AcqdSensitivity\n" +
+        "DIDI TO PCR 1.1|0019|8F|LO|1|ProcessingCategory\n" +
+        "DLX_SERIE_01|0019|20|SH|1|IpAddress\n" +
+        "DLX_SERIE_01|0019|21|DS|1|TableVerticalPosition\n" +
+        "DLX_SERIE_01|0019|22|DS|1|TableLongitudinalPosition\n" +
+        "DLX_SERIE_01|0019|23|DS|1|TableLateralPosition\n" +
+        "DLX_SERIE_01|0019|24|DS|1|LambdacmPincushionDistortion\n" +
+        "DLX_SERIE_01|0019|25|DS|1|SlopeLVRegression\n" +
+        "DLX_SERIE_01|0019|26|DS|1|InterceptLVRegression\n" +
+        "DLX_SERIE_01|0019|27|DS|1|ImagechainFWHMpsfmmmin\n" +
+        "DLX_SERIE_01|0019|28|DS|1|ImagechainFWHMpsfmmmax\n" +
+        "DL_INTERNAL_USE|0015|8F|IS|1|Unknown\n" +
+        "DR Systems, Inc.|4453|01|LO|1|DRExamID\n" +
+        "DR Systems, Inc.|4453|02|LO|1|DRImageType\n" +
+        "DR Systems, Inc.|4453|04|LO|1|DRFileType\n" +
+        "DR Systems, Inc.|4453|05|LO|1|DRFileSuffix\n" +
+        "DR Systems, Inc.|4453|0A|UN|1|DRAnnotationType\n" +
+        "DR Systems, Inc.|4453|0C|SQ|1|DROriginalInstanceUIDSequence\n" +
+        "ELGEMS_XPERT|7FA1|00|OB|1|XPertCompositeReportItembuffer\n" +
+        "ELGEMS_XPERT|7FA1|10|OB|1|XpertCompositeReportItemIdentificator\n" +
+        "ELSCINT1|0003|01|OW|1|OffsetListStructure\n" +
+        "ELSCINT1|00E1|05|IS|1|Unknown\n" +
+        "ELSCINT1|00E1|06|IS|1|Unknown\n" +
+        "ELSCINT1|00E1|07|IS|1|Unknown\n" +
+        "ELSCINT1|00E1|18|OB|1|Unknown\n" +
+        "ELSCINT1|00E1|21|DS|1|Unknown\n" +
+        "ELSCINT1|00E1|2A|DS|1|Unknown\n" +
+        "ELSCINT1|00E1|30|UI|1|Unknown\n" +
+        "ELSCINT1|00E1|31|CS|1|Unknown\n" +
+        "ELSCINT1|00E1|32|US|2|Unknown\n" +
+        "ELSCINT1|00E1|37|DS|1|Unknown\n" +
+        "ELSCINT1|00E1|39|SQ|1|Unknown\n" +
+        "ELSCINT1|00E1|3F|CS|1|Unknown\n" +
+        "ELSCINT1|00E1|41|DS|1|Unknown\n" +
+        "ELSCINT1|00E1|42|LO|1|Unknown\n" +
+        "ELSCINT1|00E1|43|IS|1|Unknown\n" +
+        "ELSCINT1|00E1|50|DS|1|AcquisitionDuration\n" +
+        "ELSCINT1|00E1|51|SH|1|Unknown\n" +
+        "ELSCINT1|00E1|60|CS|1|Unknown\n" +
+        "ELSCINT1|00E1|61|LO|1|ProtocolFileName\n" +
+        "ELSCINT1|00E1|62|CS|1|Unknown\n" +
+        "ELSCINT1|00E1|63|SH|1|PatientLanguage\n" +
+        "ELSCINT1|00E1|65|LO|1|PatientDataModificationDate\n" +
+        "ELSCINT1|00E1|6A|IS|1|Unknown\n" +
+        "ELSCINT1|00E1|6B|IS|1|Unknown\n" +
+        "ELSCINT1|00E1|A0|LO|1|Unknown\n" +
+        "ELSCINT1|00E1|C2|UI|1|Unknown\n" +
+        "ELSCINT1|00E3|00|OB|1|Unknown\n" +
+        "ELSCINT1|00E3|18|OB|1|Unknown\n" +
+        "ELSCINT1|00E3|1F|OB|1|Unknown\n" +
+        "ELSCINT1|01E1|18|OB|1|Unknown\n" +
+        "ELSCINT1|01E1|21|ST|1|Unknown\n" +
+        "ELSCINT1|01E1|34|IS|1|Unknown\n" +
+        "ELSCINT1|01F1|01|CS|1|AcquisitionType\n" +
+        "ELSCINT1|01F1|02|CS|1|Unknown\n" +
+        "ELSCINT1|01F1|03|CS|1|ConcurrentSlicesGeneration\n" +
+        "ELSCINT1|01F1|04|CS|1|AngularSamplingDensity\n" +
+        "ELSCINT1|01F1|05|DS|1|ReconstructionArc\n" +
+        "ELSCINT1|01F1|06|DS|1|Unknown\n" +
+        "ELSCINT1|01F1|07|DS|1|TableVelocity\n" +
+        "ELSCINT1|01F1|08|DS|1|AcquisitionLength\n" +
+        "ELSCINT1|01F1|0A|US|1|EdgeEnhancementWeight\n" +
+        "ELSCINT1|01F1|0B|CS|2|Unknown\n" +
+        "ELSCINT1|01F1|0C|DS|2|ScannerRelativeCenter\n" +
+        "ELSCINT1|01F1|0D|DS|1|RotationAngle\n" +
+        "ELSCINT1|01F1|0E|FL|1|Unknown\n" +
+        "ELSCINT1|01F1|26|DS|1|Pitch\n" +
+        "ELSCINT1|01F1|27|DS|1|RotationTime\n" +
+        "ELSCINT1|01F1|28|DS|1|Unknown\n" +
+        "ELSCINT1|01F1|30|US|1|Unknown\n" +
+        "ELSCINT1|01F1|32|CS|1|ImageViewConvention\n" +
+        "ELSCINT1|01F1|33|DS|1|Unknown\n" +
+        "ELSCINT1|01F1|36|CS|1|Unknown\n" +
+        "ELSCINT1|01F1|37|DS|1|Unknown\n" +
+        "ELSCINT1|01F1|38|LO|1|Unknown\n" +
+        "ELSCINT1|01F1|39|LO|1|Unknown\n" +
+        "ELSCINT1|01F1|40|CS|1|Unknown\n" +
+        "ELSCINT1|01F1|42|SH|1|Unknown\n" +
+        "ELSCINT1|01F1|43|LO|1|Unknown\n" +
+        "ELSCINT1|01F1|44|OW|1|Unknown\n" +
+        "ELSCINT1|01F1|45|IS|1|Unknown\n" +
+        "ELSCINT1|01F1|46|FL|1|Unknown\n" +
+        "ELSCINT1|01F1|47|SH|1|Unknown\n" +
+        "ELSCINT1|01F1|49|DS|1|Unknown\n" +
+        "ELSCINT1|01F1|4A|SH|1|Unknown\n" +
+        "ELSCINT1|01F1|4B|SH|1|Unknown\n" +
+        "ELSCINT1|01F1|4C|SH|1|Unknown\n" +
+        "ELSCINT1|01F1|4D|SH|1|Unknown\n" +
+        "ELSCINT1|01F1|4E|LO|1|Unknown\n" +
+        "ELSCINT1|01F1|53|SH|1|Unknown\n" +
+        "ELSCINT1|01F3|01|SQ|1|Unknown\n" +
+        "ELSCINT1|01F3|02|SS|1|Unknown\n" +
+        "ELSCINT1|01F3|03|FL|2|Unknown\n" +
+        "ELSCINT1|01F3|04|FL|1|Unknown\n" +
+        "ELSCINT1|01F3|11|SQ|1|PSSequence\n" +
+        "ELSCINT1|01F3|12|SS|1|Unknown\n" +
+        "ELSCINT1|01F3|13|FL|2|Unknown\n" +
+        "ELSCINT1|01F3|14|FL|1|Unknown\n" +
+        "ELSCINT1|01F3|15|US|1|Unknown\n" +
+        "ELSCINT1|01F3|16|FL|1|Unknown\n" +
+        "ELSCINT1|01F3|17|FL|1|Unknown\n" +
+        "ELSCINT1|01F3|18|SH|1|Unknown\n" +
+        "ELSCINT1|01F3|19|FL|1|Unknown\n" +
+        "ELSCINT1|01F3|23|US|1|Unknown\n" +
+        "ELSCINT1|01F3|24|IS|2|Unknown\n" +
+        "ELSCINT1|01F7|10|OB|1|Unknown\n" +
+        "ELSCINT1|01F7|11|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|13|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|14|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|15|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|16|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|17|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|18|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|19|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|1A|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|1B|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|1C|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|1E|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|1F|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|22|UI|1|Unknown\n" +
+        "ELSCINT1|01F7|23|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|25|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|26|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|27|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|28|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|29|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|2B|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|2C|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|2D|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|2E|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|30|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|31|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|70|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|73|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|74|OW|1|Unknown\n" +
+        "ELSCINT1|01F7|75|OW|1|Unknown\n" +
+        "ELSCINT1|07A1|01|UL|1|numberofseriesinstudy\n" +
+        "ELSCINT1|07A1|02|UL|1|numberofimagesinseries\n" +
+        "ELSCINT1|07A1|03|UL|1|lastupdatetime\n" +
+        "ELSCINT1|07A1|04|UL|1|lastupdatedate\n" +
+        "ELSCINT1|07A1|07|US|3|Unknown\n" +
+        "ELSCINT1|07A1|08|DS|1-n|Unknown\n" +
+        "ELSCINT1|07A1|09|OW|1|Unknown\n" +
+        "ELSCINT1|07A1|0A|OB|1|TamarCompressedPixelData\n" +
+        "ELSCINT1|07A1|0C|US|1|Unknown\n" +
+        "ELSCINT1|07A1|10|LO|1|TamarSoftwareVersion\n" +
+        "ELSCINT1|07A1|11|CS|1|TamarCompressionType\n" +
+        "ELSCINT1|07A1|12|FL|1-n|Unknown\n" +
+        "ELSCINT1|07A1|13|UL|1|Unknown\n" +
+        "ELSCINT1|07A1|14|LO|1|protectionflag\n" +
+        "ELSCINT1|07A1|16|FL|1-n|Unknown\n" +
+        "ELSCINT1|07A1|18|SQ|1|Unknown\n" +
+        "ELSCINT1|07A1|19|FL|1|Unknown\n" +
+        "ELSCINT1|07A1|1C|FL|1-n|Unknown\n" +
+        "ELSCINT1|07A1|2A|CS|1|TamarStudyStatus\n" +
+        "ELSCINT1|07A1|2B|CS|1|Unknown\n" +
+        "ELSCINT1|07A1|36|AE|1|TamarSourceAe\n" +
+        "ELSCINT1|07A1|40|CS|1|TamarStudyBodyPart\n" +
+        "ELSCINT1|07A1|43|IS|1|Unknown\n" +
+        "ELSCINT1|07A1|50|US|1|TamarSiteId\n" +
+        "ELSCINT1|07A1|56|US|1|Unknown\n" +
+        "ELSCINT1|07A1|75|LO|2|Unknown\n" +
+        "ELSCINT1|07A1|85|UL|1|TamarTranslateFlags\n" +
+        "ELSCINT1|07A1|9F|CS|1|Unknown\n" +
+        "ELSCINT1|07A3|01|LO|1|TamarExeSoftwareVersion\n" +
+        "ELSCINT1|07A3|03|CS|1|TamarStudyHasStickyNote\n" +
+        "ELSCINT1|07A3|05|CS|1|Unknown\n" +
+        "ELSCINT1|07A3|06|CS|1|Unknown\n" +
+        "ELSCINT1|07A3|10|LO|1|TamarOriginalCurveDesc\n" +
+        "ELSCINT1|07A3|34|SH|1|TamarStudyAge\n" +
+        "ELSCINT1|07A3|43|DS|1-n|Unknown\n" +
+        "ELSCINT1|07A3|55|SH|1|Unknown\n" +
+        "ELSCINT1|07A3|61|LT|1|Unknown\n" +
+        "ELSCINT1|07A3|62|SQ|1|Unknown\n" +
+        "ELSCINT1|07A3|63|SQ|1|Unknown\n" +
+        "ELSCINT1|07A3|64|IS|1-n|Unknown\n" +
+        "ELSCINT1|07A3|66|IS|1|Unknown\n" +
+        "ELSCINT1|07A3|99|CS|1|Unknown\n" +
+        "ELSCINT1|07A3|9C|CS|1|Unknown\n" +
+        "ELSCINT1|07A3|9F|CS|1|Unknown\n" +
+        "ELSCINT1|5001|70|SQ|1|Unknown\n" +
+        "ELSCINT1|5001|71|SH|1|Unknown\n" +
+        "ELSCINT1|5001|80|SQ|1|Unknown\n" +
+        "ELSCINT1|5001|81|SH|1|Unknown\n" +
+        "ELSCINT1|5001|82|US|3|Unknown\n" +
+        "ELSCINT1|5001|83|FL|1-n|Unknown\n" +
+        "ELSCINT1|5001|84|SQ|1|Unknown\n" +
+        "ELSCINT1|6001|10|CS|1|TextOverlayFlag\n" +
+        "ELSCINT1|7FDF|F0|OB|1|Unknown\n" +
+        "ELSCINT1|7FDF|FF|SH|1|Unknown\n" +
+        "EMAGEON JPEG2K INFO|0009|00|SQ|1|Unknown\n" +
+        "EMAGEON JPEG2K INFO|0009|01|DT|1|Unknown\n" +
+        "EMAGEON STUDY HOME|0009|00|LO|1|Unknown\n" +
+        "EMAGEON STUDY HOME|0009|01|LO|1|Unknown\n" +
+        "Eclipse 60|0029|30|UL|1|Privatedata\n" +
+        "Eclipse 60|0029|31|UL|1|Privatedata\n" +
+        "Eclipse 60|0029|32|UL|1|Privatedata\n" +
+        "Eclipse 60|0029|33|DS|1|Privatedata\n" +
+        "Eclipse 60|0029|34|DS|1|Privatedata\n" +
+        "Eclipse 60|0029|36|SL|1|Privatedata\n" +
+        "Eclipse 60|0029|40|CS|1|Privatedata\n" +
+        "Eclipse 60|0029|50|CS|1|Privatedata\n" +
+        "Eclipse 60|0029|51|UL|1|Privatedata\n" +
+        "Eclipse 60|0029|52|UL|1|Privatedata\n" +
+        "Eclipse 60|0029|53|DS|1|Privatedata\n" +
+        "Eclipse 60|0029|54|UL|1|Privatedata\n" +
+        "Eclipse 60|0029|55|FL|1|Privatedata\n" +
+        "Eclipse 60|0029|56|US|1|Privatedata\n" +
+        "Eclipse 60|0029|60|LO|1|Privatedata\n" +
+        "Eclipse 60|0031|30|UL|1|Privatedata\n" +
+        "Eclipse 60|0031|31|UL|1|Privatedata\n" +
+        "Eclipse 60|0031|32|LO|1|Privatedata\n" +
+        "Eclipse 60|0031|33|UL|1|Privatedata\n" +
+        "Eclipse 60|0031|34|UL|1|Privatedata\n" +
+        "Eclipse 60|0031|35|UL|1|Privatedata\n" +
+        "Eclipse 60|200D|01|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|02|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|03|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|04|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|05|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|06|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|07|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|08|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|09|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|0A|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|0B|OB|1|Privatedata\n" +
+        "Eclipse 60|200D|0C|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|0D|UL|1|Privatedata\n" +
+        "Eclipse 60|200D|0E|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|0F|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|10|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|11|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|12|OB|1|Privatedata\n" +
+        "Eclipse 60|200D|13|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|14|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|15|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|1A|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|1B|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|20|SQ|1|Privatedata\n" +
+        "Eclipse 60|200D|27|FD|1|Privatedata\n" +
+        "Eclipse 60|200D|28|FD|1|Privatedata\n" +
+        "Eclipse 60|200D|30|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|31|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|32|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|33|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|34|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|35|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|36|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|37|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|38|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|39|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|3A|LO|1|Privatedata\n" +
+        "Eclipse 60|200D|50|CS|1|Privatedata\n" +
+        "Eclipse 60|200D|51|CS|1|Privatedata\n" +
+        "Eclipse 60|200D|52|FD|1|Privatedata\n" +
+        "Eclipse 60|200D|53|CS|1|Privatedata\n" +
+        "Eclipse 60|200D|54|CS|1|Privatedata\n" +
+        "Eclipse 60|200D|55|FD|1|Privatedata\n" +
+        "Eclipse 60|200D|56|FD|1|Privatedata\n" +
+        "Eclipse 60|200D|57|FD|1|Privatedata\n" +
+        "Eclipse 60|200D|58|IS|1|Privatedata\n" +
+        "Eclipse 60|200D|59|FD|1|Privatedata\n" +
+        "Eclipse 60|200D|5A|FD|1|Privatedata\n" +
+        "Eclipse 60|200D|5D|CS|1|Privatedata\n" +
+        "Eclipse 60|200D|5E|CS|1|Privatedata\n" +
+        "Eclipse 60|200D|FF|IS|1|Privatedata\n" +
+        "Eclipse 60|7777|01|DA|1|Privatedata\n" +
+        "Eclipse 60|7777|02|CS|1|Privatedata\n" +
+        "Eclipse 60|7777|03|LO|1|Privatedata\n" +
+        "Eclipse 60|7777|10|LO|1|Privatedata\n" +
+        "Eclipse 60|7777|14|LT|1|Privatedata\n" +
+        "FDMS 1.0|0009|F1|ST|1|ProcessingInformationFlag\n" +
+        "FDMS 1.0|0019|30|LO|1|MenuCharacterString\n" +
+        "FDMS 1.0|0019|A0|SQ|1|ExposureStatusSequence\n" +
+        "FDMS 1.0|0019|A1|CS|1|ExposureStatus\n" +
+        "FDMS 1.0|0019|A2|CS|1|ExposureKind\n" +
+        "FDMS 1.0|0021|70|IS|1|FilmNumberwithintheSeries\n" +
+        "FDMS 1.0|0021|90|CS|1|LUTNumber\n" +
+        "FDMS 1.0|0029|25|CS|1|ImageRotationReversalInformation\n" +
+        "FDMS 1.0|0032|32|PN|1|RequestingPhysician\n" +
+        "FDMS 1.0|0032|33|LO|1|RequestingService\n" +
+        "FDMS 1.0|2011|00|CS|1|TrimDensity\n" +
+        "FDMS 1.0|2011|01|IS|1|TrimWidth\n" +
+        "FDMS 1.0|2011|02|CS|1|ImageMagReducRange\n" +
+        "FDMS 1.0|2011|10|CS|1|ImageDisplayFormat\n" +
+        "FDMS 1.0|2011|20|OW|1|InterpolationAVRSSystemFormat\n" +
+        "FDMS 1.0|50F1|0A|SH|1|FNCParameters\n" +
+        "GDCM CONFORMANCE TESTS|4D4D|01|SQ|1|ArrayContainerSequence\n" +
+        "GDCM CONFORMANCE TESTS|4D4D|02|OB|1|0FilledArray\n" +
+        "GE LUT Asymmetry Parameter|0045|67|DS|1|LUTAssymetry\n" +
+        "GEHC_CT_ADVAPP_001|0053|20|IS|1|ShuttleFlag\n" +
+        "GEHC_CT_ADVAPP_001|0053|21|IS|1|TableSpeedNotReachesTargetFlag\n" +
+        "GEHC_CT_ADVAPP_001|0053|40|SH|1|IterativeReconAnnotation\n" +
+        "GEHC_CT_ADVAPP_001|0053|41|SH|1|IterativeReconMode\n" +
+        "GEHC_CT_ADVAPP_001|0053|42|LO|1|IterativeReconConfiguration\n" +
+        "GEHC_CT_ADVAPP_001|0053|43|SH|1|IterativeReconLevel\n" +
+        "GEHC_CT_ADVAPP_001|0053|60|SH|1|reconFlipRotateAnno\n" +
+        "GEHC_CT_ADVAPP_001|0053|61|SH|1|highResolutionFlag\n" +
+        "GEHC_CT_ADVAPP_001|0053|62|SH|1|RespiratoryFlag\n" +
+        "GEIIS|0009|10|SQ|1|GEIISThumbnailSequence\n" +
+        "GEIIS|0009|12|IS|1|Unknown\n" +
+        "GEIIS|0029|10|UL|1|ShiftCount\n" +
+        "GEIIS|0029|12|UL|1|Offset\n" +
+        "GEIIS|0029|14|UL|1|ActualFrameNumber\n" +
+        "GEIIS|004B|13|IS|1|Unknown\n" +
+        "GEIIS|004B|15|LT|1|Unknown\n" +
+        "GEIIS|0905|30|LO|1|AssigningAuthorityForPatientID\n" +
+        "GEIIS|0907|10|UI|1|OriginalStudyInstanceUID\n" +
+        "GEIIS|0907|20|UI|1|OriginalSeriesInstanceUID\n" +
+        "GEIIS|0907|30|UI|1|OriginalSOPInstanceUID\n" +
+        "GEIIS|7FD1|10|UL|1|GEIISCompressionID\n" +
+        "GEIIS|7FD1|20|UL|1|GEIISMultiframeOffsets\n" +
+        "GEIIS|7FD1|30|UL|1|Unknown\n" +
+        "GEIIS|7FD1|40|UL|1-n|Unknown\n" +
+        "GEIIS|7FD1|50|UL|1-n|Unknown\n" +
+        "GEIIS|7FD1|60|UL|1-n|Unknown\n" +
+        "GEIIS PACS|0903|10|US|1|RejectImageFlag\n" +
+        "GEIIS PACS|0903|11|US|1|SignificantFlag\n" +
+        "GEIIS PACS|0903|12|US|1|ConfidentialFlag\n" +
+        "GEIIS PACS|0903|20|CS|1|Unknown\n" +
+        "GEIIS PACS|0907|21|US|1|GEIISPREFETCHALGORITHM\n" +
+        "GEIIS PACS|0907|22|US|1|GEIISLIMITRECENTSTUDIES\n" +
+        "GEIIS PACS|0907|23|US|1|GEIISLIMITOLDESTSTUDIES\n" +
+        "GEIIS PACS|0907|24|US|1|GEIISLIMITRECENTMONTHS\n" +
+        "GEIIS PACS|0907|31|UI|1-n|GEIISEXCLUDESTUDYUIDS\n" +
+        "GEMS-IT/Centricity RA600/7.0|4113|10|UI|1|Numberofimagesinstudy\n" +
+        "GEMS_0039|0039|95|LO|1|Unknown\n" +
+        "GEMS_3DSTATE_001|0047|D6|ST|1|GeneralDescription\n" +
+        "GEMS_3DSTATE_001|0047|D7|CS|1|TDRT\n" +
+        "GEMS_3DSTATE_001|0047|D8|US|1|NVRP\n" +
+        "GEMS_3DSTATE_001|0047|D9|US|1|CVRPN\n" +
+        "GEMS_3DSTATE_001|0047|DA|SQ|1|VolumeRenderingPresetsSequence\n" +
+        "GEMS_3DSTATE_001|0047|DB|LO|1|PresetName\n" +
+        "GEMS_3DSTATE_001|0047|DC|SS|1-n|OpacityCurveX\n" +
+        "GEMS_3DSTATE_001|0047|DD|FL|1-n|OpacityCurveY\n" +
+        "GEMS_3DSTATE_001|0047|DE|US|1|NOCP\n" +
+        "GEMS_3DSTATE_001|0047|DF|SS|1-n|ColorCurveX\n" +
+        "GEMS_3DSTATE_001|0047|E1|US|1|NCCP\n" +
+        "GEMS_3DSTATE_001|0047|E2|CS|1|GSA\n" +
+        "GEMS_3DSTATE_001|0047|E3|CS|1|VRSF\n" +
+        "GEMS_3DSTATE_001|0047|E4|FL|1|AF\n" +
+        "GEMS_3DSTATE_001|0047|E5|FL|1|DF\n" +
+        "GEMS_3DSTATE_001|0047|E6|FL|1|SCF\n" +
+        "GEMS_3DSTATE_001|0047|E7|FL|1|SPF\n" +
+        "GEMS_3DSTATE_001|0047|E8|FL|24|OrthogonalClippingPlanes\n" +
+        "GEMS_3DSTATE_001|0047|E9|FL|3|CP\n" +
+        "GEMS_3DSTATE_001|0047|EA|DS|3|CFP\n" +
+        "GEMS_3DSTATE_001|0047|EB|DS|3|CVU\n" +
+        "GEMS_3DSTATE_001|0047|EC|FL|1|RFOV\n" +
+        "GEMS_3DSTATE_001|0047|ED|CS|1|PPRP\n" +
+        "GEMS_3DSTATE_001|0047|EE|DS|1|3DWW\n" +
+        "GEMS_3DSTATE_001|0047|EF|DS|1|3DWL\n" +
+        "GEMS_3DSTATE_001|0047|F0|CS|1|BBV\n" +
+        "GEMS_3DSTATE_001|0047|F1|CS|1|ERF\n" +
+        "GEMS_3DSTATE_001|0047|F2|US|1|TDRMS\n" +
+        "GEMS_3DSTATE_001|0047|F3|FL|1|TDSSS\n" +
+        "GEMS_ADWSoft_3D1|0047|49|UL|3-n|VolumeColor\n" +
+        "GEMS_ADWSoft_3D1|0047|66|DS|1|VolumeTilt\n" +
+        "GEMS_ADWSoft_3D1|0047|81|IS|1|AcquisitionDLX2DSeriesCount\n" +
+        "GEMS_ADWSoft_3D1|0047|F4|LO|1-n|VolumeNames\n" +
+        "GEMS_ADWSoft_3D1|0047|F5|DS|1-n|Minoriginaldensity\n" +
+        "GEMS_ADWSoft_3D1|0047|F6|DS|1-n|Maxoriginaldensity\n" +
+        "GEMS_ADWSoft_3D1|0047|F7|DS|1-n|MinConvertedDensity\n" +
+        "GEMS_ADWSoft_3D1|0047|F8|DS|1-n|MaxConvertedDensity\n" +
+        "GEMS_ADWSoft_3D1|0047|F9|LO|1|ProtocolFilmName\n" +
+        "GEMS_ADWSoft_3D1|0047|FA|US|1|ProtocolResolution\n" +
+        "GEMS_ADWSoft_3D1|0047|FB|US|1|PhaseNumberpercent\n" +
+        "GEMS_ADWSoft_3D1|0047|FC|OB|1|Volumemidscantimeslist\n" +
+        "GEMS_ADWSoft_3D1|0047|FD|OB|1|VolumeRegisteredPhasesList\n" +
+        "GEMS_ADWSoft_3D1|0047|FE|LO|1|ProtocolName\n" +
+        "GEMS_ADWSoft_3D1|0047|FF|LO|1|ProtocolTitle\n" +
+        "GEMS_ADWSoft_3D2|0057|01|OB|1|CardiacReconstructionAlgorithmList\n" +
+        "GEMS_ADWSoft_3D2|0057|02|OB|1|AverageHeartRateforImageList\n" +
+        "GEMS_ADWSoft_3D2|0057|03|OB|1|TemporalResolutionList\n" +
+        "GEMS_ADWSoft_3D2|0057|04|LT|1|LayoutViewPreset\n" +
+        "GEMS_ADWSoft_DPO1|0039|80|IS|1|PrivateEntityNumber\n" +
+        "GEMS_ADWSoft_DPO1|0039|85|DA|1|PrivateEntityDate\n" +
+        "GEMS_ADWSoft_DPO1|0039|90|TM|1|PrivateEntityTime\n" +
+        "GEMS_ADWSoft_DPO1|0039|95|LO|1|PrivateEntityLaunchCommand\n" +
+        "GEMS_ADWSoft_DPO1|0039|AA|CS|1|PrivateEntityType\n" +
+        "GEMS_AWSOFT_CD1|0039|65|UI|1|ReferencetoStudyUID\n" +
+        "GEMS_AWSOFT_CD1|0039|70|UI|1|ReferencetoSeriesUID\n" +
+        "GEMS_AWSOFT_CD1|0039|75|IS|1|ReferencetoOriginalInstance\n" +
+        "GEMS_AWSOFT_CD1|0039|80|IS|1|DPONumber\n" +
+        "GEMS_AWSOFT_CD1|0039|85|DA|1|DPODate\n" +
+        "GEMS_AWSOFT_CD1|0039|90|TM|1|DPOTime\n" +
+        "GEMS_AWSOFT_CD1|0039|95|LO|1|DPOInvocationString\n" +
+        "GEMS_AWSOFT_CD1|0039|AA|CS|1|DPOtype\n" +
+        "GEMS_AWSOFT_CD1|0039|FF|OB|1|DPOdata\n" +
+        "GEMS_AWSoft_SB1|0039|50|UI|1|ReferencetoStudyUID\n" +
+        "GEMS_AWSoft_SB1|0039|51|UI|1|ReferencetoSeriesUID\n" +
+        "GEMS_AWSoft_SB1|0039|52|IS|1|ReferencetoOriginalInstanceNumber\n" +
+        "GEMS_AWSoft_SB1|0039|95|LO|1|PrivateEntityLaunchCommand\n" +
+        "GEMS_CT_CARDIAC_001|0049|01|SQ|1|CTCardiacSequence\n" +
+        "GEMS_CT_CARDIAC_001|0049|02|CS|1|HeartRateAtConfirm\n" +
+        "GEMS_CT_CARDIAC_001|0049|03|FL|1|AvgHeartRatePriorToConfirm\n" +
+        "GEMS_CT_CARDIAC_001|0049|04|CS|1|MinHeartRatePriorToConfirm\n" +
+        "GEMS_CT_CARDIAC_001|0049|05|CS|1|MaxHeartRatePriorToConfirm\n" +
+        "GEMS_CT_CARDIAC_001|0049|06|FL|1|StdDevHeartRatePriorToConfirm\n" +
+        "GEMS_CT_CARDIAC_001|0049|07|US|1|NumHeartRateSamplesPriorToConfirm\n" +
+        "GEMS_CT_CARDIAC_001|0049|08|CS|1|AutoHeartRateDetectPredict\n" +
+        "GEMS_CT_CARDIAC_001|0049|09|CS|1|SystemOptimizedHeartRate\n" +
+        "GEMS_CT_CARDIAC_001|0049|0A|ST|1|EkgMonitorType\n" +
+        "GEMS_CT_CARDIAC_001|0049|0B|CS|1|NumReconSectors\n" +
+        "GEMS_CT_CARDIAC_001|0049|0C|FL|256|RpeakTimeStamps\n" +
+        "GEMS_CT_HINO_01|004B|01|DS|1-n|BeamThickess\n" +
+        "GEMS_CT_HINO_01|004B|02|DS|1-n|RTime\n" +
+        "GEMS_CT_HINO_01|004B|03|IS|1|HBCNumber\n" +
+        "GEMS_CT_VES_01|0051|01|SQ|1|CTVESSequence\n" +
+        "GEMS_DLX_DOSE_01|0027|01|SQ|1|PrivateRadiationDoseSequence\n" +
+        "GEMS_DLX_DOSE_01|0027|02|IS|1|RunNumber\n" +
+        "GEMS_DLX_DOSE_01|0027|03|TM|1|RunTime\n" +
+        "GEMS_DLX_DOSE_01|0027|04|IS|1|NumberofFrames\n" +
+        "GEMS_DLX_DOSE_01|0027|05|DS|1|FramesperSecond\n" +
+        "GEMS_DLX_DOSE_01|0027|06|CS|1|Plane\n" +
+        "GEMS_DLX_DOSE_01|0027|07|DS|1|KV\n" +
+        "GEMS_DLX_DOSE_01|0027|08|DS|1|MA\n" +
+        "GEMS_DLX_DOSE_01|0027|09|DS|1|Mas\n" +
+        "GEMS_DLX_DOSE_01|0027|10|DS|1|Ms\n" +
+        "GEMS_DLX_DOSE_01|0027|11|DS|1|Angulation\n" +
+        "GEMS_DLX_DOSE_01|0027|12|DS|1|Rotation\n" +
+        "GEMS_DLX_DOSE_01|0027|13|DS|1|FocalDistance\n" +
+        "GEMS_DLX_DOSE_01|0027|14|DS|1|ImageIntensifierMode\n" +
+        "GEMS_DL_FRAME_01|0025|02|IS|1|FrameId\n" +
+        "GEMS_DL_FRAME_01|0025|03|DS|1|DistanceSourceToDetector\n" +
+        "GEMS_DL_FRAME_01|0025|04|DS|1|DistanceSourceToPatient\n" +
+        "GEMS_DL_FRAME_01|0025|05|DS|1|DistanceSourceToSkin\n" +
+        "GEMS_DL_FRAME_01|0025|06|DS|1|PositionerPrimaryAngle\n" +
+        "GEMS_DL_FRAME_01|0025|07|DS|1|PositionerSecondaryAngle\n" +
+        "GEMS_DL_FRAME_01|0025|08|IS|1|BeamOrientation\n" +
+        "GEMS_DL_FRAME_01|0025|09|DS|1|LarmAngle\n" +
+        "GEMS_DL_FRAME_01|0025|0A|SQ|1|FrameSequence\n" +
+        "GEMS_DL_FRAME_01|0025|0B|DS|1|TargetCnr\n" +
+        "GEMS_DL_FRAME_01|0025|10|DS|1|PivotAngle\n" +
+        "GEMS_DL_FRAME_01|0025|1A|DS|1|ArcAngle\n" +
+        "GEMS_DL_FRAME_01|0025|1B|DS|1|TableVerticalPosition\n" +
+        "GEMS_DL_FRAME_01|0025|1C|DS|1|TableLongitudinalPosition\n" +
+        "GEMS_DL_FRAME_01|0025|1D|DS|1|TableLateralPosition\n" +
+        "GEMS_DL_FRAME_01|0025|1E|IS|1|BeamCoverArea\n" +
+        "GEMS_DL_FRAME_01|0025|1F|DS|1|KvpActual\n" +
+        "GEMS_DL_FRAME_01|0025|20|DS|1|MasActual\n" +
+        "GEMS_DL_FRAME_01|0025|21|DS|1|PwActual\n" +
+        "GEMS_DL_FRAME_01|0025|22|DS|1|KvpCommanded\n" +
+        "GEMS_DL_FRAME_01|0025|23|DS|1|MasCommanded\n" +
+        "GEMS_DL_FRAME_01|0025|24|DS|1|PwCommanded\n" +
+        "GEMS_DL_FRAME_01|0025|25|CS|1|Grid\n" +
+        "GEMS_DL_FRAME_01|0025|26|DS|1|SensorFeedback\n" +
+        "GEMS_DL_FRAME_01|0025|27|DS|1|TargetEntranceDose\n" +
+        "GEMS_DL_FRAME_01|0025|28|DS|1|CnrCommanded\n" +
+        "GEMS_DL_FRAME_01|0025|29|DS|1|ContrastCommanded\n" +
+        "GEMS_DL_FRAME_01|0025|2A|DS|1|EptActual\n" +
+        "GEMS_DL_FRAME_01|0025|2B|IS|1|SpectralFilterZnb\n" +
+        "GEMS_DL_FRAME_01|0025|2C|DS|1|SpectralFilterWeight\n" +
+        "GEMS_DL_FRAME_01|0025|2D|DS|1|SpectralFilterDensity\n" +
+        "GEMS_DL_FRAME_01|0025|2E|IS|1|SpectralFilterThickness\n" +
+        "GEMS_DL_FRAME_01|0025|2F|IS|1|SpectralFilterStatus\n" +
+        "GEMS_DL_FRAME_01|0025|30|IS|1|FovDimension\n" +
+        "GEMS_DL_FRAME_01|0025|33|IS|1|FovOrigin\n" +
+        "GEMS_DL_FRAME_01|0025|34|IS|1|CollimatorLeftVerticalEdge\n" +
+        "GEMS_DL_FRAME_01|0025|35|IS|1|CollimatorRightVerticalEdge\n" +
+        "GEMS_DL_FRAME_01|0025|36|IS|1|CollimatorUpHorizontalEdge\n" +
+        "GEMS_DL_FRAME_01|0025|37|IS|1|CollimatorLowHorizontalEdge\n" +
+        "GEMS_DL_FRAME_01|0025|38|IS|1|VerticesPolygonalCollimator\n" +
+        "GEMS_DL_FRAME_01|0025|39|IS|1|ContourFilterDistance\n" +
+        "GEMS_DL_FRAME_01|0025|3A|UL|1|ContourFilterAngle\n" +
+        "GEMS_DL_FRAME_01|0025|3B|CS|1|TableRotationStatus\n" +
+        "GEMS_DL_FRAME_01|0025|3C|CS|1|InternalLabelFrame\n" +
+        "GEMS_DL_IMG_01|0019|0B|DS|1|FovDimensionDouble\n" +
+        "GEMS_DL_IMG_01|0019|0C|FL|2-2n|LVDiastoliccontour\n" +
+        "GEMS_DL_IMG_01|0019|0D|FL|2-2n|LVSystoliccontour\n" +
+        "GEMS_DL_IMG_01|0019|2B|FL|1|Distancetotabletop\n" +
+        "GEMS_DL_IMG_01|0019|30|LO|1|ImageFileName\n" +
+        "GEMS_DL_IMG_01|0019|31|IS|1|DefaultSpatialFilterFamily\n" +
+        "GEMS_DL_IMG_01|0019|32|IS|1|DefaultSpatialFilterStrength\n" +
+        "GEMS_DL_IMG_01|0019|33|DS|1|MinSaturationDose\n" +
+        "GEMS_DL_IMG_01|0019|34|DS|1|DetectorGain\n" +
+        "GEMS_DL_IMG_01|0019|35|DS|1|PatientDoseLimit\n" +
+        "GEMS_DL_IMG_01|0019|36|DS|1|PreprocImageRateMax\n" +
+        "GEMS_DL_IMG_01|0019|37|CS|1|SensorRoiShape\n" +
+        "GEMS_DL_IMG_01|0019|38|DS|1|SensorRoixPosition\n" +
+        "GEMS_DL_IMG_01|0019|39|DS|1|SensorRoiyPosition\n" +
+        "GEMS_DL_IMG_01|0019|3A|DS|1|SensorRoixSize\n" +
+        "GEMS_DL_IMG_01|0019|3B|DS|1|SensorRoiySize\n" +
+        "GEMS_DL_IMG_01|0019|3D|DS|1|NoiseSensitivity\n" +
+        "GEMS_DL_IMG_01|0019|3E|DS|1|SharpSensitivity\n" +
+        "GEMS_DL_IMG_01|0019|3F|DS|1|ContrastSensitivity\n" +
+        "GEMS_DL_IMG_01|0019|40|DS|1|LagSensitivity\n" +
+        "GEMS_DL_IMG_01|0019|41|CS|1|Tube\n" +
+        "GEMS_DL_IMG_01|0019|42|US|1|DetectorSizeRows\n" +
+        "GEMS_DL_IMG_01|0019|43|US|1|DetectorSizeColumns\n" +
+        "GEMS_DL_IMG_01|0019|44|DS|1|MinObjectSize\n" +
+        "GEMS_DL_IMG_01|0019|45|DS|1|MaxObjectSize\n" +
+        "GEMS_DL_IMG_01|0019|46|DS|1|MaxObjectSpeed\n" +
+        "GEMS_DL_IMG_01|0019|47|CS|1|ObjectBackMotion\n" +
+        "GEMS_DL_IMG_01|0019|48|UL|1|ExposureTrajectoryFamily\n" +
+        "GEMS_DL_IMG_01|0019|49|DS|1|WindowTimeDuration\n" +
+        "GEMS_DL_IMG_01|0019|4A|CS|1|PositionerAngleDisplayMode\n" +
+        "GEMS_DL_IMG_01|0019|4B|IS|1|DetectorOrigin\n" +
+        "GEMS_DL_IMG_01|0019|4C|CS|1|Unknown\n" +
+        "GEMS_DL_IMG_01|0019|4E|DS|1|DefaultBrightnessContrast\n" +
+        "GEMS_DL_IMG_01|0019|4F|DS|1|UserBrightnessContrast\n" +
+        "GEMS_DL_IMG_01|0019|50|IS|1|SourceSeriesNumber\n" +
+        "GEMS_DL_IMG_01|0019|51|IS|1|SourceImageNumber\n" +
+        "GEMS_DL_IMG_01|0019|52|IS|1|SourceFrameNumber\n" +
+        "GEMS_DL_IMG_01|0019|53|UI|1|SourceSeriesItemId\n" +
+        "GEMS_DL_IMG_01|0019|54|UI|1|SourceImageItemId\n" +
+        "GEMS_DL_IMG_01|0019|55|UI|1|SourceFrameItemId\n" +
+        "GEMS_DL_IMG_01|0019|80|DS|1|ImageDose\n" +
+        "GEMS_DL_IMG_01|0019|81|US|1|CalibrationFrame\n" +
+        "GEMS_DL_IMG_01|0019|82|CS|1|CalibrationObject\n" +
+        "GEMS_DL_IMG_01|0019|83|DS|1|CalibrationObjectSizemm\n" +
+        "GEMS_DL_IMG_01|0019|84|FL|1|CalibrationFactor\n" +
+        "GEMS_DL_IMG_01|0019|85|DA|1|CalibrationDate\n" +
+        "GEMS_DL_IMG_01|0019|86|TM|1|CalibrationTime\n" +
+        "GEMS_DL_IMG_01|0019|87|US|1|CalibrationAccuracy\n" +
+        "GEMS_DL_IMG_01|0019|88|CS|1|CalibrationExtended\n" +
+        "GEMS_DL_IMG_01|0019|89|US|1|CalibrationImageOriginal\n" +
+        "GEMS_DL_IMG_01|0019|8A|US|1|CalibrationFrameOriginal\n" +
+        "GEMS_DL_IMG_01|0019|8B|US|1|CalibrationNumberOfPointsUif\n" +
+        "GEMS_DL_IMG_01|0019|8C|US|1|CalibrationPointsRow\n" +
+        "GEMS_DL_IMG_01|0019|8D|US|1|CalibrationPointsColumn\n" +
+        "GEMS_DL_IMG_01|0019|8E|FL|1|CalibrationMagnificationRatio\n" +
+        "GEMS_DL_IMG_01|0019|8F|LO|1|CalibrationSwVersion\n" +
+        "GEMS_DL_IMG_01|0019|90|LO|1|ExtendCalibrationSwVersion\n" +
+        "GEMS_DL_IMG_01|0019|91|IS|1|CalibrationReturnCode\n" +
+        "GEMS_DL_IMG_01|0019|92|DS|1|DetectorRotationAngle\n" +
+        "GEMS_DL_IMG_01|0019|93|CS|1|SpatialChange\n" +
+        "GEMS_DL_IMG_01|0019|94|CS|1|InconsistentFlag\n" +
+        "GEMS_DL_IMG_01|0019|95|CS|1|ImageSweep\n" +
+        "GEMS_DL_IMG_01|0019|96|CS|1|InternalLabelImage\n" +
+        "GEMS_DL_IMG_01|0019|97|DS|1|Angle1Increment\n" +
+        "GEMS_DL_IMG_01|0019|98|DS|1|Angle2Increment\n" +
+        "GEMS_DL_IMG_01|0019|99|DS|1|Angle3Increment\n" +
+        "GEMS_DL_IMG_01|0019|9A|DS|1|SensorFeedback\n" +
+        "GEMS_DL_IMG_01|0019|9B|CS|1|Grid\n" +
+        "GEMS_DL_IMG_01|0019|9C|FL|1|DefaultMaskPixelShift\n" +
+        "GEMS_DL_IMG_01|0019|9D|CS|1|ApplicableReviewMode\n" +
+        "GEMS_DL_IMG_01|0019|9E|DS|1|LogLutControlPoints\n" +
+        "GEMS_DL_IMG_01|0019|9F|DS|1|ExpLutControlPoints\n" +
+        "GEMS_DL_IMG_01|0019|A0|DS|1|ABDValue\n" +
+        "GEMS_DL_IMG_01|0019|A1|DS|1|SubWindowCenter\n" +
+        "GEMS_DL_IMG_01|0019|A2|DS|1|SubWindowWidth\n" +
+        "GEMS_DL_IMG_01|0019|A3|DS|1|ImageRotation\n" +
+        "GEMS_DL_IMG_01|0019|A4|CS|1|AutoInjectionEnabled\n" +
+        "GEMS_DL_IMG_01|0019|A5|CS|1|InjectionPhase\n" +
+        "GEMS_DL_IMG_01|0019|A6|DS|1|InjectionDelay\n" +
+        "GEMS_DL_IMG_01|0019|A7|IS|1|ReferenceInjectionFrameNumber\n" +
+        "GEMS_DL_IMG_01|0019|A8|DS|1|InjectionDuration\n" +
+        "GEMS_DL_IMG_01|0019|A9|DS|1|EPT\n" +
+        "GEMS_DL_IMG_01|0019|AA|CS|1|CanDownscan512\n" +
+        "GEMS_DL_IMG_01|0019|AB|IS|1|CurrentSpatialFilterStrength\n" +
+        "GEMS_DL_IMG_01|0019|AC|DS|1|BrightnessSensitivity\n" +
+        "GEMS_DL_IMG_01|0019|AD|DS|1|ExpLutNOSUBControlPoints\n" +
+        "GEMS_DL_IMG_01|0019|AE|LO|1-n|SUBoperatorLUTsnames\n" +
+        "GEMS_DL_IMG_01|0019|AF|DS|1-n|kVpactualvector\n" +
+        "GEMS_DL_IMG_01|0019|B0|DS|1-n|mAsactualvector\n" +
+        "GEMS_DL_IMG_01|0019|B1|LO|1|AcquisitionModeDescription\n" +
+        "GEMS_DL_IMG_01|0019|B2|LO|1|AcquisitionModeDisplayLabel\n" +
+        "GEMS_DL_IMG_01|0019|B3|LO|1|AcquisitionProtocolUserName\n" +
+        "GEMS_DL_IMG_01|0019|B8|FL|1|Recommendeddisplayframeratefloat\n" +
+        "GEMS_DL_IMG_01|0019|B9|FL|1-n|ABDVector\n" +
+        "GEMS_DL_IMG_01|0019|BA|CS|1|Acquisitionregion\n" +
+        "GEMS_DL_IMG_01|0019|BB|CS|1|AcquisitionSUBmode\n" +
+        "GEMS_DL_IMG_01|0019|BC|FL|1|Unknown\n" +
+        "GEMS_DL_IMG_01|0019|BD|CS|1-n|Tablerotationstatusvector\n" +
+        "GEMS_DL_IMG_01|0019|BE|FL|1-n|Sourcetoimagedistanceperframevector\n" +
+        "GEMS_DL_IMG_01|0019|C2|DS|1-n|pwactualvector\n" +
+        "GEMS_DL_IMG_01|0019|C4|IS|1|Spectralfilterthickness\n" +
+        "GEMS_DL_IMG_01|0019|C5|FL|1|Preselectedpivotrotationspeed\n" +
+        "GEMS_DL_IMG_01|0019|C7|CS|1|Patientpositionperimage\n" +
+        "GEMS_DL_IMG_01|0019|C8|CS|1|3Dstructureofinterest\n" +
+        "GEMS_DL_IMG_01|0019|C9|CS|1|3Dcalibrationoutofdateflag\n" +
+        "GEMS_DL_IMG_01|0019|CA|IS|1|3Dspinexpectednumberofframes\n" +
+        "GEMS_DL_IMG_01|0019|D4|FL|1|Detectiongainvalue\n" +
+        "GEMS_DL_IMG_01|0019|D5|FL|1|mRmAscalibrationvalue\n" +
+        "GEMS_DL_IMG_01|0019|DC|LO|1|DRMLUTfilename\n" +
+        "GEMS_DL_IMG_01|0019|DD|DS|1-n|DRMStrength\n" +
+        "GEMS_DL_IMG_01|0019|DE|CS|1|AcquisitionPlane\n" +
+        "GEMS_DL_IMG_01|0019|DF|FL|1-n|LPofflongitudinalpositionZ\n" +
+        "GEMS_DL_IMG_01|0019|E0|FL|1|DAPofcurrentrecord\n" +
+        "GEMS_DL_IMG_01|0019|E1|FL|1|PivotLateralAngle\n" +
+        "GEMS_DL_IMG_01|0019|E2|FL|1|CarmLateralAngle\n" +
+        "GEMS_DL_IMG_01|0019|E3|FL|1-n|PivotLateralAngleincrement\n" +
+        "GEMS_DL_IMG_01|0019|E4|FL|1-n|CarmLateralAngleincrement\n" +
+        "GEMS_DL_IMG_01|0019|E7|FL|1|LPofflongposZfirstframe\n" +
+        "GEMS_DL_IMG_01|0019|E8|FL|1-n|LPofflongposZincrement\n" +
+        "GEMS_DL_IMG_01|0019|E9|FL|1-n|Sourcetodetectordistanceperframevector\n" +
+        "GEMS_DL_IMG_01|0019|EA|FL|1|Unknown\n" +
+        "GEMS_DL_IMG_01|0019|EB|FL|1|Unknown\n" +
+        "GEMS_DL_IMG_01|0019|EC|FL|1|Unknown\n" +
+        "GEMS_DL_IMG_01|0019|ED|FL|1|Unknown\n" +
+        "GEMS_DL_PATNT_01|0011|80|UI|1|PatientInstanceUid\n" +
+        "GEMS_DL_PATNT_01|0011|81|IS|1|LastStudyNumber\n" +
+        "GEMS_DL_PATNT_01|0011|82|CS|1|PatientRepaired\n" +
+        "GEMS_DL_PATNT_01|0011|83|CS|1|LockDemographics\n" +
+        "GEMS_DL_SERIES|0015|87|IS|1|Numberofimages\n" +
+        "GEMS_DL_SERIES|0019|0B|DS|1-2|fovdimensiondouble\n" +
+        "GEMS_DL_SERIES|0019|31|IS|1|defaultspatialfilterfamily\n" +
+        "GEMS_DL_SERIES|0019|32|IS|1|defaultspatialfilterstrength\n" +
+        "GEMS_DL_SERIES|0019|4B|IS|2|Detectororigin\n" +
+        "GEMS_DL_SERIES|0019|4E|DS|2|defbrightcontr\n" +
+        "GEMS_DL_SERIES|0019|4F|DS|2|userbrightcontr\n" +
+        "GEMS_DL_SERIES|0019|81|US|1|Calibrationframe\n" +
+        "GEMS_DL_SERIES|0019|82|CS|1|Calibrationobject\n" +
+        "GEMS_DL_SERIES|0019|83|DS|1|Calibrationobjectsizemm\n" +
+        "GEMS_DL_SERIES|0019|84|FL|1|Calibrationfactor\n" +
+        "GEMS_DL_SERIES|0019|85|DA|1|Calibrationdate\n" +
+        "GEMS_DL_SERIES|0019|86|TM|1|Calibrationtime\n" +
+        "GEMS_DL_SERIES|0019|87|US|1|Calibrationaccuracy\n" +
+        "GEMS_DL_SERIES|0019|88|CS|1|Calibrationextended\n" +
+        "GEMS_DL_SERIES|0019|89|US|1|Calibrationimageoriginal\n" +
+        "GEMS_DL_SERIES|0019|8A|US|1|Calibrationframeoriginal\n" +
+        "GEMS_DL_SERIES|0019|8B|US|1|Calibrationnbpointsuif\n" +
+        "GEMS_DL_SERIES|0019|8C|US|1-n|Calibrationpointsrow\n" +
+        "GEMS_DL_SERIES|0019|8D|US|1-n|Calibrationpointscolumn\n" +
+        "GEMS_DL_SERIES|0019|8E|FL|1|Calibrationmagratio\n" +
+        "GEMS_DL_SERIES|0019|8F|LO|1|Calibrationswversion\n" +
+        "GEMS_DL_SERIES|0019|90|LO|1|Extendcalibswversion\n" +
+        "GEMS_DL_SERIES|0019|91|IS|1|Calibrationreturncode\n" +
+        "GEMS_DL_SERIES|0019|92|DS|1|detectorrotangle\n" +
+        "GEMS_DL_SERIES|0019|93|CS|1|Spatialchange\n" +
+        "GEMS_DL_SERIES|0019|95|CS|2|Imagesweep\n" +
+        "GEMS_DL_SERIES|0019|97|DS|1-n|Angle1increment\n" +
+        "GEMS_DL_SERIES|0019|98|DS|1-n|Angle2increment\n" +
+        "GEMS_DL_SERIES|0019|99|DS|1-n|Angle3increment\n" +
+        "GEMS_DL_SERIES|0019|9A|DS|1-n|sensorfeedback\n" +
+        "GEMS_DL_SERIES|0019|9D|CS|1|applicablereviewmode\n" +
+        "GEMS_DL_SERIES|0019|9E|DS|1-n|logLUTcontrolpoints\n" +
+        "GEMS_DL_SERIES|0019|9F|DS|1-n|expLUTSUBcontrolpoints\n" +
+        "GEMS_DL_SERIES|0019|A0|DS|1|ABDvalue\n" +
+        "GEMS_DL_SERIES|0019|A1|DS|1|Subwindowcenter\n" +
+        "GEMS_DL_SERIES|0019|A2|DS|1|Subwindowwidth\n" +
+        "GEMS_DL_SERIES|0019|A4|CS|1|Autoinjectionenabled\n" +
+        "GEMS_DL_SERIES|0019|A5|CS|1|injectionphase\n" +
+        "GEMS_DL_SERIES|0019|A6|DS|1|injectiondelay\n" +
+        "GEMS_DL_SERIES|0019|A7|IS|1|referenceinjectionframenumber\n" +
+        "GEMS_DL_SERIES|0019|A9|DS|1-n|EPT\n" +
+        "GEMS_DL_SERIES|0019|AA|CS|1|candownscan512\n" +
+        "GEMS_DL_SERIES|0019|AB|IS|1|currentspatialfilterstrength\n" +
+        "GEMS_DL_SERIES|0019|AD|DS|1-n|expLUTNOSUBcontrolpoints\n" +
+        "GEMS_DL_SERIES|0019|AE|LO|1-n|SUBoperatorLUTsnames\n" +
+        "GEMS_DL_SERIES|0019|C4|IS|1|Defaultspatialfilterfamily\n" +
+        "GEMS_DL_SERIES|0019|C5|FL|1|Preselectedpivotrotationspeed\n" +
+        "GEMS_DL_SERIES|0019|C7|CS|1|Patientpositionperimage\n" +
+        "GEMS_DL_SERIES|0019|C8|CS|1|3Dstructureofinterest\n" +
+        "GEMS_DL_SERIES|0019|C9|CS|1|3Dcalibrationoutofdateflag\n" +
+        "GEMS_DL_SERIES|0019|CA|IS|1|3Dspinexpectednumberofframes\n" +
+        "GEMS_DL_SERIES|0019|D4|FL|1|Detectiongainvalue\n" +
+        "GEMS_DL_SERIES|0019|D5|FL|1|mRmAscalibrationvalue\n" +
+        "GEMS_DL_SERIES|0019|DC|LO|1|DRMLUTfilename\n" +
+        "GEMS_DL_SERIES|0019|DD|DS|1-n|DRMStrength\n" +
+        "GEMS_DL_SERIES_01|0015|85|LO|1|SeriesFileName\n" +
+        "GEMS_DL_SERIES_01|0015|87|IS|1|NumberOfImages\n" +
+        "GEMS_DL_SERIES_01|0015|8C|CS|1|SentFlag\n" +
+        "GEMS_DL_SERIES_01|0015|8D|US|1|ItemLocked\n" +
+        "GEMS_DL_SERIES_01|0019|4C|CS|1|internallabel\n" +
+        "GEMS_DL_SERIES_01|0019|4D|CS|1|browserhide\n" +
+        "GEMS_DL_STUDY_01|0015|80|DS|1|StudyDose\n" +
+        "GEMS_DL_STUDY_01|0015|81|DS|1|StudyTotalDap\n" +
+        "GEMS_DL_STUDY_01|0015|82|DS|1|StudyFluoroDap\n" +
+        "GEMS_DL_STUDY_01|0015|83|IS|1|StudyFluoroTime\n" +
+        "GEMS_DL_STUDY_01|0015|84|DS|1|StudyRecordDap\n" +
+        "GEMS_DL_STUDY_01|0015|85|IS|1|StudyRecordTime\n" +
+        "GEMS_DL_STUDY_01|0015|86|IS|1|LastXaNumber\n" +
+        "GEMS_DL_STUDY_01|0015|88|PN|1|DefaultOperatorName\n" +
+        "GEMS_DL_STUDY_01|0015|89|PN|1|DefaultPerformingPhysicianName\n" +
+        "GEMS_DL_STUDY_01|0015|8A|CS|1|DefaultPatientOrientation\n" +
+        "GEMS_DL_STUDY_01|0015|8B|IS|1|LastScNumber\n" +
+        "GEMS_DL_STUDY_01|0015|8E|UI|1|CommonSeriesInstanceUid\n" +
+        "GEMS_DL_STUDY_01|0015|8F|IS|1|StudyNumber\n" +
+        "GEMS_DL_STUDY_01|0015|92|FL|1|StudydoseFrontal\n" +
+        "GEMS_DL_STUDY_01|0015|93|FL|1|StudytotaldapFrontal\n" +
+        "GEMS_DL_STUDY_01|0015|94|FL|1|Studyfluorodapfrontal\n" +
+        "GEMS_DL_STUDY_01|0015|95|IS|1|Studyfluorotimefrontal\n" +
+        "GEMS_DL_STUDY_01|0015|96|FL|1|Studyrecorddapfrontal\n" +
+        "GEMS_DL_STUDY_01|0015|97|IS|1|Studyrecordtimefrontal\n" +
+        "GEMS_DL_STUDY_01|0015|98|FL|1|Studydoselateral\n" +
+        "GEMS_DL_STUDY_01|0015|99|FL|1|Studytotaldaplateral\n" +
+        "GEMS_DL_STUDY_01|0015|9A|FL|1|Studyfluorodaplateral\n" +
+        "GEMS_DL_STUDY_01|0015|9B|IS|1|Studyfluorotimelateral\n" +
+        "GEMS_DL_STUDY_01|0015|9C|FL|1|Studyrecorddapleteral\n" +
+        "GEMS_DL_STUDY_01|0015|9D|IS|1|Studyrecordtimelateral\n" +
+        "GEMS_FALCON_03|0045|55|DS|8|ACoefficients\n" +
+        "GEMS_FALCON_03|0045|62|IS|1|UserWindowCenter\n" +
+        "GEMS_FALCON_03|0045|63|IS|1|UserWindowWidth\n" +
+        "GEMS_FALCON_03|0045|65|IS|1|RequestedDetectorEntranceDose\n" +
+        "GEMS_FALCON_03|0045|67|DS|3|VOILUTAssymmetryparameterbeta\n" +
+        "GEMS_FALCON_03|0045|69|IS|1|Collimatorrotation\n" +
+        "GEMS_FALCON_03|0045|72|DS|1|CollimatorWidth\n" +
+        "GEMS_FALCON_03|0045|73|DS|1|CollimatorHeight\n" +
+        "GEMS_FUNCTOOL_01|0051|01|LO|1|FunctionalProcGroupName\n" +
+        "GEMS_FUNCTOOL_01|0051|02|LO|1|FunctionalProcessingName\n" +
+        "GEMS_FUNCTOOL_01|0051|03|SL|1|BiasofFunctionalImage\n" +
+        "GEMS_FUNCTOOL_01|0051|04|FL|1|ScaleofFunctionalImage\n" +
+        "GEMS_FUNCTOOL_01|0051|05|SL|1|LengthofParametersString\n" +
+        "GEMS_FUNCTOOL_01|0051|06|LT|1|StoreParametersstringdelimitedbycharacterESC0x1B27\n" +
+        "GEMS_FUNCTOOL_01|0051|07|LO|1|FunctionalImageVersion\n" +
+        "GEMS_FUNCTOOL_01|0051|08|SL|1|StoreColorRamp\n" +
+        "GEMS_FUNCTOOL_01|0051|09|SL|1|StoreWidthofFunctionalImage\n" +
+        "GEMS_FUNCTOOL_01|0051|0A|SL|1|StorelevelofFunctionalImage\n" +
+        "GEMS_FUNCTOOL_01|0051|0B|FL|1|StoreBValuewithFunctionalImage\n" +
+        "GEMS_FUNCTOOL_01|0051|0C|LO|1|AnalysisPackage\n" +
+        "GEMS_GDXE_ATHENAV2_INTERNAL_USE|7FDF|10|LT|1|PPSStream\n" +
+        "GEMS_GDXE_ATHENAV2_INTERNAL_USE|7FDF|11|LT|1|PixelDataReferencestemporary\n" +
+        "GEMS_GDXE_ATHENAV2_INTERNAL_USE|7FDF|20|SS|1|AutoPushTag\n" +
+        "GEMS_GDXE_ATHENAV2_INTERNAL_USE|7FDF|25|CS|1|PPSStatus\n" +
+        "GEMS_GDXE_FALCON_04|0011|03|UI|1|ProcessedSeriesUID\n" +
+        "GEMS_GDXE_FALCON_04|0011|04|CS|1|AcquisitionType\n" +
+        "GEMS_GDXE_FALCON_04|0011|05|UI|1|AcquisitionUID\n" +
+        "GEMS_GDXE_FALCON_04|0011|06|DS|1|ImageDose\n" +
+        "GEMS_GDXE_FALCON_04|0011|07|FL|1|StudyDose\n" +
+        "GEMS_GDXE_FALCON_04|0011|08|FL|1|StudyDAP\n" +
+        "GEMS_GDXE_FALCON_04|0011|09|SL|1|NonDigitalExposures\n" +
+        "GEMS_GDXE_FALCON_04|0011|10|SL|1|TotalExposures\n" +
+        "GEMS_GDXE_FALCON_04|0011|11|LT|1|ROI\n" +
+        "GEMS_GDXE_FALCON_04|0011|12|LT|1|PatientSizeString\n" +
+        "GEMS_GDXE_FALCON_04|0011|13|UI|1|SPSUID\n" +
+        "GEMS_GDXE_FALCON_04|0011|14|UI|1|Unknown\n" +
+        "GEMS_GDXE_FALCON_04|0011|15|DS|1|DetectorARCGain\n" +
+        "GEMS_GDXE_FALCON_04|0011|16|LT|1|ProcessingDebugInfo\n" +
+        "GEMS_GDXE_FALCON_04|0011|17|CS|1|Overridemode\n" +
+        "GEMS_GDXE_FALCON_04|0011|19|DS|1|FilmSpeedSelection\n" +
+        "GEMS_GDXE_FALCON_04|0011|27|UN|1|Unknown\n" +
+        "GEMS_GDXE_FALCON_04|0011|28|UN|1|Unknown\n" +
+        "GEMS_GDXE_FALCON_04|0011|29|UN|1|Unknown\n" +
+        "GEMS_GDXE_FALCON_04|0011|30|UN|1|Unknown\n" +
+        "GEMS_GDXE_FALCON_04|0011|31|IS|8|DetectedFieldofView\n" +
+        "GEMS_GDXE_FALCON_04|0011|32|IS|8|AdjustedFieldofView\n" +
+        "GEMS_GDXE_FALCON_04|0011|33|DS|1|DetectedExposureIndex\n" +
+        "GEMS_GDXE_FALCON_04|0011|34|DS|1|CompensatedDetectorExposure\n" +
+        "GEMS_GDXE_FALCON_04|0011|35|DS|1|UncompensatedDetectorExposure\n" +
+        "GEMS_GDXE_FALCON_04|0011|36|DS|1|MedianAnatomyCountValue\n" +
+        "GEMS_GDXE_FALCON_04|0011|37|DS|2|DEIlowerandupperlimitvalues\n" +
+        "GEMS_GDXE_FALCON_04|0011|38|SL|6|ShiftVectorforPasting\n" +
+        "GEMS_GDXE_FALCON_04|0011|39|CS|1|ImageNumberinPasting\n" +
+        "GEMS_GDXE_FALCON_04|0011|40|SL|1|PastingOverlap\n" +
+        "GEMS_GDXE_FALCON_04|0011|41|IS|24|SubimageCollimatorVertices\n" +
+        "GEMS_GDXE_FALCON_04|0011|42|LO|1|ViewIP\n" +
+        "GEMS_GDXE_FALCON_04|0011|43|IS|24|KeystoneCoordinates\n" +
+        "GEMS_GDXE_FALCON_04|0011|44|CS|1|ReceptorType\n" +
+        "GEMS_GDXE_FALCON_04|0011|46|LO|1-n|Unknown\n" +
+        "GEMS_GDXE_FALCON_04|0011|47|DS|1|Unknown\n" +
+        "GEMS_GENIE_1|0009|01|SH|1|Unknown\n" +
+        "GEMS_GENIE_1|0009|28|SL|1|NumberRRWindows\n" +
+        "GEMS_GENIE_1|0009|2B|LO|1|TriggerHistoryUID\n" +
+        "GEMS_GENIE_1|0009|2F|SL|1|TableDirection\n" +
+        "GEMS_GENIE_1|0009|33|FD|1|RotationalContinuousSpeed\n" +
+        "GEMS_GENIE_1|0009|34|SL|1|GantryMotionTyperetired\n" +
+        "GEMS_GENIE_1|0009|44|SL|1|NumViewsAcquiredretired\n" +
+        "GEMS_GENIE_1|0009|45|LT|1|Unknown\n" +
+        "GEMS_GENIE_1|0011|11|IS|1|DatasetModified\n" +
+        "GEMS_GENIE_1|0011|14|SH|1|CompletionTime\n" +
+        "GEMS_GENIE_1|0011|1E|SL|4|EnergyWidthretired\n" +
+        "GEMS_GENIE_1|0011|21|DS|1|AcqZoomretired\n" +
+        "GEMS_GENIE_1|0011|22|DS|1|AcqPanretired\n" +
+        "GEMS_GENIE_1|0011|29|SL|1|UniformityMean\n" +
+        "GEMS_GENIE_1|0011|2A|FD|1|PhaseDurationretired\n" +
+        "GEMS_GENIE_1|0011|2C|FD|1|ViewXAdjustment\n" +
+        "GEMS_GENIE_1|0011|2D|FD|1|ViewYAdjustment\n" +
+        "GEMS_GENIE_1|0011|2E|SL|1|PixelOverflowFlag\n" +
+        "GEMS_GENIE_1|0011|2F|SL|1|OverflowLevel\n" +
+        "GEMS_GENIE_1|0011|31|LO|1|AcquisitionParentUID\n" +
+        "GEMS_GENIE_1|0011|32|LO|1|ProcessingParentUID\n" +
+        "GEMS_GENIE_1|0011|39|SL|1|CompressionType\n" +
+        "GEMS_GENIE_1|0011|3D|SL|4|EnergyPeakretired\n" +
+        "GEMS_GENIE_1|0011|40|LO|1|ViewingObjectName\n" +
+        "GEMS_GENIE_1|0011|41|SL|1|OrientationAngle\n" +
+        "GEMS_GENIE_1|0011|42|FD|1|RotationAngle\n" +
+        "GEMS_GENIE_1|0011|43|SL|1|WindowInverseFlag\n" +
+        "GEMS_GENIE_1|0011|50|LO|1|WhereObjectName\n" +
+        "GEMS_GENIE_1|0011|57|FD|2|FOV\n" +
+        "GEMS_GENIE_1|0011|61|SL|1|ImageSize\n" +
+        "GEMS_GENIE_1|0011|62|FD|1|LinearFOV\n" +
+        "GEMS_GENIE_1|0011|63|FD|1|SpatialOffset\n" +
+        "GEMS_GENIE_1|0011|64|FD|1|SpatialOrientation\n" +
+        "GEMS_GENIE_1|0011|65|LO|1|ReferenceDatasetUID\n" +
+        "GEMS_GENIE_1|0011|66|SH|1|StarcamReferenceDataset\n" +
+        "GEMS_GENIE_1|0011|67|SL|1|ReferenceFrameNumber\n" +
+        "GEMS_GENIE_1|0011|68|SL|1|CursorLength\n" +
+        "GEMS_GENIE_1|0011|69|SL|1|NumberofCursors\n" +
+        "GEMS_GENIE_1|0011|6A|SL|1|CursorCoordinates\n" +
+        "GEMS_GENIE_1|0011|6B|SL|1|ReconOptionsFlag\n" +
+        "GEMS_GENIE_1|0011|6C|FD|1|MotionThreshold\n" +
+        "GEMS_GENIE_1|0011|6D|UI|1|MotionCurveUID\n" +
+        "GEMS_GENIE_1|0011|6E|SL|1|ReconType\n" +
+        "GEMS_GENIE_1|0011|6F|SL|1|PreFilterType\n" +
+        "GEMS_GENIE_1|0011|71|SL|1|BackProjFilterType\n" +
+        "GEMS_GENIE_1|0011|72|SL|1|ReconArc\n" +
+        "GEMS_GENIE_1|0011|73|FD|1|ReconPanAPOffset\n" +
+        "GEMS_GENIE_1|0011|74|FD|1|ReconPanLROffset\n" +
+        "GEMS_GENIE_1|0011|75|FD|1|ReconArea\n" +
+        "GEMS_GENIE_1|0011|76|SL|1|StartView\n" +
+        "GEMS_GENIE_1|0011|77|SL|1|AttenuationType\n" +
+        "GEMS_GENIE_1|0011|78|SL|1|DualEnergyProcessing\n" +
+        "GEMS_GENIE_1|0011|79|SH|1|PreFilterParam\n" +
+        "GEMS_GENIE_1|0011|7A|SH|1|PreFilterParam2\n" +
+        "GEMS_GENIE_1|0011|7B|SH|1|BackProjFilterParam\n" +
+        "GEMS_GENIE_1|0011|7C|SH|1|BackProjFilterParam2\n" +
+        "GEMS_GENIE_1|0011|7D|SH|1|AttenuationCoef\n" +
+        "GEMS_GENIE_1|0011|7E|SL|1|RefSliceWidth\n" +
+        "GEMS_GENIE_1|0011|7F|FD|1|RefTransPixelVolume\n" +
+        "GEMS_GENIE_1|0011|81|SH|1|AttenuationThreshold\n" +
+        "GEMS_GENIE_1|0011|82|FD|1|InterpolationDistance\n" +
+        "GEMS_GENIE_1|0011|83|FD|1|InterpolationCenterX\n" +
+        "GEMS_GENIE_1|0011|84|FD|1|InterpolationCenterY\n" +
+        "GEMS_GENIE_1|0011|85|SL|1|QuantFilterFlag\n" +
+        "GEMS_GENIE_1|0011|86|SL|1|HeadConversion\n" +
+        "GEMS_GENIE_1|0011|87|SL|1|SliceWidthPixels\n" +
+        "GEMS_GENIE_1|0011|88|SL|1|RfmtrTransRef\n" +
+        "GEMS_GENIE_1|0011|89|FD|1|RfmtrTransRefmm\n" +
+        "GEMS_GENIE_1|0011|8A|SL|1|TwoLineTransRef\n" +
+        "GEMS_GENIE_1|0011|8B|SL|1|ThreeDZero\n" +
+        "GEMS_GENIE_1|0011|8C|SL|1|ThreeDZeroLength\n" +
+        "GEMS_GENIE_1|0011|8D|SL|1|ThreeDZeroIn\n" +
+        "GEMS_GENIE_1|0013|13|SQ|1|XelerisFrameSequence\n" +
+        "GEMS_GENIE_1|0013|14|SL|1|OriginalImageNum\n" +
+        "GEMS_GENIE_1|0013|15|FD|1|Fscalar\n" +
+        "GEMS_GENIE_1|0013|1B|FD|1|DetAngSeparation\n" +
+        "GEMS_GENIE_1|0013|20|FD|1|AcceptedBeatsTime\n" +
+        "GEMS_GENIE_1|0013|21|FD|2|Threshold\n" +
+        "GEMS_GENIE_1|0013|22|FD|2|LinearDepth\n" +
+        "GEMS_GENIE_1|0013|23|LO|1|UnifDateTime\n" +
+        "GEMS_GENIE_1|0013|24|SL|1|SeriesAcceptedBeats\n" +
+        "GEMS_GENIE_1|0013|25|SL|1|SeriesRejectedBeats\n" +
+        "GEMS_GENIE_1|0015|10|SL|1|FrameTerminationCondition\n" +
+        "GEMS_GENIE_1|0015|11|SL|1|FrameTerminationValue\n" +
+        "GEMS_GENIE_1|0015|12|SL|1|NumECTPhases\n" +
+        "GEMS_GENIE_1|0015|13|SL|1|NumWBScans\n" +
+        "GEMS_GENIE_1|0015|14|SL|1|ECTPhaseNum\n" +
+        "GEMS_GENIE_1|0015|15|SL|1|WBScanNum\n" +
+        "GEMS_GENIE_1|0015|16|SL|1|CombHeadNumber\n" +
+        "GEMS_GENIE_1|0015|17|UL|1|PrecedingBeat\n" +
+        "GEMS_GENIE_1|0019|5F|SQ|1|Unknown\n" +
+        "GEMS_GENIE_1|0033|07|SQ|1-n|OrigSOPInstanceUID\n" +
+        "GEMS_GENIE_1|0033|08|CS|1|XelerisDataObjectType\n" +
+        "GEMS_GENIE_1|0033|10|SL|1|Modified\n" +
+        "GEMS_GENIE_1|0033|11|LO|1|Name\n" +
+        "GEMS_GENIE_1|0033|16|LO|1|ProtocolDataUID\n" +
+        "GEMS_GENIE_1|0033|17|SH|1|Date\n" +
+        "GEMS_GENIE_1|0033|18|SH|1|Time\n" +
+        "GEMS_GENIE_1|0033|19|UL|1|ProtocoldataFlags\n" +
+        "GEMS_GENIE_1|0033|1A|UL|1|ProtocolName\n" +
+        "GEMS_GENIE_1|0033|1B|LO|1|RelevantDataUID\n" +
+        "GEMS_GENIE_1|0033|1C|LO|1|BulkData\n" +
+        "GEMS_GENIE_1|0033|1D|SL|1-n|IntData\n" +
+        "GEMS_GENIE_1|0033|1E|FD|1-n|DoubleData\n" +
+        "GEMS_GENIE_1|0033|1F|OB|1|StringData\n" +
+        "GEMS_GENIE_1|0033|20|LT|1-n|BulkDataFormat\n" +
+        "GEMS_GENIE_1|0033|21|LT|1-n|IntDataFormat\n" +
+        "GEMS_GENIE_1|0033|22|LT|1-n|DoubleDataFormat\n" +
+        "GEMS_GENIE_1|0033|23|LT|1-n|StringDataFormat\n" +
+        "GEMS_GENIE_1|0033|24|LT|1|Description\n" +
+        "GEMS_GENIE_1|0033|30|UL|1|Allocatetriggerbuffer\n" +
+        "GEMS_GENIE_1|0033|33|UL|1|Numberoftriggers\n" +
+        "GEMS_GENIE_1|0033|34|UL|1|Triggersize\n" +
+        "GEMS_GENIE_1|0033|35|UL|1|Triggerdatasize\n" +
+        "GEMS_GENIE_1|0033|36|OB|1-n|Triggerdata\n" +
+        "GEMS_GENIE_1|0035|01|FD|1-n|StartAngle\n" +
+        "GEMS_GENIE_1|0055|12|SQ|1|XelerisEnergyWindowInformationSequence\n" +
+        "GEMS_GENIE_1|0055|13|SQ|1|XelerisEnergyWindowRangeSequence\n" +
+        "GEMS_GENIE_1|0055|22|SQ|1|XelerisDetectorInformationSequence\n" +
+        "GEMS_GENIE_1|0055|52|SQ|1|XelerisRotationInformationSequence\n" +
+        "GEMS_GENIE_1|0055|62|SQ|1|XelerisGatedInformationSequence\n" +
+        "GEMS_GENIE_1|0055|63|SQ|1|XelerisDataInformationSequence\n" +
+        "GEMS_GENIE_1|0055|64|SQ|1|SDODoubleDataSQ\n" +
+        "GEMS_GENIE_1|0055|65|SQ|1|Unknown\n" +
+        "GEMS_GENIE_1|5001|01|SL|1|Modified\n" +
+        "GEMS_GENIE_1|5001|02|LO|1|Name\n" +
+        "GEMS_GENIE_1|5001|03|SL|1|Cid\n" +
+        "GEMS_GENIE_1|5001|04|SL|1|Srid\n" +
+        "GEMS_GENIE_1|5001|05|LO|1|SOPClassUID\n" +
+        "GEMS_GENIE_1|5001|06|LO|1|SOPInstanceUID\n" +
+        "GEMS_GENIE_1|5001|07|SL|1|CurveType\n" +
+        "GEMS_GENIE_1|5001|08|SL|1|GraphType\n" +
+        "GEMS_GENIE_1|5001|09|LO|1|Legend\n" +
+        "GEMS_GENIE_1|5001|0A|LO|1|XUnits\n" +
+        "GEMS_GENIE_1|5001|0B|LO|1|YUnits\n" +
+        "GEMS_GENIE_1|5001|0C|SL|1|Edit\n" +
+        "GEMS_GENIE_1|5001|0D|SL|1|Suspend\n" +
+        "GEMS_GENIE_1|5001|0E|SL|1|StyleLine\n" +
+        "GEMS_GENIE_1|5001|0F|SL|1|StyleFill\n" +
+        "GEMS_GENIE_1|5001|10|LO|1|StyleColour\n" +
+        "GEMS_GENIE_1|5001|11|SL|1|StyleWidth\n" +
+        "GEMS_GENIE_1|5001|12|SL|1|StylePoint\n" +
+        "GEMS_GENIE_1|5001|13|LO|1|StylePColour\n" +
+        "GEMS_GENIE_1|5001|14|SL|1|StylePSize\n" +
+        "GEMS_GENIE_1|5001|15|SL|1|Segments\n" +
+        "GEMS_GENIE_1|5001|16|SL|1|SegType\n" +
+        "GEMS_GENIE_1|5001|17|FD|1-n|SegStart\n" +
+        "GEMS_GENIE_1|5001|18|FD|1-n|SegEnd\n" +
+        "GEMS_GENIE_1|5001|19|SL|1-n|SegStyleLine\n" +
+        "GEMS_GENIE_1|5001|1A|SL|1-n|SegStyleFill\n" +
+        "GEMS_GENIE_1|5001|1B|LO|1|SegStyleColour\n" +
+        "GEMS_GENIE_1|5001|1C|SL|1-n|SegStyleWidth\n" +
+        "GEMS_GENIE_1|5001|1D|SL|1-n|SegStylePoint\n" +
+        "GEMS_GENIE_1|5001|1E|SL|1|SegStylePColour\n" +
+        "GEMS_GENIE_1|5001|1F|SL|1|SegStylePSize\n" +
+        "GEMS_GENIE_1|5001|20|LO|1|SegName\n" +
+        "GEMS_GENIE_1|5001|21|SL|1-n|SegAllowDirInt\n" +
+        "GEMS_GENIE_1|5001|22|SL|1|TextAnnots\n" +
+        "GEMS_GENIE_1|5001|23|FD|1-n|TxtX\n" +
+        "GEMS_GENIE_1|5001|24|FD|1-n|TxtY\n" +
+        "GEMS_GENIE_1|5001|25|LO|1|TxtText\n" +
+        "GEMS_GENIE_1|5001|26|LO|1|TxtName\n" +
+        "GEMS_GENIE_1|5001|30|LO|1|ROIName\n" +
+        "GEMS_GENIE_1|5001|31|LO|1|DerivedFromImageUID\n" +
+        "GEMS_GENIE_1|5001|32|SL|1-n|DerivedFromImages\n" +
+        "GEMS_GENIE_1|5001|33|UL|1|CurveFlags\n" +
+        "GEMS_GENIE_1|5001|34|LO|1|CurveName\n" +
+        "GEMS_GENIE_1|5001|35|LO|1|DatasetName\n" +
+        "GEMS_GENIE_1|5001|36|LO|1|CurveUID\n" +
+        "GEMS_GENIE_1|5001|37|FD|1|ROIArea\n" +
+        "GEMS_GENIE_1|5001|38|SL|1|Modified\n" +
+        "GEMS_GENIE_1|5001|39|LO|1|Name\n" +
+        "GEMS_GENIE_1|5001|3A|LO|1|Softwareversion\n" +
+        "GEMS_GENIE_1|5001|3B|SH|1|StartDate\n" +
+        "GEMS_GENIE_1|5001|3C|SH|1|CompletionDate\n" +
+        "GEMS_GENIE_1|5001|3D|LO|1|DetectorName\n" +
+        "GEMS_GENIE_1|5001|41|SL|1|Modified\n" +
+        "GEMS_GENIE_1|5001|42|LO|1|Name\n" +
+        "GEMS_GENIE_1|5001|43|SL|1|Name\n" +
+        "GEMS_GENIE_1|5001|44|SL|1|Name\n" +
+        "GEMS_GENIE_1|5001|45|LO|1|SOPClassUID\n" +
+        "GEMS_GENIE_1|5001|46|LO|1|SOPInstanceUID\n" +
+        "GEMS_GENIE_1|5001|47|LO|1|NormalColor\n" +
+        "GEMS_GENIE_1|5001|48|LT|1|NameFont\n" +
+        "GEMS_GENIE_1|5001|49|SL|1|FillPattern\n" +
+        "GEMS_GENIE_1|5001|4A|SL|1|LineStyle\n" +
+        "GEMS_GENIE_1|5001|4B|SL|1|LineDashLength\n" +
+        "GEMS_GENIE_1|5001|4C|SL|1|LineThickness\n" +
+        "GEMS_GENIE_1|5001|4D|SL|1|Interactivity\n" +
+        "GEMS_GENIE_1|5001|4E|SL|1|NamePos\n" +
+        "GEMS_GENIE_1|5001|4F|SL|1|NameDisplay\n" +
+        "GEMS_GENIE_1|5001|50|LO|1|Label\n" +
+        "GEMS_GENIE_1|5001|51|SL|1-n|BpSeg\n" +
+        "GEMS_GENIE_1|5001|52|US|1-n|BpSegPairs\n" +
+        "GEMS_GENIE_1|5001|53|SL|1|SeedSpace\n" +
+        "GEMS_GENIE_1|5001|54|FD|1-n|Seeds\n" +
+        "GEMS_GENIE_1|5001|55|SL|1-n|Shape\n" +
+        "GEMS_GENIE_1|5001|56|FD|1-n|ShapeTilt\n" +
+        "GEMS_GENIE_1|5001|59|SL|1-n|ShapePtsSpace\n" +
+        "GEMS_GENIE_1|5001|5A|SL|1-n|ShapeCtrlPtsCounts\n" +
+        "GEMS_GENIE_1|5001|5B|FD|1-n|ShapeCtrlPts\n" +
+        "GEMS_GENIE_1|5001|5C|SL|1|ShapeCPSpace\n" +
+        "GEMS_GENIE_1|5001|5D|SL|1|ROIFlags\n" +
+        "GEMS_GENIE_1|5001|5E|SL|1|FrameNumber\n" +
+        "GEMS_GENIE_1|5001|5F|SL|1|Id\n" +
+        "GEMS_GENIE_1|5001|60|LO|1-n|DatasetROIMapping\n" +
+        "GEMS_HELIOS_01|0045|01|SS|1|NumberofMacroRowsinDetector\n" +
+        "GEMS_HELIOS_01|0045|02|FL|1|MacrowidthatISOCenter\n" +
+        "GEMS_HELIOS_01|0045|03|SS|1|DAStype\n" +
+        "GEMS_HELIOS_01|0045|04|SS|1|DASgain\n" +
+        "GEMS_HELIOS_01|0045|05|SS|1|DASTemperature\n" +
+        "GEMS_HELIOS_01|0045|06|CS|1|TableDirection\n" +
+        "GEMS_HELIOS_01|0045|07|FL|1|ZsmoothingFactor\n" +
+        "GEMS_HELIOS_01|0045|08|SS|1|ViewWeightingMode\n" +
+        "GEMS_HELIOS_01|0045|09|SS|1|SigmaRownumber\n" +
+        "GEMS_HELIOS_01|0045|0A|FL|1|MinimumDASvalue\n" +
+        "GEMS_HELIOS_01|0045|0B|FL|1|MaximumOffsetValue\n" +
+        "GEMS_HELIOS_01|0045|0C|SS|1|NumberofViewsshifted\n" +
+        "GEMS_HELIOS_01|0045|0D|SS|1|ZtrackingFlag\n" +
+        "GEMS_HELIOS_01|0045|0E|FL|1|MeanZerror\n" +
+        "GEMS_HELIOS_01|0045|0F|FL|1|ZtrackingError\n" +
+        "GEMS_HELIOS_01|0045|10|SS|1|StartView2A\n" +
+        "GEMS_HELIOS_01|0045|11|SS|1|NumberofViews2A\n" +
+        "GEMS_HELIOS_01|0045|12|SS|1|StartView1A\n" +
+        "GEMS_HELIOS_01|0045|13|SS|1|SigmaMode\n" +
+        "GEMS_HELIOS_01|0045|14|SS|1|NumberofViews1A\n" +
+        "GEMS_HELIOS_01|0045|15|SS|1|StartView2B\n" +
+        "GEMS_HELIOS_01|0045|16|SS|1|NumberViews2B\n" +
+        "GEMS_HELIOS_01|0045|17|SS|1|StartView1B\n" +
+        "GEMS_HELIOS_01|0045|18|SS|1|NumberofViews1B\n" +
+        "GEMS_HELIOS_01|0045|19|SS|1|AirCalibrationDate\n" +
+        "GEMS_HELIOS_01|0045|1A|SS|1|AirCalibrationTime\n" +
+        "GEMS_HELIOS_01|0045|1B|SS|1|PhantomCalibrationDate\n" +
+        "GEMS_HELIOS_01|0045|1C|SS|1|PhantomCalibrationTime\n" +
+        "GEMS_HELIOS_01|0045|1D|SS|1|ZSlopeCalibrationDate\n" +
+        "GEMS_HELIOS_01|0045|1E|SS|1|ZSlopeCalibrationTime\n" +
+        "GEMS_HELIOS_01|0045|1F|SS|1|CrossTalkCalibrationDate\n" +
+        "GEMS_HELIOS_01|0045|20|SS|1|CrossTalkCalibrationTime\n" +
+        "GEMS_HELIOS_01|0045|21|SS|1|IterboneFlag\n" +
+        "GEMS_HELIOS_01|0045|22|SS|1|PerisstalticFlag\n" +
+        "GEMS_HELIOS_01|0045|30|CS|1|CardiacReconAlgorithm\n" +
+        "GEMS_HELIOS_01|0045|31|CS|1|AvgHeartRateForImage\n" +
+        "GEMS_HELIOS_01|0045|32|FL|1|TemporalResolution\n" +
+        "GEMS_HELIOS_01|0045|33|CS|1|PctRpeakDelay\n" +
+        "GEMS_HELIOS_01|0045|34|CS|1|ActualPctRpeakDelay\n" +
+        "GEMS_HELIOS_01|0045|36|CS|1|EkgFullMaStartPhase\n" +
+        "GEMS_HELIOS_01|0045|37|CS|1|EkgFullMaEndPhase\n" +
+        "GEMS_HELIOS_01|0045|38|CS|1|EkgModulationMaxMa\n" +
+        "GEMS_HELIOS_01|0045|39|CS|1|EkgModulationMinMa\n" +
+        "GEMS_HELIOS_01|0045|3B|LO|1|NoiseReductionImageFilterDesc\n" +
+        "GEMS_HINO_CT_01|004B|01|DS|1-n|BeamThickness\n" +
+        "GEMS_HINO_CT_01|004B|02|DS|1-n|RTime\n" +
+        "GEMS_HINO_CT_01|004B|03|IS|1|HBCnumber\n" +
+        "GEMS_IMAG_01|0029|15|SL|1|LowerrangeofPixels1\n" +
+        "GEMS_IMAG_01|0029|16|SL|1|LowerrangeofPixels1\n" +
+        "GEMS_IMAG_01|0029|17|SL|1|LowerrangeofPixels2\n" +
+        "GEMS_IMAG_01|0029|18|SL|1|UpperrangeofPixels2\n" +
+        "GEMS_IMAG_01|0029|1A|SL|1|LenoftothdrinbytesNolongersupported\n" +
+        "GEMS_IMAG_01|0029|26|SS|1|Versionofthehdrstruct\n" +
+        "GEMS_IMAG_01|0029|34|SL|1|AdvantagecompOverflow\n" +
+        "GEMS_IMAG_01|0029|35|SL|1|AdvantagecompUnderflow\n" +
+        "GEMS_IMPS_01|0043|13|SS|5|Deconkernelparameters\n" +
+        "GEMS_IQTB_IDEN_47|0047|01|SH|1|ImagePath\n" +
+        "GEMS_IQTB_IDEN_47|0047|02|UL|1|ImageDateTime\n" +
+        "GEMS_IQTB_IDEN_47|0047|03|UL|1|QueueSequenceNumber\n" +
+        "GEMS_IQTB_IDEN_47|0047|04|UL|1|ReconSequenceID\n" +
+        "GEMS_IT_US_REPORT|0045|11|OW|1|Vividexcelfile\n" +
+        "GEMS_IT_US_REPORT|0045|12|OW|1|VividCHMfile\n" +
+        "GEMS_IT_US_REPORT|0045|13|OW|1|VividPDFfile\n" +
+        "GEMS_LUNAR_RAW|7003|01|ST|1|enCOREFileName\n" +
+        "GEMS_LUNAR_RAW|7003|02|OB|1|enCOREFileData\n" +
+        "GEMS_LUNAR_RAW|7003|03|UL|1|enCOREFileLength\n" +
+        "GEMS_LUNAR_RAW|7003|04|LO|1|enCOREFileModifiedTime\n" +
+        "GEMS_MR_RAW_01|7001|01|OB|1|rdbhdrrec\n" +
+        "GEMS_MR_RAW_01|7001|02|OB|1|rdbhdrperpasstab\n" +
+        "GEMS_MR_RAW_01|7001|03|OB|1|rdbhdrunlockraw\n" +
+        "GEMS_MR_RAW_01|7001|04|OB|1|rdbhdrdataacqtab\n" +
+        "GEMS_MR_RAW_01|7001|05|OB|1|rdbhdrnextab\n" +
+        "GEMS_MR_RAW_01|7001|06|OB|1|rdbhdrnexaborttab\n" +
+        "GEMS_MR_RAW_01|7001|07|OB|1|rdbhdrtool\n" +
+        "GEMS_MR_RAW_01|7001|08|OB|1|rdbrawdata\n" +
+        "GEMS_MR_RAW_01|7001|09|OB|1|SSPsave\n" +
+        "GEMS_MR_RAW_01|7001|0A|OB|1|UDAsave\n" +
+        "GEMS_MR_RAW_01|7001|0B|OB|1|rdbchemsatdata\n" +
+        "GEMS_PARM_01|0043|63|SH|1|RawDataID\n" +
+        "GEMS_PARM_01|0043|64|CS|1-n|ImageFilter\n" +
+        "GEMS_PARM_01|0043|65|US|1|MotionCorrectionIndicator\n" +
+        "GEMS_PARM_01|0043|66|US|1|HelicalCorrectionIndicator\n" +
+        "GEMS_PARM_01|0043|67|US|1|IBOCorrectionIndicator\n" +
+        "GEMS_PARM_01|0043|68|US|1|XTCorrectionIndicator\n" +
+        "GEMS_PARM_01|0043|69|US|1|QcalCorrectionIndicator\n" +
+        "GEMS_PARM_01|0043|6A|US|1|AVCorrectionIndicator\n" +
+        "GEMS_PARM_01|0043|6B|US|1|LMDKCorrectionIndicator\n" +
+        "GEMS_PARM_01|0043|6C|IS|1|DetectorRow\n" +
+        "GEMS_PARM_01|0043|6D|IS|1|AreaSize\n" +
+        "GEMS_PARM_01|0043|6E|SH|1|AutomAMode\n" +
+        "GEMS_PARM_01|0043|A0|SQ|1|SpectroscopyPixelSequence\n" +
+        "GEMS_PARM_01|0043|A1|SQ|1|SpectroscopyDefaultDisplaySequence\n" +
+        "GEMS_PARM_01|0043|A2|DS|1-n|MEGData\n" +
+        "GEMS_PARM_01|0043|A3|CS|1|ASLContrasttechnique\n" +
+        "GEMS_PARM_01|0043|A4|LO|1|DetailedtextforASLlabelingtechnique\n" +
+        "GEMS_PARM_01|0043|A5|IS|1|Durationofthelabelorcontrolpulse\n" +
+        "GEMS_PARM_01|0051|0A|SL|1|StorelevelofFunctionalImage\n" +
+        "GEMS_PARM_01|0051|0B|FL|1|StoreBValuewithFunctionalImage\n" +
+        "GEMS_PARM_01|2001|10|UI|1|DICOMImplementationUID\n" +
+        "GEMS_PARM_01|2001|11|SH|1|DICOMImplementationVersion\n" +
+        "GEMS_PARM_01|2001|12|UI|1|WithinDICOMImplementationSOPInstanceUID\n" +
+        "GEMS_PARM_01|2001|13|SH|1|ApplicationName\n" +
+        "GEMS_PARM_01|2001|14|SH|1|ApplicationVersion\n" +
+        "GEMS_PARM_01|2001|15|SH|1|CompatibilityVersion\n" +
+        "GEMS_PARM_01|2001|21|UI|1-n|ReferencedSeriesUID\n" +
+        "GEMS_PARM_01|2001|31|US|1|NumberofObjectsAveraged\n" +
+        "GEMS_PARM_01|2001|41|US|1|NumberofExpectedTimePoints\n" +
+        "GEMS_PARM_01|2001|51|US|1|NumberofSlicesPerVolume\n" +
+        "GEMS_PARM_01|2001|60|US|1|BWImageType\n" +
+        "GEMS_PARM_01|2001|61|US|1|ExperimentType\n" +
+        "GEMS_PARM_01|2001|71|UI|1|ParadigmUID\n" +
+        "GEMS_PARM_01|2001|72|LO|1|ParadigmName\n" +
+        "GEMS_PARM_01|2001|73|ST|1|ParadigmDescription\n" +
+        "GEMS_PARM_01|2001|80|OB|1|Contrast\n" +
+        "GEMS_PARM_01|2001|81|FL|1-n|RegressorValues\n" +
+        "GEMS_PARM_01|2001|86|US|1|NumberofDegreesofFreedom\n" +
+        "GEMS_PARM_01|2001|8A|FL|1|ZThreshold\n" +
+        "GEMS_PARM_01|2001|8B|FL|1|pThreshold\n" +
+        "GEMS_PARM_01|2001|90|OB|1|Processingparameters\n" +
+        "GEMS_PARM_01|2001|91|OB|1|MotionPlot\n" +
+        "GEMS_PARM_01|2001|92|OB|1|ROIs\n" +
+        "GEMS_PARM_01|2001|93|OB|1|Tracts\n" +
+        "GEMS_PARM_01|2001|94|OB|1|Report\n" +
+        "GEMS_PARM_01|2001|95|OB|1|ResponseData\n" +
+        "GEMS_PARM_01|2001|A0|FL|1-n|MotionParameters\n" +
+        "GEMS_PARM_01|2001|A1|FL|1-n|RegistrationParameters\n" +
+        "GEMS_PARM_01|2001|A2|FL|1-n|SubjectData\n" +
+        "GEMS_PARM_01|2001|B0|OB|1|DTIParameters\n" +
+        "GEMS_PARM_01|2001|C0|OB|1|ParadigmInfo\n" +
+        "GEMS_PETD_01|0009|01|LO|2|GEDiscoveryPETImplementationVersionName\n" +
+        "GEMS_PETD_01|0009|02|LO|1|PETpatientid\n" +
+        "GEMS_PETD_01|0009|03|SH|1|PETcompatibleversion\n" +
+        "GEMS_PETD_01|0009|04|SH|1|GEAdvancePatientsoftwareversion\n" +
+        "GEMS_PETD_01|0009|05|DT|1|PETpatientdatetime\n" +
+        "GEMS_PETD_01|0009|06|SL|1|PETtype\n" +
+        "GEMS_PETD_01|0009|07|UI|1|PETexamid\n" +
+        "GEMS_PETD_01|0009|08|SH|1|PETcompatibleversion\n" +
+        "GEMS_PETD_01|0009|09|SH|1|PETsoftwareversion\n" +
+        "GEMS_PETD_01|0009|0A|UI|1|PETscanid\n" +
+        "GEMS_PETD_01|0009|0B|SH|1|PETcompatibleversion\n" +
+        "GEMS_PETD_01|0009|0C|SH|1|PETsoftwareversion\n" +
+        "GEMS_PETD_01|0009|0D|DT|1|PETscandatetime\n" +
+        "GEMS_PETD_01|0009|0E|DT|1|PETscanready\n" +
+        "GEMS_PETD_01|0009|0F|ST|1|PETscandescription\n" +
+        "GEMS_PETD_01|0009|10|LO|1|PEThospitalname\n" +
+        "GEMS_PETD_01|0009|11|LO|1|PETscannerdesc\n" +
+        "GEMS_PETD_01|0009|12|LO|1|PETmanufacturer\n" +
+        "GEMS_PETD_01|0009|13|UI|1|PETforidentifier\n" +
+        "GEMS_PETD_01|0009|14|LO|1|PETlandmarkname\n" +
+        "GEMS_PETD_01|0009|15|SH|1|PETlandmarkabbrev\n" +
+        "GEMS_PETD_01|0009|16|SL|1|PETpatientposition\n" +
+        "GEMS_PETD_01|0009|17|SL|1|PETscanperspective\n" +
+        "GEMS_PETD_01|0009|18|SL|1|PETscantype\n" +
+        "GEMS_PETD_01|0009|19|SL|1|PETscanmode\n" +
+        "GEMS_PETD_01|0009|1A|SL|1|PETstartcondition\n" +
+        "GEMS_PETD_01|0009|1B|SL|1|PETstartconddata\n" +
+        "GEMS_PETD_01|0009|1C|SL|1|PETselstopcond\n" +
+        "GEMS_PETD_01|0009|1D|SL|1|PETselstopconddata\n" +
+        "GEMS_PETD_01|0009|1E|SL|1|PETcollectdeadtime\n" +
+        "GEMS_PETD_01|0009|1F|SL|1|PETcollectsingles\n" +
+        "GEMS_PETD_01|0009|20|SL|1|PETcollectcountrate\n" +
+        "GEMS_PETD_01|0009|21|SL|1|PETcountrateperiod\n" +
+        "GEMS_PETD_01|0009|22|SL|1|PETdelayedevents\n" +
+        "GEMS_PETD_01|0009|23|SL|1|PETdelayedbias\n" +
+        "GEMS_PETD_01|0009|24|SL|1|PETwordsize\n" +
+        "GEMS_PETD_01|0009|25|SL|1|PETaxialacceptance\n" +
+        "GEMS_PETD_01|0009|26|SL|1|PETaxialangle3d\n" +
+        "GEMS_PETD_01|0009|27|SL|1|PETthetacompression\n" +
+        "GEMS_PETD_01|0009|28|SL|1|PETaxialcompression\n" +
+        "GEMS_PETD_01|0009|29|FL|1|PETgantrytiltangle\n" +
+        "GEMS_PETD_01|0009|2A|SL|1|PETcollimation\n" +
+        "GEMS_PETD_01|0009|2B|SL|1|PETscanfov\n" +
+        "GEMS_PETD_01|0009|2C|SL|1|PETaxialfov\n" +
+        "GEMS_PETD_01|0009|2D|SL|1|PETeventseparation\n" +
+        "GEMS_PETD_01|0009|2E|SL|1|PETmaskwidth\n" +
+        "GEMS_PETD_01|0009|2F|SL|1|PETbinningmode\n" +
+        "GEMS_PETD_01|0009|30|SL|1|PETtrigrejmethod\n" +
+        "GEMS_PETD_01|0009|31|SL|1|PETnumberforreject\n" +
+        "GEMS_PETD_01|0009|32|SL|1|PETlowerrejectlimit\n" +
+        "GEMS_PETD_01|0009|33|SL|1|PETupperrejectlimit\n" +
+        "GEMS_PETD_01|0009|34|SL|1|PETtriggersacquired\n" +
+        "GEMS_PETD_01|0009|35|SL|1|PETtriggersrejected\n" +
+        "GEMS_PETD_01|0009|36|LO|1|PETtracername\n" +
+        "GEMS_PETD_01|0009|37|LO|1|PETbatchdescription\n" +
+        "GEMS_PETD_01|0009|38|FL|1|PETtraceractivity\n" +
+        "GEMS_PETD_01|0009|39|DT|1|PETmeasdatetime\n" +
+        "GEMS_PETD_01|0009|3A|FL|1|PETpreinjvolume\n" +
+        "GEMS_PETD_01|0009|3B|DT|1|PETadmindatetime\n" +
+        "GEMS_PETD_01|0009|3C|FL|1|PETpostinjactivity\n" +
+        "GEMS_PETD_01|0009|3D|DT|1|PETpostinjdatetime\n" +
+        "GEMS_PETD_01|0009|3E|SH|1|PETradionuclidename\n" +
+        "GEMS_PETD_01|0009|3F|FL|1|PEThalflife\n" +
+        "GEMS_PETD_01|0009|40|FL|1|PETpositronfraction\n" +
+        "GEMS_PETD_01|0009|41|SL|1|PETsource1holder\n" +
+        "GEMS_PETD_01|0009|42|FL|1|PETsource1activity\n" +
+        "GEMS_PETD_01|0009|43|DT|1|PETsource1measdt\n" +
+        "GEMS_PETD_01|0009|44|SH|1|PETsource1radnuclide\n" +
+        "GEMS_PETD_01|0009|45|FL|1|PETsource1halflife\n" +
+        "GEMS_PETD_01|0009|46|SL|1|PETsource2holder\n" +
+        "GEMS_PETD_01|0009|47|FL|1|PETsource2activity\n" +
+        "GEMS_PETD_01|0009|48|DT|1|PETsource2measdt\n" +
+        "GEMS_PETD_01|0009|49|SH|1|PETsource2radnuclide\n" +
+        "GEMS_PETD_01|0009|4A|FL|1|PETsource2halflife\n" +
+        "GEMS_PETD_01|0009|4B|SL|1|PETsourcespeed\n" +
+        "GEMS_PETD_01|0009|4C|FL|1|PETsourcelocation\n" +
+        "GEMS_PETD_01|0009|4D|SL|1|PETemissionpresent\n" +
+        "GEMS_PETD_01|0009|4E|SL|1|PETloweraxialacc\n" +
+        "GEMS_PETD_01|0009|4F|SL|1|PETupperaxialacc\n" +
+        "GEMS_PETD_01|0009|50|SL|1|PETlowercoinclimit\n" +
+        "GEMS_PETD_01|0009|51|SL|1|PETuppercoinclimit\n" +
+        "GEMS_PETD_01|0009|52|SL|1|PETcoincdelayoffset\n" +
+        "GEMS_PETD_01|0009|53|SL|1|PETcoincoutputmode\n" +
+        "GEMS_PETD_01|0009|54|SL|1|PETupperenergylimit\n" +
+        "GEMS_PETD_01|0009|55|SL|1|PETlowerenergylimit\n" +
+        "GEMS_PETD_01|0009|56|UI|1|PETnormalcalid\n" +
+        "GEMS_PETD_01|0009|57|UI|1|PETnormal2dcalid\n" +
+        "GEMS_PETD_01|0009|58|UI|1|PETblankcalid\n" +
+        "GEMS_PETD_01|0009|59|UI|1|PETwccalid\n" +
+        "GEMS_PETD_01|0009|5A|SL|1|PETderived\n" +
+        "GEMS_PETD_01|0009|5B|LO|1|PETcontrastagent\n" +
+        "GEMS_PETD_01|0009|5C|UI|1|PETframeid\n" +
+        "GEMS_PETD_01|0009|5D|UI|1|PETscanid\n" +
+        "GEMS_PETD_01|0009|5E|UI|1|PETexamid\n" +
+        "GEMS_PETD_01|0009|5F|LO|1|PETpatientid\n" +
+        "GEMS_PETD_01|0009|60|SH|1|PETcompatibleversion\n" +
+        "GEMS_PETD_01|0009|61|SH|1|PETsoftwareversion\n" +
+        "GEMS_PETD_01|0009|62|ST|1|PETwhereisframe\n" +
+        "GEMS_PETD_01|0009|63|SL|1|PETframesize\n" +
+        "GEMS_PETD_01|0009|64|SL|1|PETfileexists\n" +
+        "GEMS_PETD_01|0009|65|SL|1|PETpatiententry\n" +
+        "GEMS_PETD_01|0009|66|FL|1|PETtableheight\n" +
+        "GEMS_PETD_01|0009|67|FL|1|PETtablezposition\n" +
+        "GEMS_PETD_01|0009|68|DT|1|PETlandmarkdatetime\n" +
+        "GEMS_PETD_01|0009|69|SL|1|PETslicecount\n" +
+        "GEMS_PETD_01|0009|6A|FL|1|PETstartlocation\n" +
+        "GEMS_PETD_01|0009|6B|SL|1|PETacqdelay\n" +
+        "GEMS_PETD_01|0009|6C|DT|1|PETacqstart\n" +
+        "GEMS_PETD_01|0009|6D|SL|1|PETacqduration\n" +
+        "GEMS_PETD_01|0009|6E|SL|1|PETacqbindur\n" +
+        "GEMS_PETD_01|0009|6F|SL|1|PETacqbinstart\n" +
+        "GEMS_PETD_01|0009|70|SL|1|PETactualstopcond\n" +
+        "GEMS_PETD_01|0009|71|FD|1|PETtotalprompts\n" +
+        "GEMS_PETD_01|0009|72|FD|1|PETtotaldelays\n" +
+        "GEMS_PETD_01|0009|73|SL|1|PETframevalid\n" +
+        "GEMS_PETD_01|0009|74|SL|1|PETvalidityinfo\n" +
+        "GEMS_PETD_01|0009|75|SL|1|PETarchived\n" +
+        "GEMS_PETD_01|0009|76|SL|1|PETcompression\n" +
+        "GEMS_PETD_01|0009|77|SL|1|PETuncompressedsize\n" +
+        "GEMS_PETD_01|0009|78|SL|1|PETaccumbindur\n" +
+        "GEMS_PETD_01|0009|79|SH|1|PETcompatibleversion\n" +
+        "GEMS_PETD_01|0009|7A|SH|1|PETsoftwareversion\n" +
+        "GEMS_PETD_01|0009|7B|DT|1|PETisdatetime\n" +
+        "GEMS_PETD_01|0009|7C|SL|1|PETissource\n" +
+        "GEMS_PETD_01|0009|7D|SL|1|PETiscontents\n" +
+        "GEMS_PETD_01|0009|7E|SL|1|PETistype\n" +
+        "GEMS_PETD_01|0009|7F|DS|3|PETisreference\n" +
+        "GEMS_PETD_01|0009|80|SL|1|PETmultipatient\n" +
+        "GEMS_PETD_01|0009|81|SL|1|PETnumberofnormals\n" +
+        "GEMS_PETD_01|0009|82|UI|1|PETcolormapid\n" +
+        "GEMS_PETD_01|0009|83|SL|1|PETwindowleveltype\n" +
+        "GEMS_PETD_01|0009|84|FL|1|PETrotate\n" +
+        "GEMS_PETD_01|0009|85|SL|1|PETflip\n" +
+        "GEMS_PETD_01|0009|86|FL|1|PETzoom\n" +
+        "GEMS_PETD_01|0009|87|SL|1|PETpanx\n" +
+        "GEMS_PETD_01|0009|88|SL|1|PETpany\n" +
+        "GEMS_PETD_01|0009|89|FL|1|PETwindowlevelmin\n" +
+        "GEMS_PETD_01|0009|8A|FL|1|PETwindowlevelmax\n" +
+        "GEMS_PETD_01|0009|8B|SL|1|PETreconmethod\n" +
+        "GEMS_PETD_01|0009|8C|SL|1|PETattenuation\n" +
+        "GEMS_PETD_01|0009|8D|FL|1|PETattencoefficient\n" +
+        "GEMS_PETD_01|0009|8E|SL|1|PETbpfilter\n" +
+        "GEMS_PETD_01|0009|8F|FL|1|PETbpfiltercutoff\n" +
+        "GEMS_PETD_01|0009|90|SL|1|PETbpfilterorder\n" +
+        "GEMS_PETD_01|0009|91|FL|1|PETbpcenterl\n" +
+        "GEMS_PETD_01|0009|92|FL|1|PETbpcenterp\n" +
+        "GEMS_PETD_01|0009|93|SL|1|PETattensmooth\n" +
+        "GEMS_PETD_01|0009|94|SL|1|PETattensmoothparam\n" +
+        "GEMS_PETD_01|0009|95|SL|1|PETanglesmoothparam\n" +
+        "GEMS_PETD_01|0009|96|UI|1|PETwellcountercalid\n" +
+        "GEMS_PETD_01|0009|97|UI|1|PETtransscanid\n" +
+        "GEMS_PETD_01|0009|98|UI|1|PETnormcalid\n" +
+        "GEMS_PETD_01|0009|99|UI|1|PETblnkcalid\n" +
+        "GEMS_PETD_01|0009|9A|FL|1|PETcacedgethreshold\n" +
+        "GEMS_PETD_01|0009|9B|FL|1|PETcacskulloffset\n" +
+        "GEMS_PETD_01|0009|9C|UI|1|PETemisssubid\n" +
+        "GEMS_PETD_01|0009|9D|SL|1|PETradialfilter3d\n" +
+        "GEMS_PETD_01|0009|9E|FL|1|PETradialcutoff3d\n" +
+        "GEMS_PETD_01|0009|9F|SL|1|PETaxialfilter3d\n" +
+        "GEMS_PETD_01|0009|A0|FL|1|PETaxialcutoff3d\n" +
+        "GEMS_PETD_01|0009|A1|FL|1|PETaxialstart\n" +
+        "GEMS_PETD_01|0009|A2|FL|1|PETaxialspacing\n" +
+        "GEMS_PETD_01|0009|A3|SL|1|PETaxialanglesused\n" +
+        "GEMS_PETD_01|0009|A4|SH|1|PETcompatibleversion\n" +
+        "GEMS_PETD_01|0009|A5|SH|1|PETsoftwareversion\n" +
+        "GEMS_PETD_01|0009|A6|SL|1|PETslicenumber\n" +
+        "GEMS_PETD_01|0009|A7|FL|1|PETtotalcounts\n" +
+        "GEMS_PETD_01|0009|A8|OB|1|PETotheratts\n" +
+        "GEMS_PETD_01|0009|A9|SL|1|PETotherattssize\n" +
+        "GEMS_PETD_01|0009|AA|SL|1|PETarchived\n" +
+        "GEMS_PETD_01|0009|AB|FL|1|PETbpcenterx\n" +
+        "GEMS_PETD_01|0009|AC|FL|1|PETbpcentery\n" +
+        "GEMS_PETD_01|0009|AD|UI|1|PETtransframeid\n" +
+        "GEMS_PETD_01|0009|AE|UI|1|PETtpluseframeid\n" +
+        "GEMS_PETD_01|0009|B1|FL|1|PETprofilespacing\n" +
+        "GEMS_PETD_01|0009|B2|SL|1|PETirnumiterations\n" +
+        "GEMS_PETD_01|0009|B3|SL|1|PETirnumsubsets\n" +
+        "GEMS_PETD_01|0009|B4|FL|1|PETirreconfov\n" +
+        "GEMS_PETD_01|0009|B5|SL|1|PETircorrmodel\n" +
+        "GEMS_PETD_01|0009|B6|SL|1|PETirloopfilter\n" +
+        "GEMS_PETD_01|0009|B7|FL|1|PETirprefiltparm\n" +
+        "GEMS_PETD_01|0009|B8|SL|1|PETirloopfiltparm\n" +
+        "GEMS_PETD_01|0009|B9|FL|1|PETresponsefiltparm\n" +
+        "GEMS_PETD_01|0009|BA|SL|1|PETpostfilter\n" +
+        "GEMS_PETD_01|0009|BB|FL|1|PETpostfiltparm\n" +
+        "GEMS_PETD_01|0009|BC|SL|1|PETirregularize\n" +
+        "GEMS_PETD_01|0009|BD|FL|1|PETregularizeparm\n" +
+        "GEMS_PETD_01|0009|BE|SL|1|PETacbpfilter\n" +
+        "GEMS_PETD_01|0009|BF|FL|1|PETacbpfiltcutoff\n" +
+        "GEMS_PETD_01|0009|C0|SL|1|PETacbpfiltorder\n" +
+        "GEMS_PETD_01|0009|C1|SL|1|PETacimgsmooth\n" +
+        "GEMS_PETD_01|0009|C2|FL|1|PETacimgsmoothparm\n" +
+        "GEMS_PETD_01|0009|C3|SL|1|PETscattermethod\n" +
+        "GEMS_PETD_01|0009|C4|SL|1|PETscatternumiter\n" +
+        "GEMS_PETD_01|0009|C5|FL|1|PETscatterparm\n" +
+        "GEMS_PETD_01|0009|C6|FL|1|PETsegqcparm\n" +
+        "GEMS_PETD_01|0009|C7|SL|1|PEToverlap\n" +
+        "GEMS_PETD_01|0009|C8|UI|1|PETovlpfrmid\n" +
+        "GEMS_PETD_01|0009|C9|UI|1|PETovlptransfrmid\n" +
+        "GEMS_PETD_01|0009|CA|UI|1|PETovlptpulsefrmid\n" +
+        "GEMS_PETD_01|0009|CB|FL|1|PETvqcxaxistrans\n" +
+        "GEMS_PETD_01|0009|CC|FL|1|PETvqcxaxistilt\n" +
+        "GEMS_PETD_01|0009|CD|FL|1|PETvqcyaxistrans\n" +
+        "GEMS_PETD_01|0009|CE|FL|1|PETvqcyaxisswivel\n" +
+        "GEMS_PETD_01|0009|CF|FL|1|PETvqczaxistrans\n" +
+        "GEMS_PETD_01|0009|D0|FL|1|PETvqczaxisroll\n" +
+        "GEMS_PETD_01|0009|D1|LO|1|PETctacconvscale\n" +
+        "GEMS_PETD_01|0009|D2|UI|1|PETimagesetid\n" +
+        "GEMS_PETD_01|0009|D3|SL|1|PETconstrastroute\n" +
+        "GEMS_PETD_01|0009|D4|LO|1|PETctacconvscale\n" +
+        "GEMS_PETD_01|0009|D5|FL|1|PETloopfilterparm\n" +
+        "GEMS_PETD_01|0009|D6|FL|1|PETimageoneloc\n" +
+        "GEMS_PETD_01|0009|D7|FL|1|PETimageindexloc\n" +
+        "GEMS_PETD_01|0009|D8|SL|1|PETframenumber\n" +
+        "GEMS_PETD_01|0009|D9|SL|1|PETlistfileexists\n" +
+        "GEMS_PETD_01|0009|DA|ST|1|PETwhereislistframe\n" +
+        "GEMS_PETD_01|0009|DB|SL|1|PETirzfilterflag\n" +
+        "GEMS_PETD_01|0009|DC|FL|1|PETirzfilterratio\n" +
+        "GEMS_PETD_01|0009|DD|US|1|PETnumofrrinterval\n" +
+        "GEMS_PETD_01|0009|DE|US|1|PETnumoftimeslots\n" +
+        "GEMS_PETD_01|0009|DF|US|1|PETnumofslices\n" +
+        "GEMS_PETD_01|0009|E0|US|1|PETnumoftimeslices\n" +
+        "GEMS_PETD_01|0009|E1|SL|1|PETunlistedscan\n" +
+        "GEMS_PETD_01|0009|E2|SL|1|PETreststress\n" +
+        "GEMS_PETD_01|0009|E3|FL|1|PETphasepercentage\n" +
+        "GEMS_PETD_01|0009|E4|ST|1|ReconProtocol\n" +
+        "GEMS_PETD_01|0009|E5|FL|1|PETleftshift\n" +
+        "GEMS_PETD_01|0009|E6|FL|1|PETposteriorshift\n" +
+        "GEMS_PETD_01|0009|E7|FL|1|PETsuperiorshift\n" +
+        "GEMS_PETD_01|0009|E8|SL|1|PETacqbinnum\n" +
+        "GEMS_PETD_01|0009|E9|FL|1|PETacqbindurpercent\n" +
+        "GEMS_PETD_01|0009|EA|SL|1|3DFilterflag\n" +
+        "GEMS_PETD_01|0009|EB|FL|1|3DFiltercutoff\n" +
+        "GEMS_PETD_01|0009|EC|SL|1|3DFilterorder\n" +
+        "GEMS_PETD_01|0009|F0|UI|1|Reformatgroup\n" +
+        "GEMS_PETD_01|0011|01|SQ|1|GEAdvanceROISequence\n" +
+        "GEMS_PETD_01|0011|02|UI|1|GEAdvanceROIroiid\n" +
+        "GEMS_PETD_01|0011|03|UI|1|GEAdvanceROIimageid\n" +
+        "GEMS_PETD_01|0011|04|SH|1|GEAdvanceROIcompatibleversion\n" +
+        "GEMS_PETD_01|0011|05|SH|1|GEAdvanceROIsoftwareversion\n" +
+        "GEMS_PETD_01|0011|06|LO|1|GEAdvanceROIroiname\n" +
+        "GEMS_PETD_01|0011|07|DT|1|GEAdvanceROIroidatetime\n" +
+        "GEMS_PETD_01|0011|08|SL|1|GEAdvanceROIroitype\n" +
+        "GEMS_PETD_01|0011|09|FL|1|GEAdvanceROIcenterx\n" +
+        "GEMS_PETD_01|0011|0A|FL|1|GEAdvanceROIcentery\n" +
+        "GEMS_PETD_01|0011|0B|FL|1|GEAdvanceROIwidth\n" +
+        "GEMS_PETD_01|0011|0C|FL|1|GEAdvanceROIheight\n" +
+        "GEMS_PETD_01|0011|0D|FL|1|GEAdvanceROIangle\n" +
+        "GEMS_PETD_01|0011|0E|SL|1|GEAdvanceROInumberofpoints\n" +
+        "GEMS_PETD_01|0011|0F|OB|1|GEAdvanceROIroidata\n" +
+        "GEMS_PETD_01|0011|10|SL|1|GEAdvanceROIroisize\n" +
+        "GEMS_PETD_01|0011|11|LO|1|GEAdvanceROIcolor\n" +
+        "GEMS_PETD_01|0011|12|SL|1|GEAdvanceROIlinetype\n" +
+        "GEMS_PETD_01|0011|13|SL|1|GEAdvanceROIlinewidth\n" +
+        "GEMS_PETD_01|0011|14|SL|1|GEAdvanceROIroinumber\n" +
+        "GEMS_PETD_01|0011|15|SL|1|GEAdvanceROIconvex\n" +
+        "GEMS_PETD_01|0011|16|SL|1|GEAdvanceROIattencorrflag\n" +
+        "GEMS_PETD_01|0011|18|OB|1|Unknown\n" +
+        "GEMS_PETD_01|0013|01|SQ|1|GEAdvanceAnnotationSequence\n" +
+        "GEMS_PETD_01|0013|02|UI|1|GEAdvanceAnnotationannotationid\n" +
+        "GEMS_PETD_01|0013|03|UI|1|GEAdvanceAnnotationimageid\n" +
+        "GEMS_PETD_01|0013|04|SH|1|GEAdvanceAnnotationcompatibleversion\n" +
+        "GEMS_PETD_01|0013|05|SH|1|GEAdvanceAnnotationsoftwareversion\n" +
+        "GEMS_PETD_01|0013|06|SL|1|GEAdvanceAnnotationtype\n" +
+        "GEMS_PETD_01|0013|07|LO|1|GEAdvanceAnnotationfontname\n" +
+        "GEMS_PETD_01|0013|08|SH|1|GEAdvanceAnnotationfontsize\n" +
+        "GEMS_PETD_01|0013|09|LO|1|GEAdvanceAnnotationforegroundcolor\n" +
+        "GEMS_PETD_01|0013|0A|LO|1|GEAdvanceAnnotationbackgroundcolor\n" +
+        "GEMS_PETD_01|0013|0B|SL|1|GEAdvanceAnnotationcoordinatesystem\n" +
+        "GEMS_PETD_01|0013|0C|FL|1|GEAdvanceAnnotationstartx\n" +
+        "GEMS_PETD_01|0013|0D|FL|1|GEAdvanceAnnotationstarty\n" +
+        "GEMS_PETD_01|0013|0E|FL|1|GEAdvanceAnnotationendx\n" +
+        "GEMS_PETD_01|0013|0F|FL|1|GEAdvanceAnnotationendy\n" +
+        "GEMS_PETD_01|0013|10|SL|1|GEAdvanceAnnotationstartsymbol\n" +
+        "GEMS_PETD_01|0013|11|SL|1|GEAdvanceAnnotationendsymbol\n" +
+        "GEMS_PETD_01|0013|12|OB|1|GEAdvanceAnnotationannotationdata\n" +
+        "GEMS_PETD_01|0013|13|SL|1|GEAdvanceAnnotationannotationsize\n" +
+        "GEMS_PETD_01|0013|14|LO|1|GEAdvanceAnnotationlabelid\n" +
+        "GEMS_PETD_01|0017|01|UI|1|PETcorrectioncalid\n" +
+        "GEMS_PETD_01|0017|02|SH|1|PETcompatibleversion\n" +
+        "GEMS_PETD_01|0017|03|SH|1|PETsoftwareversion\n" +
+        "GEMS_PETD_01|0017|04|DT|1|PETcaldatetime\n" +
+        "GEMS_PETD_01|0017|05|LO|1|PETcaldescription\n" +
+        "GEMS_PETD_01|0017|06|SL|1|PETcaltype\n" +
+        "GEMS_PETD_01|0017|07|ST|1|PETwhereiscorr\n" +
+        "GEMS_PETD_01|0017|08|SL|1|PETcorrfilesize\n" +
+        "GEMS_PETD_01|0017|09|LO|1|PETscanid\n" +
+        "GEMS_PETD_01|0017|0A|DT|1|PETscandatetime\n" +
+        "GEMS_PETD_01|0017|0B|LO|1|PETnorm2dcalid\n" +
+        "GEMS_PETD_01|0017|0C|SH|1|PEThospidentifier\n" +
+        "GEMS_PETD_01|0017|0D|SL|1|PETarchived\n" +
+        "GEMS_PETD_01|0019|01|UI|1|PETwccalid\n" +
+        "GEMS_PETD_01|0019|02|SH|1|PETcompatibleversion\n" +
+        "GEMS_PETD_01|0019|03|SH|1|PETsoftwareversion\n" +
+        "GEMS_PETD_01|0019|04|DT|1|PETcaldatetime\n" +
+        "GEMS_PETD_01|0019|05|SL|1|PETcaltype\n" +
+        "GEMS_PETD_01|0019|06|LO|1|PETcaldescription\n" +
+        "GEMS_PETD_01|0019|07|LO|1|PETcalhardware\n" +
+        "GEMS_PETD_01|0019|08|OB|1|PETcoefficients\n" +
+        "GEMS_PETD_01|0019|09|FL|1|PETactivityfactorhr\n" +
+        "GEMS_PETD_01|0019|0A|FL|1|PETactivityfactorhs\n" +
+        "GEMS_PETD_01|0019|0B|FL|1|PETactivityfactor3d\n" +
+        "GEMS_PETD_01|0019|0C|LO|1|PETscanid\n" +
+        "GEMS_PETD_01|0019|0D|DT|1|PETscandatetime\n" +
+        "GEMS_PETD_01|0019|0E|SH|1|PEThospidentifier\n" +
+        "GEMS_PETD_01|0019|0F|FL|1|PETmeasactivity\n" +
+        "GEMS_PETD_01|0019|10|DT|1|PETmeasdatetime\n" +
+        "GEMS_PETD_01|0019|11|SL|1|PETaxialfilter3d\n" +
+        "GEMS_PETD_01|0019|12|FL|1|PETaxialcutoff3d\n" +
+        "GEMS_PETD_01|0019|13|SL|1|PETdefaultflag\n" +
+        "GEMS_PETD_01|0019|14|SL|1|PETarchived\n" +
+        "GEMS_PETD_01|0019|15|SL|1|PETwccalrecmethod\n" +
+        "GEMS_PETD_01|0019|16|SL|1|PETactivityfactor2d\n" +
+        "GEMS_PETD_01|0019|17|SL|1|PETisotope\n" +
+        "GEMS_PETD_01|0021|01|US|1|PETrawdatatype\n" +
+        "GEMS_PETD_01|0021|02|UL|1|PETrawdatasize\n" +
+        "GEMS_PETD_01|0023|01|OB|1|rawdatablob\n" +
+        "GEMS_PETD_01|0023|02|OB|1|PETrawdatablob\n" +
+        "GEMS_PETD_01|5001|01|UI|1|GEAdvanceCurvecurveid\n" +
+        "GEMS_PETD_01|5001|02|SH|1|GEAdvanceCurvecompatibleversion\n" +
+        "GEMS_PETD_01|5001|03|SH|1|GEAdvanceCurvesoftwareversion\n" +
+        "GEMS_PETD_01|5001|04|SL|1|GEAdvanceCurvestatisticstype\n" +
+        "GEMS_PETD_01|5001|05|LT|1|GEAdvanceCurvehowderived\n" +
+        "GEMS_PETD_01|5001|06|SL|1|GEAdvanceCurvehowderivedsize\n" +
+        "GEMS_PETD_01|5001|07|SL|1|GEAdvanceCurvemultipatient\n" +
+        "GEMS_PETD_01|5001|08|SL|1|GEAdvanceCurvedeadtime\n" +
+        "GEMS_PETD_01|5003|01|SQ|1|GEAdvanceGraphSequence\n" +
+        "GEMS_PETD_01|5003|02|UI|1|GEAdvanceGraphgraphid\n" +
+        "GEMS_PETD_01|5003|03|SH|1|GEAdvanceGraphcompatibleversion\n" +
+        "GEMS_PETD_01|5003|04|SH|1|GEAdvanceGraphsoftwareversion\n" +
+        "GEMS_PETD_01|5003|05|LO|1|GEAdvanceGraphtitle\n" +
+        "GEMS_PETD_01|5003|06|DT|1|GEAdvanceGraphgraphdatetime\n" +
+        "GEMS_PETD_01|5003|07|ST|1|GEAdvanceGraphgraphdescription\n" +
+        "GEMS_PETD_01|5003|08|LO|1|GEAdvanceGraphtitlefontname\n" +
+        "GEMS_PETD_01|5003|09|SH|1|GEAdvanceGraphtitlefontsize\n" +
+        "GEMS_PETD_01|5003|0A|LO|1|GEAdvanceGraphfooter\n" +
+        "GEMS_PETD_01|5003|0B|SH|1|GEAdvanceGraphfooterfontsize\n" +
+        "GEMS_PETD_01|5003|0C|LO|1|GEAdvanceGraphforegroundcolor\n" +
+        "GEMS_PETD_01|5003|0D|LO|1|GEAdvanceGraphbackgroundcolor\n" +
+        "GEMS_PETD_01|5003|0E|SL|1|GEAdvanceGraphgraphborder\n" +
+        "GEMS_PETD_01|5003|0F|SL|1|GEAdvanceGraphgraphwidth\n" +
+        "GEMS_PETD_01|5003|10|SL|1|GEAdvanceGraphgraphheight\n" +
+        "GEMS_PETD_01|5003|11|SL|1|GEAdvanceGraphgrid\n" +
+        "GEMS_PETD_01|5003|12|LO|1|GEAdvanceGraphlabelfontname\n" +
+        "GEMS_PETD_01|5003|13|SH|1|GEAdvanceGraphlabelfontsize\n" +
+        "GEMS_PETD_01|5003|14|LO|1|GEAdvanceGraphaxescolor\n" +
+        "GEMS_PETD_01|5003|15|LO|1|GEAdvanceGraphxaxislabel\n" +
+        "GEMS_PETD_01|5003|16|SL|1|GEAdvanceGraphxaxisunits\n" +
+        "GEMS_PETD_01|5003|17|FL|1|GEAdvanceGraphxmajortics\n" +
+        "GEMS_PETD_01|5003|18|FL|1|GEAdvanceGraphxaxismin\n" +
+        "GEMS_PETD_01|5003|19|FL|1|GEAdvanceGraphxaxismax\n" +
+        "GEMS_PETD_01|5003|1A|LO|1|GEAdvanceGraphyaxislabel\n" +
+        "GEMS_PETD_01|5003|1B|SL|1|GEAdvanceGraphyaxisunits\n" +
+        "GEMS_PETD_01|5003|1C|FL|1|GEAdvanceGraphymajortics\n" +
+        "GEMS_PETD_01|5003|1D|FL|1|GEAdvanceGraphyaxismin\n" +
+        "GEMS_PETD_01|5003|1E|FL|1|GEAdvanceGraphyaxismax\n" +
+        "GEMS_PETD_01|5003|1F|LO|1|GEAdvanceGraphlegendfontname\n" +
+        "GEMS_PETD_01|5003|20|SH|1|GEAdvanceGraphlegendfontsize\n" +
+        "GEMS_PETD_01|5003|21|SL|1|GEAdvanceGraphlegendlocationx\n" +
+        "GEMS_PETD_01|5003|22|SL|1|GEAdvanceGraphlegendlocationy\n" +
+        "GEMS_PETD_01|5003|23|SL|1|GEAdvanceGraphlegendwidth\n" +
+        "GEMS_PETD_01|5003|24|SL|1|GEAdvanceGraphlegendheight\n" +
+        "GEMS_PETD_01|5003|25|SL|1|GEAdvanceGraphlegendborder\n" +
+        "GEMS_PETD_01|5003|26|SL|1|GEAdvanceGraphmultipatient\n" +
+        "GEMS_PETD_01|5005|01|SQ|1|GEAdvanceCurvePresentationSequence\n" +
+        "GEMS_PETD_01|5005|02|UI|1|GEAdvanceCurvePresentationcurvepresentid\n" +
+        "GEMS_PETD_01|5005|03|UI|1|GEAdvanceCurvePresentationgraphid\n" +
+        "GEMS_PETD_01|5005|04|UI|1|GEAdvanceCurvePresentationcurveid\n" +
+        "GEMS_PETD_01|5005|05|SH|1|GEAdvanceCurvePresentationcompatibleversion\n" +
+        "GEMS_PETD_01|5005|06|SH|1|GEAdvanceCurvePresentationsoftwareversion\n" +
+        "GEMS_PETD_01|5005|07|LO|1|GEAdvanceCurvePresentationcurvelabel\n" +
+        "GEMS_PETD_01|5005|08|LO|1|GEAdvanceCurvePresentationcolor\n" +
+        "GEMS_PETD_01|5005|09|SL|1|GEAdvanceCurvePresentationlinetype\n" +
+        "GEMS_PETD_01|5005|0A|SL|1|GEAdvanceCurvePresentationlinewidth\n" +
+        "GEMS_PETD_01|5005|0B|SL|1|GEAdvanceCurvePresentationpointsymbol\n" +
+        "GEMS_PETD_01|5005|0C|SL|1|GEAdvanceCurvePresentationpointsymboldim\n" +
+        "GEMS_PETD_01|5005|0D|LO|1|GEAdvanceCurvePresentationpointcolor\n" +
+        "GEMS_QVA_PHOTO_01|0009|60|FL|1|DodgeEndDiastolicVolumeml\n" +
+        "GEMS_QVA_PHOTO_01|0009|61|FL|1|DodgeEndSystolicVolumeml\n" +
+        "GEMS_QVA_PHOTO_01|0009|62|FL|1|DodgeStrokeVolumeml\n" +
+        "GEMS_QVA_PHOTO_01|0009|63|IS|1|DodgeEjectionFraction\n" +
+        "GEMS_QVA_PHOTO_01|0009|64|FL|1|SimpsonEndDiastolicVolumeml\n" +
+        "GEMS_QVA_PHOTO_01|0009|65|FL|1|SimpsonEndSystolicVolumeml\n" +
+        "GEMS_QVA_PHOTO_01|0009|66|FL|1|SimpsonStrokeVolumeml\n" +
+        "GEMS_QVA_PHOTO_01|0009|67|IS|1|SimpsonEjectionFraction\n" +
+        "GEMS_QVA_PHOTO_01|0009|68|FL|1|CFXSingleHypokinesiainRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|69|FL|1|CFXSingleHyperkinesiainOppositeRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|6A|IS|1|CFXSingleTotalLVcontourPercent\n" +
+        "GEMS_QVA_PHOTO_01|0009|6B|FL|1|CFXMultipleHypokinesiainRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|6C|FL|1|CFXMultipleHyperkinesiainOppositeRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|6D|IS|1|CFXMultipleTotalLVcontourPercent\n" +
+        "GEMS_QVA_PHOTO_01|0009|6E|FL|1|RCASingleHypokinesiainRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|6F|FL|1|RCASingleHyperkinesiainOppositeRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|70|IS|1|RCASingleTotalLVcontourPercent\n" +
+        "GEMS_QVA_PHOTO_01|0009|71|FL|1|RCAMultipleHypokinesiainRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|72|FL|1|RCAMultipleHyperkinesiainOppositeRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|73|IS|1|RCAMultipleTotalLVcontourPercent\n" +
+        "GEMS_QVA_PHOTO_01|0009|74|FL|1|LADSingleHypokinesiainRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|75|FL|1|LADSingleHyperkinesiainOppositeRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|76|IS|1|LADSingleTotalLVcontourPercent\n" +
+        "GEMS_QVA_PHOTO_01|0009|77|FL|1|LADMultipleHypokinesiainRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|78|FL|1|LADMultipleHyperkinesiainOppositeRegion\n" +
+        "GEMS_QVA_PHOTO_01|0009|79|IS|1|LADMultipleTotalLVcontourPercent\n" +
+        "GEMS_QVA_PHOTO_01|0009|7A|FL|1|DodgeEndDiastolicVolumemlm2\n" +
+        "GEMS_QVA_PHOTO_01|0009|7C|FL|1|DodgeEndSystolicVolumemlm2\n" +
+        "GEMS_QVA_PHOTO_01|0009|7E|FL|1|DodgeStrokeVolumemlm2\n" +
+        "GEMS_QVA_PHOTO_01|0009|80|FL|1|SimpsonEndDiastolicVolumemlm2\n" +
+        "GEMS_QVA_PHOTO_01|0009|82|FL|1|SimpsonEndSystolicVolumemlm2\n" +
+        "GEMS_QVA_PHOTO_01|0009|84|FL|1|SimpsonStrokeVolumemlm2\n" +
+        "GEMS_RTEN_01|0249|11|DA|1|PlanCreationDate\n" +
+        "GEMS_RTEN_01|0249|13|TM|1|PlanCreationTime\n" +
+        "GEMS_RTEN_01|0249|14|PN|1|OperatorName\n" +
+        "GEMS_RTEN_01|0249|16|LO|1|PlanComment\n" +
+        "GEMS_RTEN_01|0249|18|SQ|1|PlanImageSequence\n" +
+        "GEMS_RTEN_01|0249|1A|LO|1|ExamSeriesImageIdentifier\n" +
+        "GEMS_RTEN_01|0249|1B|IS|1|AdditionalImageIdentifier\n" +
+        "GEMS_RTEN_01|0249|1C|CS|1|BuildResolution\n" +
+        "GEMS_RTEN_01|0249|20|SQ|1|StructureSequence\n" +
+        "GEMS_RTEN_01|0249|22|SH|1|StructureName\n" +
+        "GEMS_RTEN_01|0249|24|CS|1|StructureType\n" +
+        "GEMS_RTEN_01|0249|28|CS|1|StructureColor\n" +
+        "GEMS_RTEN_01|0249|30|SQ|1|SlabSequence\n" +
+        "GEMS_RTEN_01|0249|32|SQ|1|SlabImageSequence\n" +
+        "GEMS_RTEN_01|0249|36|DS|1|ZPlusThickness\n" +
+        "GEMS_RTEN_01|0249|38|DS|1|ZMinusThickness\n" +
+        "GEMS_RTEN_01|0249|3A|DS|3-n|SlabShape\n" +
+        "GEMS_RTEN_01|0249|40|SQ|1|MarkerSequence\n" +
+        "GEMS_RTEN_01|0249|42|SH|1|MarkerName\n" +
+        "GEMS_RTEN_01|0249|44|CS|1|MarkerColor\n" +
+        "GEMS_RTEN_01|0249|46|DS|3|MarkerPosition\n" +
+        "GEMS_RTEN_01|0249|50|SQ|1|BeamGroupSequence\n" +
+        "GEMS_RTEN_01|0249|51|SH|1|GroupName\n" +
+        "GEMS_RTEN_01|0249|52|CS|1-n|GroupProperties\n" +
+        "GEMS_RTEN_01|0249|54|SQ|1|BeamSequence\n" +
+        "GEMS_RTEN_01|0249|60|SQ|1|MachineReferenceSequence\n" +
+        "GEMS_RTEN_01|0249|62|SH|1|MachineName\n" +
+        "GEMS_RTEN_01|0249|64|SH|1|BeamName\n" +
+        "GEMS_RTEN_01|0249|66|CS|1|ParticleType\n" +
+        "GEMS_RTEN_01|0249|68|DS|1|NominalParticleEnergy\n" +
+        "GEMS_RTEN_01|0249|70|SQ|1|BlockSequence\n" +
+        "GEMS_RTEN_01|0249|72|LO|1|BlockName\n" +
+        "GEMS_RTEN_01|0249|74|DS|2-n|BlockShape\n" +
+        "GEMS_RTEN_01|0249|80|SQ|1|CutoutSequence\n" +
+        "GEMS_RTEN_01|0249|82|LO|1|CutoutName\n" +
+        "GEMS_RTEN_01|0249|84|DS|2-n|CutoutShape\n" +
+        "GEMS_RTEN_01|0249|90|SH|1|CollimatorName\n" +
+        "GEMS_RTEN_01|0249|92|CS|1|CollimatorType\n" +
+        "GEMS_RTEN_01|0249|A0|SQ|1|DynamicSegmentSequence\n" +
+        "GEMS_RTEN_01|0249|A2|DS|1|TableAngle\n" +
+        "GEMS_RTEN_01|0249|A4|DS|1|GantryAngle\n" +
+        "GEMS_RTEN_01|0249|A6|DS|1|CollimatorAngle\n" +
+        "GEMS_RTEN_01|0249|A8|DS|3|IsocenterPosition\n" +
+        "GEMS_RTEN_01|0249|A9|DS|1|SourceSurfaceDistance\n" +
+        "GEMS_RTEN_01|0249|AA|DS|1|XSymmetricOpening\n" +
+        "GEMS_RTEN_01|0249|AC|DS|1|YSymmetricOpening\n" +
+        "GEMS_RTEN_01|0249|AE|DS|1|XPositiveJawPosition\n" +
+        "GEMS_RTEN_01|0249|B0|DS|1|XNegativeJawPosition\n" +
+        "GEMS_RTEN_01|0249|B2|DS|1|YPositiveJawPosition\n" +
+        "GEMS_RTEN_01|0249|B4|DS|1|YNegativeJawPosition\n" +
+        "GEMS_RTEN_01|0249|B6|DS|2-n|LeafPositions\n" +
+        "GEMS_RTEN_01|0249|D0|CS|1|TreatmentPosition\n" +
+        "GEMS_SENO_02|0045|49|DS|1|RadiologicalThickness\n" +
+        "GEMS_SENO_02|0045|50|UI|1|SCInstanceUID\n" +
+        "GEMS_SENO_02|0045|51|UI|1|SCseriesUID\n" +
+        "GEMS_SENO_02|0045|52|IS|1|RawDiagnosticLow\n" +
+        "GEMS_SENO_02|0045|53|IS|1|RawDiagnosticHigh\n" +
+        "GEMS_SENO_02|0045|54|DS|1|Exponent\n" +
+        "GEMS_SENO_02|0045|55|IS|1|ACoefficients\n" +
+        "GEMS_SENO_02|0045|56|DS|1|NoiseReductionSensitivity\n" +
+        "GEMS_SENO_02|0045|57|DS|1|NoiseReductionThreshold\n" +
+        "GEMS_SENO_02|0045|58|DS|1|mu\n" +
+        "GEMS_SENO_02|0045|59|IS|1|Threshold\n" +
+        "GEMS_SENO_02|0045|60|IS|4|BreastROIX\n" +
+        "GEMS_SENO_02|0045|61|IS|4|BreastROIY\n" +
+        "GEMS_SENO_02|0045|62|IS|1|UserWindowCenter\n" +
+        "GEMS_SENO_02|0045|63|IS|1|UserWindowWidth\n" +
+        "GEMS_SENO_02|0045|64|IS|1|SegmThreshold\n" +
+        "GEMS_SENO_02|0045|65|IS|1|DetectorEntranceDose\n" +
+        "GEMS_SENO_02|0045|66|IS|1|AsymmetricalCollimationInformation\n" +
+        "GEMS_SENO_02|0045|71|OB|1|STXbuffer\n" +
+        "GEMS_SENO_02|0045|72|DS|2|ImageCroppoint\n" +
+        "GEMS_SERS_01|0025|1B|OB|1|ProtocolDataBlockcompressed\n" +
+        "GEMS_Ultrasound_ImageGroup_001|6003|10|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_ImageGroup_001|6003|11|OB|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|01|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|02|LO|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|03|UL|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|08|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|10|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|12|LO|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|18|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|20|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|24|SH|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|26|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|36|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|37|UL|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|43|OB|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|48|FD|1-2|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|49|UL|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|51|FL|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|52|FD|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|53|UL|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|54|SL|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|55|OB|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|57|LT|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|60|OB|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|61|OW|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|70|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|71|UL|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|72|LO|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|73|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|74|LO|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|75|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|77|FD|1-n|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|79|SL|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|83|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|84|LO|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|85|SQ|1|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|86|SL|4|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|87|FD|4|Unknown\n" +
+        "GEMS_Ultrasound_MovieGroup_001|7FE1|88|FD|1|Unknown\n" +
+        "GEMS_VXTLSTATE_001|0057|05|SQ|1|Volumesinfo\n" +
+        "GEMS_VXTLSTATE_001|0057|06|SQ|1|ImageUIDs\n" +
+        "GEMS_VXTLSTATE_001|0057|07|DT|1|SUVScanTime\n" +
+        "GEMS_VXTLSTATE_001|0057|08|DT|1|SUVAdministredTime\n" +
+        "GEMS_VXTLSTATE_001|0057|09|DT|1|SUVMeasuredTime\n" +
+        "GEMS_VXTLSTATE_001|0057|10|DT|1|SUVPostInjectedTime\n" +
+        "GEMS_VXTLSTATE_001|0057|11|FL|1|SUVTracerActivity\n" +
+        "GEMS_VXTLSTATE_001|0057|12|FL|1|SUVPostInjectedActivity\n" +
+        "GEMS_VXTLSTATE_001|0057|13|FL|1|SUVHalfLife\n" +
+        "GEMS_VXTLSTATE_001|0057|14|LO|1|SStateVersion\n" +
+        "GEMS_VXTLSTATE_001|0057|15|SQ|1|SegListSeq\n" +
+        "GEMS_VXTLSTATE_001|0057|16|IS|1|SegListCount\n" +
+        "GEMS_VXTLSTATE_001|0057|17|OB|1|SegListList\n" +
+        "GEMS_VXTLSTATE_001|0057|18|LO|1|SegListName\n" +
+        "GEMS_VXTLSTATE_001|0057|19|LO|1|VolumeFilename\n" +
+        "GEMS_VXTLSTATE_001|0057|20|LO|1|SegListLabel\n" +
+        "GEMS_VXTLSTATE_001|0057|21|SQ|1|BookmarkSeq\n" +
+        "GEMS_VXTLSTATE_001|0057|22|LT|1|Bookmark\n" +
+        "GEMS_VXTLSTATE_001|0057|23|FL|3|Cursorposition\n" +
+        "GEMS_VXTLSTATE_001|0057|24|UL|3-n|ColorValueField\n" +
+        "GEMS_VXTLSTATE_001|0057|25|IS|1|Count\n" +
+        "GEMS_VXTLSTATE_001|0057|26|SQ|1|Viewsinfo\n" +
+        "GEMS_VXTLSTATE_001|0057|27|LT|1|ViewSlot\n" +
+        "GEMS_VXTLSTATE_001|0057|28|IS|1|WireframeSize\n" +
+        "GEMS_VXTLSTATE_001|0057|29|UT|1|Wireframe\n" +
+        "GEMS_VXTLSTATE_001|0057|30|IS|1|AnnotationSize\n" +
+        "GEMS_VXTLSTATE_001|0057|31|LT|1|Annotation\n" +
+        "GEMS_VXTLSTATE_001|0057|32|IS|1|SliderState\n" +
+        "GEMS_VXTLSTATE_001|0057|33|LO|1|ProtoName\n" +
+        "GEMS_VXTLSTATE_001|0057|34|LO|1|ProtoTitle\n" +
+        "GEMS_VXTLSTATE_001|0057|35|LO|1|ProtoFilmName\n" +
+        "GEMS_VXTLSTATE_001|0057|36|LO|1|ProtoStep\n" +
+        "GEMS_VXTLSTATE_001|0057|38|LT|1|SegListSlots\n" +
+        "GEMS_VXTLSTATE_001|0057|39|IS|1|VTPointsSize\n" +
+        "GEMS_VXTLSTATE_001|0057|40|LT|1|VTPoints\n" +
+        "GEMS_VXTLSTATE_001|0057|41|IS|1|VTMeasSize\n" +
+        "GEMS_VXTLSTATE_001|0057|42|LT|1|VTMeas\n" +
+        "GEMS_VXTLSTATE_001|0057|43|IS|1|VTTreeSize\n" +
+        "GEMS_VXTLSTATE_001|0057|44|UT|1|VTTree\n" +
+        "GEMS_VXTLSTATE_001|0057|46|IS|1|VTPresetSize\n" +
+        "GEMS_VXTLSTATE_001|0057|47|LT|1|VTPreset\n" +
+        "GEMS_VXTLSTATE_001|0057|48|IS|1|VTStateSize\n" +
+        "GEMS_VXTLSTATE_001|0057|49|LT|1|VTState\n" +
+        "GEMS_VXTLSTATE_001|0057|50|IS|1|PreferencesSize\n" +
+        "GEMS_VXTLSTATE_001|0057|51|LT|1|Preferences\n" +
+        "GEMS_VXTLSTATE_001|0057|52|IS|1|VolumeZCombFilter\n" +
+        "GEMS_VXTLSTATE_001|0057|53|IS|1|HTMLPageSize\n" +
+        "GEMS_VXTLSTATE_001|0057|54|LT|1|HTMLPage\n" +
+        "GEMS_VXTLSTATE_001|0057|55|FL|3|CameraPosition\n" +
+        "GEMS_VXTLSTATE_001|0057|56|IS|1|SliderSize\n" +
+        "GEMS_VXTLSTATE_001|0057|57|LT|1|Slider\n" +
+        "GEMS_VXTLSTATE_001|0057|58|LO|1|SegListPrettyName\n" +
+        "GEMS_VXTL_USERDATA_01|0047|11|LT|1|Unknown\n" +
+        "GEMS_XELPRV_01|0033|08|CS|1|ObjectType\n" +
+        "GEMS_XELPRV_01|0033|10|SL|1|Modified\n" +
+        "GEMS_XELPRV_01|0033|11|LO|1|Name\n" +
+        "GEMS_XELPRV_01|0033|14|LO|1|StudyId\n" +
+        "GEMS_XELPRV_01|0033|16|LO|1|ProtocolDataUID\n" +
+        "GEMS_XELPRV_01|0033|17|SH|1|Date\n" +
+        "GEMS_XELPRV_01|0033|18|SH|1|Time\n" +
+        "GEMS_XELPRV_01|0033|19|UL|1|ProtocoldataFlags\n" +
+        "GEMS_XELPRV_01|0033|1A|LO|1|ProtocolName\n" +
+        "GEMS_XELPRV_01|0033|1B|LO|1|StudyId\n" +
+        "GEMS_XELPRV_01|0033|1C|OB|1|BulkData\n" +
+        "GEMS_XELPRV_01|0033|1D|SL|1-n|IntData\n" +
+        "GEMS_XELPRV_01|0033|1E|FD|1-n|DoubleData\n" +
+        "GEMS_XELPRV_01|0033|1F|OB|1|StringData\n" +
+        "GEMS_XELPRV_01|0033|20|OB|1|BulkDataFormat\n" +
+        "GEMS_XELPRV_01|0033|21|OB|1|IntDataFormat\n" +
+        "GEMS_XELPRV_01|0033|22|OB|1|DoubleDataFormat\n" +
+        "GEMS_XELPRV_01|0033|23|OB|1|StringDataFormat\n" +
+        "GEMS_XELPRV_01|0033|24|LT|1|Description\n" +
+        "GEMS_XELPRV_01|0033|28|LO|1|RTName\n" +
+        "GEMS_XELPRV_01|0033|29|LT|1|RTSpecification\n" +
+        "GEMS_XELPRV_01|0033|2A|UL|1|ReviewTemplatesFlags\n" +
+        "GEMS_XELPRV_01|0033|2B|LT|1|DataValidationSpec\n" +
+        "GEMS_XELPRV_01|0033|2C|LT|1|Description\n" +
+        "GEMS_XELPRV_01|0033|2D|LT|1|IconDescription\n" +
+        "GEMS_XELPRV_01|0033|50|SQ|1|ProtocoldataSQ\n" +
+        "GEMS_XELPRV_01|0033|51|UI|1|PDOSOPClassUID\n" +
+        "GEMS_XELPRV_01|0033|52|UI|1|PDOSOPInstanceUID\n" +
+        "GEMS_XELPRV_01|0033|60|SQ|1|ReviewtemplateSQ\n" +
+        "GEMS_XELPRV_01|0033|61|UI|1|RTOSOPClassUID\n" +
+        "GEMS_XELPRV_01|0033|62|UI|1|RTOSOPInstanceUID\n" +
+        "GEMS_XELPRV_01|0033|70|SQ|1|SeriesdataSQ\n" +
+        "GEMS_XELPRV_01|0033|71|UI|1|SDOSOPClassUID\n" +
+        "GEMS_XELPRV_01|0033|72|UI|1|SDOSOPInstanceUID\n" +
+        "GEMS_XELPRV_01|0033|73|SQ|1|SDODoubleDataSQ\n" +
+        "GEMS_XELPRV_01|0057|01|SQ|1|ROISQ\n" +
+        "GEMS_XELPRV_01|0057|02|UI|1|SOPClassUID\n" +
+        "GEMS_XELPRV_01|0057|03|UI|1|SOPInstanceUID\n" +
+        "GEMS_XELPRV_01|0057|10|IS|1|ROINumber\n" +
+        "GEMS_XELPRV_01|0057|11|UI|1|Dimensions\n" +
+        "GEMS_XELPRV_01|0057|12|UI|1|Points\n" +
+        "GEMS_XELPRV_01|0057|13|UI|1|Type\n" +
+        "GEMS_XELPRV_01|0057|14|UI|1|Description\n" +
+        "GEMS_XELPRV_01|0057|15|UI|1|DatavalueRepresentation\n" +
+        "GEMS_XELPRV_01|0057|16|UI|1|Label\n" +
+        "GEMS_XELPRV_01|0057|17|UI|1|Data\n" +
+        "GEMS_XELPRV_01|0057|41|SL|1|Modified\n" +
+        "GEMS_XELPRV_01|0057|42|LO|1|Name\n" +
+        "GEMS_XELPRV_01|0057|43|SL|1|Rid\n" +
+        "GEMS_XELPRV_01|0057|45|LO|1|SOPClassUID\n" +
+        "GEMS_XELPRV_01|0057|46|LO|1|SOPInstanceUID\n" +
+        "GEMS_XELPRV_01|0057|47|LO|1|NormalColour\n" +
+        "GEMS_XELPRV_01|0057|48|LT|1|NameFont\n" +
+        "GEMS_XELPRV_01|0057|49|SL|1|FillPattern\n" +
+        "GEMS_XELPRV_01|0057|4A|SL|1|LineStyle\n" +
+        "GEMS_XELPRV_01|0057|4B|SL|1|LineDashLength\n" +
+        "GEMS_XELPRV_01|0057|4C|SL|1|LineThickness\n" +
+        "GEMS_XELPRV_01|0057|4D|SL|1|Interactivity\n" +
+        "GEMS_XELPRV_01|0057|4E|SL|1|NamePos\n" +
+        "GEMS_XELPRV_01|0057|4F|SL|1|NameDisplay\n" +
+        "GEMS_XELPRV_01|0057|50|LO|1|Label\n" +
+        "GEMS_XELPRV_01|0057|51|SL|1-n|BpSeg\n" +
+        "GEMS_XELPRV_01|0057|52|US|1-n|BpSegpairs\n" +
+        "GEMS_XELPRV_01|0057|53|SL|1|SeedSpace\n" +
+        "GEMS_XELPRV_01|0057|54|FD|1-n|Seeds\n" +
+        "GEMS_XELPRV_01|0057|55|SL|1-n|Shape\n" +
+        "GEMS_XELPRV_01|0057|56|FD|1-n|ShapeTilt\n" +
+        "GEMS_XELPRV_01|0057|59|SL|1-n|ShapePtsSpace\n" +
+        "GEMS_XELPRV_01|0057|5A|SL|1-n|ShapeCtrlPtsCount\n" +
+        "GEMS_XELPRV_01|0057|5B|FD|1-n|ShapCtrlPts\n" +
+        "GEMS_XELPRV_01|0057|5C|SL|1|ShapeCPSpace\n" +
+        "GEMS_XELPRV_01|0057|5D|UL|1-n|ROIFlags\n" +
+        "GEMS_XELPRV_01|0057|5E|UL|1|FrameNumber\n" +
+        "GEMS_XELPRV_01|0057|60|LO|1-n|DatasetROIMapping\n" +
+        "GEMS_XR3DCAL_01|0021|01|IS|1|3Dcalimagerows\n" +
+        "GEMS_XR3DCAL_01|0021|02|IS|1|3Dcalimagecolumns\n" +
+        "GEMS_XR3DCAL_01|0021|03|FL|1|3Dcalfieldofview\n" +
+        "GEMS_XR3DCAL_01|0021|04|DA|1|3Dcalacquisitiondate\n" +
+        "GEMS_XR3DCAL_01|0021|05|TM|1|3Dcalacquisitiontime\n" +
+        "GEMS_XR3DCAL_01|0021|06|DA|1|3Dcalcalibrationprocessingdate\n" +
+        "GEMS_XR3DCAL_01|0021|07|TM|1|3Dcalcalibrationprocessingtime\n" +
+        "GEMS_XR3DCAL_01|0021|08|FL|1|3DcalLarmangle\n" +
+        "GEMS_XR3DCAL_01|0021|09|FL|1-n|3DcalPivotanglevector\n" +
+        "GEMS_XR3DCAL_01|0021|0A|FL|1|3DcalCarmangle\n" +
+        "GEMS_XR3DCAL_01|0021|0B|SQ|1|3Dcalmatrixsequence\n" +
+        "GEMS_XR3DCAL_01|0021|0C|LO|1-n|3Dcalmatrixelements\n" +
+        "GEMS_XR3DCAL_01|0021|0D|LO|1|3Dcalalgorithmversion\n" +
+        "GEMS_XR3DCAL_01|0021|0E|FL|1|3Dcal3Dframeunitsize\n" +
+        "GEMS_XR3DCAL_01|0021|0F|LO|1|3Dcalcalibrationmode\n" +
+        "GEMS_XR3DCAL_01|0021|10|FL|1|3Dcalimageframeoriginrow\n" +
+        "GEMS_XR3DCAL_01|0021|11|FL|1|3Dcalimageframeorigincolumn\n" +
+        "GEMS_XR3DCAL_01|0021|12|IS|1|3Dcalpositionerpivotrotationspeed\n" +
+        "GEMS_XR3DCAL_01|0021|13|IS|1|3Dcalnumberofimages\n" +
+        "GEMS_XR3DCAL_01|0021|14|UI|1|3DcalInstanceUID\n" +
+        "GEMS_XR3DCAL_01|0021|15|FL|2|3Dcalimagepixelspacing\n" +
+        "GEMS_XR3DCAL_01|0021|16|CS|1|3Dcalcenteringmode\n" +
+        "GE_GROUP|6005|10|UT|1|Unknown\n" +
+        "HMC - CT - ID|0009|00|UN|1|ImageIDInformationegPatientNamePatientID\n" +
+        "HMC - CT - ID|0009|01|UN|1|ImageIDInformationegPatientComment\n" +
+        "HOLOGIC|0011|00|LO|1|HxQuestionnaire\n" +
+        "HOLOGIC|0021|01|LT|1|ImageAnalysisDatainXML\n" +
+        "HOLOGIC|0023|00|LO|1|EncodingSchemeVersion\n" +
+        "HOLOGIC|0023|01|LO|1|PFileName\n" +
+        "HOLOGIC|0023|02|OB|1|PFileData\n" +
+        "HOLOGIC|0023|03|UL|1|PFileLength\n" +
+        "HOLOGIC|0023|04|OB|1|RFileData\n" +
+        "HOLOGIC|0023|05|UL|1|RFileLength\n" +
+        "HOLOGIC, Inc.|0019|06|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|07|SH|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|08|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|16|DS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|26|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|27|SH|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|28|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|29|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|30|US|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|31|US|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|32|US|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|33|US|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|34|US|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|35|US|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|37|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|40|DS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|41|DS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|42|DS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|43|DS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|44|IS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|45|IS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|46|IS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|70|DS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|85|IS|1|Unknown\n" +
+        "HOLOGIC, Inc.|0019|90|DS|1|Unknown\n" +
+        "HOLOGIC, Inc.|7E01|01|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|7E01|02|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|7E01|10|SQ|1|Unknown\n" +
+        "HOLOGIC, Inc.|7E01|11|SQ|1|Unknown\n" +
+        "HOLOGIC, Inc.|7E01|12|OB|1|Unknown\n" +
+        "HOLOGIC, Inc.|7F01|01|LO|1|Unknown\n" +
+        "HOLOGIC, Inc.|7F01|02|SH|1|Unknown\n" +
+        "HOLOGIC, Inc.|7F01|10|SQ|1|Unknown\n" +
+        "HOLOGIC, Inc.|7F01|12|OB|1|Unknown\n" +
+        "Hologic|0011|00|LO|1|HxQuestionnaire\n" +
+        "Hologic|0021|01|LT|1|ImageAnalysisDatainXML\n" +
+        "Hologic|0023|00|LO|1|EncodingSchemeVersion\n" +
+        "Hologic|0023|01|LO|1|PFileName\n" +
+        "Hologic|0023|02|OB|1|PFileData\n" +
+        "Hologic|0023|03|UL|1|PFileLength\n" +
+        "Hologic|0023|04|OB|1|RFileData\n" +
+        "Hologic|0023|05|UL|1|RFileLength\n" +
+        "IDEXX|0011|00|LO|1|BreedName\n" +
+        "IDEXX|0011|01|LO|1|SpeciesName\n" +
+        "IDEXX|0011|02|PN|1|Owner\n" +
+        "IMPAC|300B|02|FL|1|Unknown\n" +
+        "IMPAC|300B|04|FL|1|Unknown\n" +
+        "IMPAC|300B|0E|FL|1|Unknown\n" +
+        "IMS s.r.l. Biopsy Private Code|1269|01|IS|1|BiopsyImage\n" +
+        "IMS s.r.l. Biopsy Private Code|1269|10|IS|1-n|BiopsyMarkersX\n" +
+        "IMS s.r.l. Biopsy Private Code|1269|11|IS|1-n|BiopsyMarkersY\n" +
+        "IMS s.r.l. Biopsy Private Code|1269|12|IS|1|BiopsyMarkersNumber\n" +
+        "IMS s.r.l. Biopsy Private Code|1269|20|IS|1|BiopsyAreaLeftBorder\n" +
+        "IMS s.r.l. Biopsy Private Code|1269|21|IS|1|BiopsyAreaRightBorder\n" +
+        "IMS s.r.l. Biopsy Private Code|1269|22|IS|1|BiopsyAreaTopBorder\n" +
+        "IMS s.r.l. Biopsy Private Code|1269|23|IS|1|BiopsyAreaBottomBorder\n" +
+        "IMS s.r.l. Mammography Private Code|1271|01|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|02|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|10|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|11|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|12|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|13|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|20|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|21|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|22|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|38|LO|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|39|US|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|40|US|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|41|LO|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|42|LT|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|45|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|46|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|47|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|48|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|49|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|50|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|51|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|52|IS|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|53|LO|1|Unknown\n" +
+        "IMS s.r.l. Mammography Private Code|1271|54|IS|1|Unknown\n" +
+        "INFINITT_FMX|0015|10|LO|1|Unknown\n" +
+        "INFINITT_FMX|0015|11|LO|1|Unknown\n" +
+        "INTEGRIS 1.0|0029|00|SQ|1|EdgeEnhancementSequence\n" +
+        "INTEGRIS 1.0|0029|01|US|2|ConvolutionKernelSize\n" +
+        "INTEGRIS 1.0|0029|02|US|1-n|ConvolutionKernelCoefficients\n" +
+        "INTEGRIS 1.0|0029|03|FL|1|EdgeEnhancementGain\n" +
+        "ISG Image|0065|11|UL|1|Unknown\n" +
+        "Image (ID, Version, Size, Dump, GUID)|8003|00|LO|1|ID\n" +
+        "Image (ID, Version, Size, Dump, GUID)|8003|10|LO|1|Version\n" +
+        "Image (ID, Version, Size, Dump, GUID)|8003|20|UL|1|Size\n" +
+        "Image (ID, Version, Size, Dump, GUID)|8003|30|OB|1|Dump\n" +
+        "Image (ID, Version, Size, Dump, GUID)|8003|40|LO|1|GUID\n" +
+        "Imaging Dynamics Company Ltd.|4321|05|UN|1|CustomTag\n" +
+        "Imaging Dynamics Company Ltd.|4321|10|UN|1|CustomTag\n" +
+        "Imaging Dynamics Company Ltd.|4321|41|CS|1|Unknown\n" +
+        "Imaging Dynamics Company Ltd.|4321|42|US|1|Unknown\n" +
+        "Imaging Dynamics Company Ltd.|4321|50|DS|1|CustomTag\n" +
+        "Imaging Dynamics Company Ltd.|4321|51|DS|1|CustomTag\n" +
+        "Imaging Dynamics Company Ltd.|4321|64|LO|1|CustomTag\n" +
+        "KINETDX|0021|A5|US|1|Unknown\n" +
+        "KINETDX|0021|A8|LO|1|Unknown\n" +
+        "KINETDX|0021|AA|OB|1|Unknown\n" +
+        "KINETDX_GRAPHICS|0021|A4|LT|1|Unknown\n" +
+        "KRETZ_US|7FE1|01|OB|1|Unknown\n" +
+        "Kodak Image Information|0029|15|LO|1|Unknown\n" +
+        "Kodak Image Information|0029|16|LO|1|Unknown\n" +
+        "Kodak Image Information|0029|17|LO|1|Unknown\n" +
+        "Kodak Image Information|0029|18|UT|1|Unknown\n" +
+        "Kodak Image Information|0029|19|IS|1|Unknown\n" +
+        "Kodak Image Information|0029|1A|IS|1|Unknown\n" +
+        "LODOX_STATSCAN|0019|01|IS|1-n|Unknown\n" +
+        "LODOX_STATSCAN|0019|02|IS|1|Unknown\n" +
+        "LODOX_STATSCAN|0019|03|DS|1|Unknown\n" +
+        "LODOX_STATSCAN|0019|04|DS|1|Unknown\n" +
+        "LODOX_STATSCAN|0019|05|DS|1|Unknown\n" +
+        "LODOX_STATSCAN|0019|06|DS|1|Unknown\n" +
+        "LODOX_STATSCAN|0019|07|DS|1|Unknown\n" +
+        "LODOX_STATSCAN|0019|08|DS|1|Unknown\n" +
+        "LORAD Selenia|0019|06|OB|1|PaddleID\n" +
+        "LORAD Selenia|0019|07|OB|1|PaddlePosition\n" +
+        "LORAD Selenia|0019|08|OB|1|CollimationSize\n" +
+        "LORAD Selenia|0019|26|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|27|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|28|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|29|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|30|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|31|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|32|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|33|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|34|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|35|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|40|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|41|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|50|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|51|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|52|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|53|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|70|OB|1|Unknown\n" +
+        "LORAD Selenia|0019|71|OB|1|Unknown\n" +
+        "MAROTECH Inc.|0037|01|LO|1|Somekindofversionnumber\n" +
+        "MAROTECH Inc.|0037|21|US|1|IconRow\n" +
+        "MAROTECH Inc.|0037|22|US|1|IconCol\n" +
+        "MAROTECH Inc.|0037|23|OB|1|JPEGCompressedIcon\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|00|SQ|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|02|CS|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|04|DS|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|06|DS|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|08|DS|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|0A|CS|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|0C|CS|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|0E|CS|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|10|DS|1|Unknown\n" +
+        "MDS NORDION OTP ANATOMY MODELLING|3005|12|DS|1|Unknown\n" +
+        "MEDIFACE|0021|01|UN|1|Unknown\n" +
+        "MEDIFACE|0021|10|UN|1|Unknown\n" +
+        "MEDIFACE|0021|11|UN|1|Unknown\n" +
+        "MEDIFACE|0021|12|UN|1|Unknown\n" +
+        "MEDIFACE|0021|21|UN|1|Unknown\n" +
+        "MEDIFACE|0021|22|UN|1|Unknown\n" +
+        "MEDIFACE|0021|30|UN|1|Unknown\n" +
+        "MEDIFACE|0021|31|UN|1|Unknown\n" +
+        "MEDIFACE|0021|40|UN|1|Unknown\n" +
+        "MEDIFACE|0021|41|UN|1|Unknown\n" +
+        "MEDIFACE|0021|42|UN|1|Unknown\n" +
+        "MEDIFACE|0021|50|UN|1|Unknown\n" +
+        "MEDIFACE|0021|51|UN|1|Unknown\n" +
+        "MEDIFACE|0021|52|UN|1|Unknown\n" +
+        "MEDIFACE|0021|60|UN|1|Unknown\n" +
+        "MEDIFACE|0021|F1|UN|1|Unknown\n" +
+        "MEDIFACE|0021|F2|UN|1|Unknown\n" +
+        "MEDIFACE|0029|01|UL|1|Unknown\n" +
+        "MEDIFACE|0029|10|DS|1|WindowCenter\n" +
+        "MEDIFACE|0029|11|DS|1|WindowWidth\n" +
+        "MEDIFACE|0029|20|DS|1|Unknown\n" +
+        "MEDIFACE|0029|21|UL|1|Unknown\n" +
+        "MEDIFACE|0029|22|DS|2|Unknown\n" +
+        "MEDIFACE|0029|30|LT|1|Unknown\n" +
+        "MITRA LINKED ATTRIBUTES 1.0|0031|20|LO|1|GlobalPatientID\n" +
+        "MITRA OBJECT ATTRIBUTES 1.0|0033|02|LO|1|Unknown\n" +
+        "MITRA OBJECT ATTRIBUTES 1.0|0033|04|LO|1|Unknown\n" +
+        "MITRA OBJECT ATTRIBUTES 1.0|0033|06|LO|1|Unknown\n" +
+        "MITRA OBJECT ATTRIBUTES 1.0|0033|08|LO|1|Unknown\n" +
+        "MITRA OBJECT ATTRIBUTES 1.0|0033|0A|LO|1|Unknown\n" +
+        "MITRA OBJECT DOCUMENT 1.0|0029|00|OB|1|Unknown\n" +
+        "MITRA OBJECT UTF8 ATTRIBUTES 1.0|0033|04|CS|1|StudyDescription\n" +
+        "MITRA OBJECT UTF8 ATTRIBUTES 1.0|0033|0C|LO|1|ReasonforStudy\n" +
+        "MITRA OBJECT UTF8 ATTRIBUTES 1.0|0033|0E|LT|1|StudyComments\n" +
+        "MITRA PRESENTATION 1.0|0029|00|CS|1|MitraRotation\n" +
+        "MITRA PRESENTATION 1.0|0029|01|LO|1|MitraWindowWidth\n" +
+        "MITRA PRESENTATION 1.0|0029|02|LO|1|MitraWindowCentre\n" +
+        "MITRA PRESENTATION 1.0|0029|03|IS|1|MitraInvert\n" +
+        "MITRA PRESENTATION 1.0|0029|04|IS|1|MitraHasTabstop\n" +
+        "MITRA PRESENTATION 1.0|0029|05|CS|1|SmoothRotation\n" +
+        "MITRA PRESENTATION 1.0|0029|10|CS|1|BreastBoxx0\n" +
+        "MITRA PRESENTATION 1.0|0029|11|CS|1|BreastBoxy0\n" +
+        "MITRA PRESENTATION 1.0|0029|12|CS|1|BreastBoxx1\n" +
+        "MITRA PRESENTATION 1.0|0029|13|CS|1|BreastBoxy1\n" +
+        "MMCPrivate|0009|48|LO|1|Unknown\n" +
+        "MMCPrivate|0009|4E|LO|1|Unknown\n" +
+        "MMCPrivate|0011|01|LO|1|Unknown\n" +
+        "MMCPrivate|0019|01|LO|1|Unknown\n" +
+        "MMCPrivate|0019|02|LO|1|Unknown\n" +
+        "MMCPrivate|0019|03|SH|1|Unknown\n" +
+        "MMCPrivate|0019|04|DS|1|Unknown\n" +
+        "MMCPrivate|0019|05|LO|1|Unknown\n" +
+        "MMCPrivate|0019|08|DS|1|Unknown\n" +
+        "MMCPrivate|0019|09|DS|1|Unknown\n" +
+        "MMCPrivate|0019|0A|LO|1|Unknown\n" +
+        "MMCPrivate|0019|0B|DS|1|Unknown\n" +
+        "MMCPrivate|0019|0C|LO|1|Unknown\n" +
+        "MMCPrivate|0019|0F|IS|1|Unknown\n" +
+        "MMCPrivate|0019|10|LO|1|Unknown\n" +
+        "MMCPrivate|0029|01|IS|1|Unknown\n" +
+        "MMCPrivate|0029|02|IS|1|Unknown\n" +
+        "MMCPrivate|0029|05|LO|1|Unknown\n" +
+        "MMCPrivate|0029|06|LO|1|Unknown\n" +
+        "MMCPrivate|0029|08|LO|1|Unknown\n" +
+        "MMCPrivate|0029|09|LO|1|Unknown\n" +
+        "MMCPrivate|0029|0A|LO|1|Unknown\n" +
+        "MMCPrivate|0029|0B|LO|1|Unknown\n" +
+        "MMCPrivate|0029|0C|LO|1|Unknown\n" +
+        "MMCPrivate|0029|0D|LO|1|Unknown\n" +
+        "MMCPrivate|0029|0E|LO|1|Unknown\n" +
+        "MMCPrivate|0029|0F|LO|1|Unknown\n" +
+        "MMCPrivate|0029|10|LO|1|Unknown\n" +
+        "MMCPrivate|0029|11|LO|1|Unknown\n" +
+        "MMCPrivate|0029|12|LO|1|Unknown\n" +
+        "MMCPrivate|0029|13|LO|1|Unknown\n" +
+        "MMCPrivate|0029|14|LO|1|Unknown\n" +
+        "MMCPrivate|0029|15|LO|1|Unknown\n" +
+        "MMCPrivate|0029|16|LO|1|Unknown\n" +
+        "MMCPrivate|0029|17|LO|1|Unknown\n" +
+        "MMCPrivate|0029|18|LO|1|Unknown\n" +
+        "MMCPrivate|0029|1C|LO|1|Unknown\n" +
+        "MMCPrivate|0029|20|IS|1|Unknown\n" +
+        "MMCPrivate|0029|21|DS|1|Unknown\n" +
+        "MMCPrivate|0029|22|ST|1|Unknown\n" +
+        "MMCPrivate|0029|23|LO|1|Unknown\n" +
+        "MMCPrivate|0029|24|DS|1|Unknown\n" +
+        "MMCPrivate|0029|25|DS|1|Unknown\n" +
+        "MMCPrivate|0029|26|DS|1|Unknown\n" +
+        "MMCPrivate|0029|27|DS|1|Unknown\n" +
+        "MMCPrivate|0029|28|DS|1|Unknown\n" +
+        "MMCPrivate|0029|29|DS|1|Unknown\n" +
+        "MMCPrivate|0029|2A|DS|1|Unknown\n" +
+        "MMCPrivate|0029|2B|DS|1|Unknown\n" +
+        "MMCPrivate|0029|2C|DS|1|Unknown\n" +
+        "MMCPrivate|0029|2D|DS|1|Unknown\n" +
+        "MMCPrivate|0029|2E|DS|1|Unknown\n" +
+        "MMCPrivate|0029|2F|OB|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|01|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|10|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|11|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|12|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|13|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|14|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|15|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|16|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|17|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|18|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|19|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|1A|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|1B|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|1C|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|1D|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|1E|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|1F|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|20|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|40|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|41|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|50|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|60|UN|1|Unknown\n" +
+        "Mayo/IBM Archive Project|0021|65|UN|1|Unknown\n" +
+        "MeVis BreastCare|0019|01|LO|1|Unknown\n" +
+        "MeVis BreastCare|0071|01|LO|1|Unknown\n" +
+        "MeVis eD: Geometry Information|0009|11|UN|1|GeoScannerOrigin\n" +
+        "MeVis eD: Geometry Information|0009|21|UN|1|SlicesID\n" +
+        "MeVis eD: Slice Information|0009|10|UN|1|SlicesSOPInstanceUID\n" +
+        "MeVis eD: Timepoint Information|0009|10|UN|1|TPDateTime\n" +
+        "MeVis eD: Timepoint Information|0009|11|UN|1|TPDateTimeType\n" +
+        "MeVis eD: Timepoint Information|0009|12|UN|1|TPSeriesDescription\n" +
+        "MeVis eD: Timepoint Information|0009|13|UN|1|TPGradientDirections\n" +
+        "MeVis eD: Timepoint Information|0009|21|UN|1|GeometryID\n" +
+        "MeVis eatDicom|0009|10|UN|1|EatDicomVersion\n" +
+        "MeVis eatDicom|0009|11|UN|1|EatDicomOptions\n" +
+        "MeVis eatDicom|0009|21|UN|1|TimepointsID\n" +
+        "MedIns HP Extensions|5473|03|LO|1|Unknown\n" +
+        "Mitra Markup 1.0|0029|00|OB|1-n|Markup1\n" +
+        "Mitra Markup 1.0|0029|01|OB|1-n|Markup2\n" +
+        "Mitra Markup 1.0|0029|02|OB|1-n|Markup3\n" +
+        "Mitra Markup 1.0|0029|03|OB|1-n|Markup4\n" +
+        "Mitra Markup 1.0|0029|04|OB|1-n|Markup5\n" +
+        "Mitra Markup 1.0|0029|05|OB|1-n|Markup6\n" +
+        "Mitra Markup 1.0|0029|06|OB|1-n|Markup7\n" +
+        "Mitra Markup 1.0|0029|07|OB|1-n|Markup8\n" +
+        "Mitra Markup 1.0|0029|08|OB|1-n|Markup9\n" +
+        "Mitra Markup 1.0|0029|09|OB|1-n|Markup10\n" +
+        "Mitra Markup 1.0|0029|10|OB|1-n|Markup11\n" +
+        "Mitra Markup 1.0|0029|11|OB|1-n|Markup12\n" +
+        "Mitra Markup 1.0|0029|12|OB|1|Markup13\n" +
+        "Mitra Markup 1.0|0029|13|OB|1|Markup14\n" +
+        "Mitra Markup 1.0|0029|14|OB|1|Markup15\n" +
+        "Mitra Object Document 1.0|0029|00|OB|1|IMPAXobjectdocument\n" +
+        "Mitra Object Document 1.0|0029|10|OB|1|IMPAXmarkupXMLstored\n" +
+        "Mitra Presentation 1.0|0029|00|CS|1|MitraRotation\n" +
+        "Mitra Presentation 1.0|0029|01|LO|1|MitraWindowWidth\n" +
+        "Mitra Presentation 1.0|0029|02|LO|1|MitraWindowCentre\n" +
+        "Mitra Presentation 1.0|0029|03|IS|1|MitraInvert\n" +
+        "Mitra Presentation 1.0|0029|04|IS|1|MitraHasTabstop\n" +
+        "Mitra Presentation 1.0|0029|05|CS|1|SmoothRotation\n" +
+        "Mortara_Inc|1455|00|OW|1|ELIInterpretationVector\n" +
+        "Mortara_Inc|1455|01|UN|1|CustomID\n" +
+        "Mortara_Inc|1455|02|UT|1|Race\n" +
+        "Mortara_Inc|1455|03|UT|1|SocialSecurityNumber\n" +
+        "Mortara_Inc|1455|04|UT|1|AttendingPhysician\n" +
+        "Mortara_Inc|1455|05|UT|1|ProceduralDiagnosis\n" +
+        "Mortara_Inc|1455|06|UT|1|Note1\n" +
+        "Mortara_Inc|1455|07|UT|1|Note2\n" +
+        "Mortara_Inc|1455|08|LO|1|OrderRequestNumber\n" +
+        "Mortara_Inc|1455|10|LO|1|ManufacturerName\n" +
+        "NUD_PRIVATE|7777|02|UT|1|Interfile\n" +
+        "NUD_PRIVATE|7777|05|IS|1|Unknown\n" +
+        "ObjectModel (ID, Version, Place, PlaceDescription)|8101|00|LO|1|ID\n" +
+        "ObjectModel (ID, Version, Place, PlaceDescription)|8101|10|LO|1|Version\n" +
+        "PHILIPS MR R5.5/PART|0019|00|DS|2|FieldofView\n" +
+        "PHILIPS MR R5.6/PART|0019|00|DS|1|FieldofView\n" +
+        "PHILIPS MR/LAST|0019|B7|IS|1|Unknown\n" +
+        "PHILIPS MR/LAST|0019|E4|IS|1|Unknown\n" +
+        "PHILIPS MR/LAST|0019|E5|DS|1|Unknown\n" +
+        "PHILIPS MR/LAST|0029|62|IS|1|Unknown\n" +
+        "PHILIPS MR/LAST|0041|07|LO|1|Unknown\n" +
+        "PHILIPS MR/LAST|0041|09|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|00|DS|1|FieldofView\n" +
+        "PHILIPS MR/PART|0019|01|IS|1-n|StackType\n" +
+        "PHILIPS MR/PART|0019|02|IS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|03|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|05|DS|1|CCAngulation\n" +
+        "PHILIPS MR/PART|0019|06|DS|1|APAngulation\n" +
+        "PHILIPS MR/PART|0019|07|DS|1|LRAngulation\n" +
+        "PHILIPS MR/PART|0019|08|IS|1|PatientOrientation1\n" +
+        "PHILIPS MR/PART|0019|09|IS|1|PatientOrientation\n" +
+        "PHILIPS MR/PART|0019|0A|IS|1|SliceOrientation\n" +
+        "PHILIPS MR/PART|0019|0B|DS|1|LROffcenter\n" +
+        "PHILIPS MR/PART|0019|0C|DS|1|CCOffcenter\n" +
+        "PHILIPS MR/PART|0019|0D|DS|1|APOffcenter\n" +
+        "PHILIPS MR/PART|0019|0E|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|0F|IS|1|NumberofSlices\n" +
+        "PHILIPS MR/PART|0019|10|DS|1|SliceFactor\n" +
+        "PHILIPS MR/PART|0019|11|DS|1-n|EchoTimes\n" +
+        "PHILIPS MR/PART|0019|14|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|15|IS|1|DynamicStudy\n" +
+        "PHILIPS MR/PART|0019|18|DS|1|HeartbeatInterval\n" +
+        "PHILIPS MR/PART|0019|19|DS|1|RepetitionTimeFFE\n" +
+        "PHILIPS MR/PART|0019|1A|DS|1|FFEFlipAngle\n" +
+        "PHILIPS MR/PART|0019|1B|IS|1|NumberofScans\n" +
+        "PHILIPS MR/PART|0019|1C|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|1D|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|1E|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|21|DS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|22|DS|1|DynamicScanTimeBegin\n" +
+        "PHILIPS MR/PART|0019|23|DS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|24|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|25|DS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|26|DS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|27|DS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|28|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|29|DS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|30|LO|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|31|DS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|40|US|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|45|IS|1|ReconstructionResolution\n" +
+        "PHILIPS MR/PART|0019|50|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|51|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|52|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|53|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|54|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|55|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|56|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|57|US|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|58|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|59|US|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|60|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|61|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|62|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|63|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|64|DS|1|RepetitionTimeSE\n" +
+        "PHILIPS MR/PART|0019|65|DS|1|RepetitionTimeIR\n" +
+        "PHILIPS MR/PART|0019|66|US|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|67|US|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|69|IS|1|NumberofPhases\n" +
+        "PHILIPS MR/PART|0019|6A|IS|1|CardiacFrequency\n" +
+        "PHILIPS MR/PART|0019|6B|DS|1|InversionDelay\n" +
+        "PHILIPS MR/PART|0019|6C|DS|1|GateDelay\n" +
+        "PHILIPS MR/PART|0019|6D|DS|1|GateWidth\n" +
+        "PHILIPS MR/PART|0019|6E|DS|1|TriggerDelayTime\n" +
+        "PHILIPS MR/PART|0019|70|DS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0019|80|IS|1|NumberofChemicalShifts\n" +
+        "PHILIPS MR/PART|0019|81|DS|1|ChemicalShift\n" +
+        "PHILIPS MR/PART|0019|84|IS|1|NumberofRows\n" +
+        "PHILIPS MR/PART|0019|85|IS|1|NumberofSamples\n" +
+        "PHILIPS MR/PART|0019|8A|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|8B|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|8C|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|8D|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|8E|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|8F|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|94|LO|1|MagnetizationTransferContrast\n" +
+        "PHILIPS MR/PART|0019|95|LO|1|SpectralPresaturationWithInversionRecovery\n" +
+        "PHILIPS MR/PART|0019|96|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|97|LO|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|99|LO|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|A0|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|A1|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|A3|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|A4|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|B4|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|B5|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|B6|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|C0|DS|1|TriggerDelayTimes\n" +
+        "PHILIPS MR/PART|0019|C8|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|C9|IS|1|FoldoverDirectionTransverse\n" +
+        "PHILIPS MR/PART|0019|CA|IS|1|FoldoverDirectionSagittal\n" +
+        "PHILIPS MR/PART|0019|CB|IS|1|FoldoverDirectionCoronal\n" +
+        "PHILIPS MR/PART|0019|CC|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|CD|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|CE|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|CF|IS|1|NumberofEchoes\n" +
+        "PHILIPS MR/PART|0019|D0|IS|1|ScanResolution\n" +
+        "PHILIPS MR/PART|0019|D1|US|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|D2|LO|2|WaterFatShift\n" +
+        "PHILIPS MR/PART|0019|D3|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|D4|IS|1|ArtifactReduction\n" +
+        "PHILIPS MR/PART|0019|D5|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|D6|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|D7|DS|1|ScanPercentage\n" +
+        "PHILIPS MR/PART|0019|D8|IS|1|Halfscan\n" +
+        "PHILIPS MR/PART|0019|D9|IS|1|EPIFactor\n" +
+        "PHILIPS MR/PART|0019|DA|IS|1|TurboFactor\n" +
+        "PHILIPS MR/PART|0019|DB|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|E0|IS|1|PercentageofScanCompleted\n" +
+        "PHILIPS MR/PART|0019|E1|DS|1|PrepulseDelay\n" +
+        "PHILIPS MR/PART|0019|E3|DS|1|PhaseContrastVelocity\n" +
+        "PHILIPS MR/PART|0019|F0|IS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|F6|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|F7|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|F8|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|F9|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|FA|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|FB|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0019|FC|IS|1|ResonanceFrequency\n" +
+        "PHILIPS MR/PART|0021|00|IS|1|ScanDate\n" +
+        "PHILIPS MR/PART|0021|06|LO|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|07|DT|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|08|LO|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|09|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|0A|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|0F|LO|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|10|IS|1|ImageType\n" +
+        "PHILIPS MR/PART|0021|13|CS|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|14|LO|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|15|US|1|Unknown\n" +
+        "PHILIPS MR/PART|0021|20|IS|1|SliceNumber\n" +
+        "PHILIPS MR/PART|0021|21|IS|1|SliceGap\n" +
+        "PHILIPS MR/PART|0021|30|IS|1|EchoNumber\n" +
+        "PHILIPS MR/PART|0021|31|DS|1|PatientReferenceID\n" +
+        "PHILIPS MR/PART|0021|35|IS|1|ChemicalShiftNumber\n" +
+        "PHILIPS MR/PART|0021|40|IS|1|PhaseNumber\n" +
+        "PHILIPS MR/PART|0021|50|IS|1|DynamicScanNumber\n" +
+        "PHILIPS MR/PART|0021|60|IS|1|NumberofRowsInObject\n" +
+        "PHILIPS MR/PART|0021|61|IS|1-n|RowNumber\n" +
+        "PHILIPS MR/PART|0021|62|IS|1-n|Unknown\n" +
+        "PHILIPS MR/PART|0029|50|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0029|51|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0029|52|DS|1|Unknown\n" +
+        "PHILIPS MR/PART|0029|53|DS|1|Unknown\n" +
+        "PHILIPS MR/PART 12|0009|10|US|1|Unknown\n" +
+        "PHILIPS MR/PART 6|0019|10|IS|1|Unknown\n" +
+        "PHILIPS MR/PART 7|0019|00|IS|1|Unknown\n" +
+        "PHILIPS NM -Private|7051|00|US|1|CurrentSegment\n" +
+        "PHILIPS NM -Private|7051|01|US|1|NumberofSegments\n" +
+        "PHILIPS NM -Private|7051|02|FL|1|SegmentStartPosition\n" +
+        "PHILIPS NM -Private|7051|03|FL|1|SegmentStopPosition\n" +
+        "PHILIPS NM -Private|7051|04|FL|1|RelCORoffsetXdir\n" +
+        "PHILIPS NM -Private|7051|05|FL|1|RelCORoffsetZdir\n" +
+        "PHILIPS NM -Private|7051|06|US|1|CurrentRotationNumber\n" +
+        "PHILIPS NM -Private|7051|07|US|1|NumberofRotations\n" +
+        "PHILIPS NM -Private|7051|10|DS|1|AlignmentTranslations\n" +
+        "PHILIPS NM -Private|7051|11|DS|1|AlignmentRotations\n" +
+        "PHILIPS NM -Private|7051|12|DS|1|AlignmentTimestamp\n" +
+        "PHILIPS UNDOCUMENTED|5503|12|SL|1|SliceThickness\n" +
+        "PHILIPS UNDOCUMENTED|5503|24|UT|1|Plane\n" +
+        "PHILIPS UNDOCUMENTED|5503|30|SS|1|NumberofSlices\n" +
+        "PHILIPS UNDOCUMENTED|5503|A5|UT|1|Prepulse\n" +
+        "PHILIPS UNDOCUMENTED|5503|AE|SS|1|ContrastAgentFlag\n" +
+        "PHILIPS UNDOCUMENTED|5503|BB|SL|1|CoilID\n" +
+        "PHILIPS UNDOCUMENTED|5503|C2|UT|1|Anatomy\n" +
+        "PHILIPS UNDOCUMENTED|5503|C3|UT|1|Indication\n" +
+        "PHILIPS UNKNOWN|2001|01|UN|1|MRSeriesNrOfEchoes\n" +
+        "PHILIPS UNKNOWN|2001|02|UN|1|MRSeriesScanningTechniqueDescription\n" +
+        "PHILIPS UNKNOWN|2001|05|UN|1|StackSequence\n" +
+        "PHILIPS UNKNOWN|2001|06|UN|1|ExaminationSource\n" +
+        "PHILIPS UNKNOWN|2001|07|UN|1|MRSeriesAcquisitionNumber\n" +
+        "PHILIPS UNKNOWN|2001|08|UN|1|MRSeriesNrOfDynamicScans\n" +
+        "PHILIPS UNKNOWN|2005|02|UN|1|MRSeriesNrOfChemicalShifts\n" +
+        "PHILIPS UNKNOWN|2005|03|UN|1|MRSeriesRepetitionTime\n" +
+        "PHILIPS UNKNOWN|2005|36|UN|1|MRVolumeSelection\n" +
+        "PMOD_1|0055|01|FD|1-n|FrameStartTimesVector\n" +
+        "PMOD_1|0055|02|FD|3-3n|FramePositionsVector\n" +
+        "PMOD_1|0055|03|FD|6-6n|FrameOrientationsVector\n" +
+        "PMOD_1|0055|04|FD|1-n|FrameDurationsmsVector\n" +
+        "PMOD_1|0055|05|FD|1-n|FrameRescaleSlopeVector\n" +
+        "PMOD_GENPET|7FE1|01|UT|1|SlicesNames\n" +
+        "PMOD_GENPET|7FE1|02|UT|1|GeneCodes\n" +
+        "PMOD_GENPET|7FE1|03|UT|1|GeneLabels\n" +
+        "PMS-THORA-5.1|0089|20|SQ|1|StampImageSequence\n" +
+        "PMTF INFORMATION DATA|0029|01|SQ|1|Unknown\n" +
+        "PMTF INFORMATION DATA|0029|31|LO|1|PMTFInformation1\n" +
+        "PMTF INFORMATION DATA|0029|32|UL|1|PMTFInformation2\n" +
+        "PMTF INFORMATION DATA|0029|33|UL|1|PMTFInformation3\n" +
+        "PMTF INFORMATION DATA|0029|34|CS|1|PMTFInformation4\n" +
+        "PMTF INFORMATION DATA|0029|89|LO|1|Unknown\n" +
+        "PMTF INFORMATION DATA|0029|90|OB|1|Unknown\n" +
+        "PMTF INFORMATION DATA|7015|73|SQ|1|Unknown\n" +
+        "POLYTRON-SMS 2.5|0009|02|UN|1|PrivateData1\n" +
+        "POLYTRON-SMS 2.5|0009|03|UN|1|PrivateData2\n" +
+        "POLYTRON-SMS 2.5|0009|04|UN|1|PrivateData3\n" +
+        "POLYTRON-SMS 2.5|0009|06|UN|1|PrivateData3\n" +
+        "POLYTRON-SMS 2.5|0009|10|UN|1|PrivateData4\n" +
+        "POLYTRON-SMS 2.5|0009|11|UN|1|PrivateData5\n" +
+        "POLYTRON-SMS 2.5|0009|12|UN|1|PrivateData6\n" +
+        "POLYTRON-SMS 2.5|0089|10|UN|1|PrivateData\n" +
+        "PRIVATE ORIGINAL ATTRIBUTES|0021|01|SQ|1|PrivateOriginalAttributeSequence\n" +
+        "PRIVATE ORIGINAL ATTRIBUTES|0021|05|DT|1|ReplacementDateandTime\n" +
+        "PRIVATE ORIGINAL ATTRIBUTES|0021|10|LO|1|ReplacementOriginatorName\n" +
+        "PRIVATE ORIGINAL ATTRIBUTES|0021|12|LO|1|ReplacementReason\n" +
+        "Philips EV Imaging DD 017|2007|C1|UI|1|SOPInstanceUID\n" +
+        "Philips EV Imaging DD 017|2007|C2|DA|1|Unknown\n" +
+        "Philips EV Imaging DD 017|2007|C3|TM|1|Unknown\n" +
+        "Philips EV Imaging DD 017|2007|C4|UL|1|Unknown\n" +
+        "Philips EV Imaging DD 019|2007|00|LO|1|Unknown\n" +
+        "Philips EV Imaging DD 019|2007|01|UT|1|Unknown\n" +
+        "Philips EV Imaging DD 021|2007|04|SL|1|VolSegEditConnectivity\n" +
+        "Philips EV Imaging DD 022|2007|00|ST|1|\n" +
+        "Philips EV Imaging DD 022|2007|12|UN|1|VolumeSequenceCapture\n" +
+        "Philips EV Imaging DD 022|2007|17|UN|1|OriginalSOPInstance\n" +
+        "Philips EV Imaging DD 022|2007|33|LO|1|\n" +
+        "Philips EV Imaging DD 022|2007|34|CS|1|\n" +
+        "Philips EnVisor|7777|02|CS|1|Typeof3DorPanView\n" +
+        "Philips EnVisor|7777|03|LO|1|Internal3DPanViewsoftwareversionnumber\n" +
+        "Philips EnVisor|7777|14|LT|1|Privatestring\n" +
+        "Philips Imaging DD 001|2001|05|SS|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|1E|CS|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|28|FL|1|EdgeEnhancementGainFactorSub\n" +
+        "Philips Imaging DD 001|2001|29|FL|1|EdgeEnhancementGainFactorNonSub\n" +
+        "Philips Imaging DD 001|2001|2A|CS|1|EdgeEnhancementTasteAdaptSub\n" +
+        "Philips Imaging DD 001|2001|2B|CS|1|EdgeEnhancementTasteNonSub\n" +
+        "Philips Imaging DD 001|2001|2C|FL|1|HarmonizationFactor\n" +
+        "Philips Imaging DD 001|2001|2F|FL|1|HarmonizationGain\n" +
+        "Philips Imaging DD 001|2001|30|UL|1|LogSubtractionGainStep\n" +
+        "Philips Imaging DD 001|2001|31|US|1|MixingNRofMaskImageNumbers\n" +
+        "Philips Imaging DD 001|2001|34|CS|1|MixingMaskOperation\n" +
+        "Philips Imaging DD 001|2001|37|CS|1|MixingOperationType\n" +
+        "Philips Imaging DD 001|2001|39|FL|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|3A|CS|1|PixelShift\n" +
+        "Philips Imaging DD 001|2001|3D|UL|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|42|CS|1|SubtractionLandMarkingActive\n" +
+        "Philips Imaging DD 001|2001|46|CS|1|GraphicLineStyle\n" +
+        "Philips Imaging DD 001|2001|47|FL|1|GraphicLineWidth\n" +
+        "Philips Imaging DD 001|2001|48|SS|1|GraphicAnnotationID\n" +
+        "Philips Imaging DD 001|2001|4B|CS|1|PolyLineInterpolationMethod\n" +
+        "Philips Imaging DD 001|2001|4C|CS|1|PolyLineBeginPointStyle\n" +
+        "Philips Imaging DD 001|2001|4D|CS|1|PolyLineEndPointStyle\n" +
+        "Philips Imaging DD 001|2001|4E|CS|1|WindowSmoothingTaste\n" +
+        "Philips Imaging DD 001|2001|4F|FD|1|HarmonizationOffset\n" +
+        "Philips Imaging DD 001|2001|50|LO|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|52|UI|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|53|CS|1|WindowInvert\n" +
+        "Philips Imaging DD 001|2001|55|CS|1|GraphicLineColor\n" +
+        "Philips Imaging DD 001|2001|56|CS|1|GraphicTypePrivate\n" +
+        "Philips Imaging DD 001|2001|5A|ST|1|GraphicAnnotationModel\n" +
+        "Philips Imaging DD 001|2001|5D|ST|1|MeasurementTextUnits\n" +
+        "Philips Imaging DD 001|2001|5E|ST|1|MeasurementTextType\n" +
+        "Philips Imaging DD 001|2001|64|SH|1|TextType\n" +
+        "Philips Imaging DD 001|2001|65|SQ|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|68|SQ|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|69|SQ|1|DisplayShutterSequence\n" +
+        "Philips Imaging DD 001|2001|6A|SQ|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|6B|SQ|1|HasEdgeEnhancementSequence\n" +
+        "Philips Imaging DD 001|2001|6D|LO|1|TextFont\n" +
+        "Philips Imaging DD 001|2001|6E|SH|1|SeriesType\n" +
+        "Philips Imaging DD 001|2001|6F|SQ|1|MixingSequence\n" +
+        "Philips Imaging DD 001|2001|71|CS|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|73|SQ|1|ReferencedMaskImageSequence\n" +
+        "Philips Imaging DD 001|2001|74|DS|1-n|WindowCenterSub\n" +
+        "Philips Imaging DD 001|2001|75|DS|1-n|WindowWidthSub\n" +
+        "Philips Imaging DD 001|2001|76|UL|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|79|SQ|1|HarmonisationSequence\n" +
+        "Philips Imaging DD 001|2001|7A|FL|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|7E|US|1|EdgeEnhancementGainTaste\n" +
+        "Philips Imaging DD 001|2001|7F|US|1|EdgeEnhancementGainTasteSub\n" +
+        "Philips Imaging DD 001|2001|80|LO|1|TextAnchorPointAlignment\n" +
+        "Philips Imaging DD 001|2001|82|IS|1|EchoTrainLength\n" +
+        "Philips Imaging DD 001|2001|83|DS|1|ImagingFrequency\n" +
+        "Philips Imaging DD 001|2001|84|DS|1|InversionTime\n" +
+        "Philips Imaging DD 001|2001|85|DS|1|MagneticFieldStrength\n" +
+        "Philips Imaging DD 001|2001|86|IS|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|87|SH|1|ImagedNucleus\n" +
+        "Philips Imaging DD 001|2001|88|DS|1|NumberofAverages\n" +
+        "Philips Imaging DD 001|2001|89|DS|1|PhaseFOVPercent\n" +
+        "Philips Imaging DD 001|2001|8A|DS|1|SamplingPercent\n" +
+        "Philips Imaging DD 001|2001|8B|SH|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|93|LO|1|TextStyle\n" +
+        "Philips Imaging DD 001|2001|94|LO|1|ProcessingOrderSpecialization\n" +
+        "Philips Imaging DD 001|2001|97|SH|1|Nucleus\n" +
+        "Philips Imaging DD 001|2001|9A|SQ|1|GraphicNumberSequence\n" +
+        "Philips Imaging DD 001|2001|9B|UL|1|GraphicNumber\n" +
+        "Philips Imaging DD 001|2001|9C|LO|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|9D|LO|1|PIIMSubtractionType\n" +
+        "Philips Imaging DD 001|2001|A2|US|1|LOGSubtractionCurveTaste\n" +
+        "Philips Imaging DD 001|2001|A3|UL|1|TextColorForeground\n" +
+        "Philips Imaging DD 001|2001|A4|UL|1|TextColorBackground\n" +
+        "Philips Imaging DD 001|2001|A5|UL|1|TextColorShadow\n" +
+        "Philips Imaging DD 001|2001|C1|LO|1|NestedObjectTypeName\n" +
+        "Philips Imaging DD 001|2001|CC|ST|1|Unknown\n" +
+        "Philips Imaging DD 001|2001|DA|CS|1|Unknown\n" +
+        "Philips Imaging DD 001|2005|14|CS|1|Diffusion\n" +
+        "Philips Imaging DD 001|2005|20|SL|1|NumberofChemicalShifts\n" +
+        "Philips Imaging DD 001|2005|30|FL|1|RepetitionTime\n" +
+        "Philips Imaging DD 001|2005|33|FL|1|ScanDuration\n" +
+        "Philips Imaging DD 001|2005|35|CS|1|DataType\n" +
+        "Philips Imaging DD 001|2005|8B|SH|1|TransmittingCoil\n" +
+        "Philips Imaging DD 001|2005|9F|CS|1|SpectralSelectiveExcitationPulse\n" +
+        "Philips Imaging DD 001|2005|A1|CS|1|SyncraScanType\n" +
+        "Philips Imaging DD 002|2001|01|US|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|02|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|13|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|14|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|15|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|16|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|17|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|18|CS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|19|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|1A|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|1B|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|1C|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|1D|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|1E|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|1F|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|20|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|21|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|22|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|23|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|24|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|25|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|26|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|27|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|28|US|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|29|US|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|2A|US|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|2B|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|2C|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|2D|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|2E|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|2F|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|30|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|31|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|32|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|33|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|34|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|35|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|36|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|37|FD|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|39|CS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|3A|SQ|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|3B|SQ|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|3C|SQ|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|3D|SQ|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|3E|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|3F|SS|1|Unknown\n" +
+        "Philips Imaging DD 002|2001|40|SS|1|Unknown\n" +
+        "Philips Imaging DD 065|4007|00|CS|1|Unknown\n" +
+        "Philips Imaging DD 067|4001|00|SQ|1|Unknown\n" +
+        "Philips Imaging DD 067|4001|01|CS|1|Unknown\n" +
+        "Philips Imaging DD 067|4001|08|CS|1|Unknown\n" +
+        "Philips Imaging DD 070|4001|10|SQ|1|Unknown\n" +
+        "Philips Imaging DD 070|4001|11|SQ|1|Unknown\n" +
+        "Philips Imaging DD 070|4001|12|SQ|1|Unknown\n" +
+        "Philips Imaging DD 070|4001|16|ST|1|Unknown\n" +
+        "Philips Imaging DD 070|4001|17|ST|1|Unknown\n" +
+        "Philips Imaging DD 070|4001|18|ST|1|Unknown\n" +
+        "Philips Imaging DD 070|4001|1C|SQ|1|Unknown\n" +
+        "Philips Imaging DD 070|4001|1D|LT|1|Unknown\n" +
+        "Philips Imaging DD 073|4007|48|FL|1|Unknown\n" +
+        "Philips Imaging DD 129|2001|00|SQ|1|Unknown\n" +
+        "Philips Imaging DD 129|2001|01|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|00|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|01|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|02|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|04|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|08|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|09|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|0A|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|0B|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|0C|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|0D|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|0E|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|0F|DS|1|WindowCenter\n" +
+        "Philips MR Imaging DD 001|2005|10|DS|1|WindowWidth\n" +
+        "Philips MR Imaging DD 001|2005|11|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|12|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|13|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|14|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|15|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|16|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|17|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|18|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|19|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|1A|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|1B|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|1C|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|1D|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|21|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|22|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|23|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|25|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|26|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|27|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|28|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|29|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|2A|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|2B|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|2C|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|2E|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|2F|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|30|FL|1|RepetitionTime\n" +
+        "Philips MR Imaging DD 001|2005|31|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|32|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|33|FL|1|AcquisitionDuration\n" +
+        "Philips MR Imaging DD 001|2005|34|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|35|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|36|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|37|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|38|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|39|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|3A|SH|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|3B|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|3C|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|3D|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|3E|SL|1-n|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|48|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|49|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|4A|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|4B|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|4C|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|4D|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|4E|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|4F|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|50|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|51|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|52|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|53|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|54|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|55|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|56|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|57|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|58|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|59|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|5A|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|5B|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|5C|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|5D|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|5E|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|5F|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|60|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|61|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|63|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|64|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|65|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|66|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|67|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|68|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|69|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|6A|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|6B|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|6C|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|6D|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|6E|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|6F|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|70|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|71|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|72|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|73|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|74|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|75|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|76|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|78|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|79|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|7A|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|7B|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|7E|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|80|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|81|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|84|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|85|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|86|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|9E|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|9F|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A0|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A2|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A3|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A4|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A5|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A6|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A7|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A8|DS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|A9|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 001|2005|C0|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|32|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|37|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|38|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|39|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|40|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|41|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|43|SL|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|44|OW|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|47|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 002|2005|99|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|00|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|01|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|13|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|34|SL|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|45|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|49|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|51|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|52|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|53|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|56|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|57|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|81|UI|1|Unknown\n" +
+        "Philips MR Imaging DD 003|2005|82|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|00|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|01|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|02|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|03|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|04|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|05|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|06|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|07|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|08|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|09|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|10|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|12|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|13|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|14|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|15|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|16|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|17|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|25|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|26|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|27|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|28|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|29|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|30|CS|1-n|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|31|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|33|FL|3|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|34|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|35|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|36|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|37|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|38|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|39|SS|2|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|40|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|41|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|42|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|43|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|44|SS|1-n|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|45|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|46|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|47|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|48|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|49|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|50|FL|2|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|51|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|52|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|53|LO|1-n|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|54|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|55|FL|1-n|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|56|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|57|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|58|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|59|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|60|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|61|FL|2|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|62|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|63|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|64|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|70|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|71|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|72|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|73|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|74|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|75|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|76|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|77|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|78|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|79|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|81|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|82|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|89|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|90|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|91|PN|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|92|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|93|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|95|UI|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|96|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|97|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|98|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 004|2005|99|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|00|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|01|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|03|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|06|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|07|SS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|09|DS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|0A|DS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|0B|LO|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|0E|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|0F|SQ|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|10|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|11|UI|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|12|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|13|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|14|SL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|15|SL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|16|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|18|CS|3|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|19|CS|3|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|1A|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|1B|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|1C|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|1D|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|1E|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|1F|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|20|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|21|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|22|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|23|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|24|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|25|UL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|26|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|27|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|28|SL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|2A|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|2B|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|2C|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|2D|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|2E|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|2F|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|30|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|31|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|32|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|35|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|36|UI|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|37|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|38|LT|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|39|LT|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|3A|LT|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|3B|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|3C|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|3D|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|3E|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|3F|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|40|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|41|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|42|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|43|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|44|IS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|45|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|46|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|47|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|48|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|49|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|4A|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|4B|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|4C|FL|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|4D|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|4E|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|4F|CS|1|Unknown\n" +
+        "Philips MR Imaging DD 005|2005|50|SS|1|Unknown\n" +
+        "Philips NM Private Group|7043|00|SH|1|Unknown\n" +
+        "Philips PET Private Group|0511|00|US|1|Unknown\n" +
+        "Philips PET Private Group|0511|01|US|1|Unknown\n" +
+        "Philips PET Private Group|0511|02|OB|1|Unknown\n" +
+        "Philips PET Private Group|0511|03|OB|1|Unknown\n" +
+        "Philips PET Private Group|0511|32|DS|1|Unknown\n" +
+        "Philips PET Private Group|0511|50|DS|1|Unknown\n" +
+        "Philips PET Private Group|7053|00|DS|1|SUVScaleFactor\n" +
+        "Philips PET Private Group|7053|01|OB|1|Private\n" +
+        "Philips PET Private Group|7053|02|OB|1|Private\n" +
+        "Philips PET Private Group|7053|03|ST|1|Originalimagefilename\n" +
+        "Philips PET Private Group|7053|04|OB|1|FileData\n" +
+        "Philips PET Private Group|7053|05|LO|1|WorklistInfoFileName\n" +
+        "Philips PET Private Group|7053|06|OB|1|Unknown\n" +
+        "Philips PET Private Group|7053|07|SQ|1|AcquisitionFileSequence\n" +
+        "Philips PET Private Group|7053|08|SQ|1|Unknown\n" +
+        "Philips PET Private Group|7053|09|DS|1|ActivityConcentrationScaleFactor\n" +
+        "Philips PET Private Group|7053|0F|UL|1|SegmentSize\n" +
+        "Philips PET Private Group|7053|10|US|1|SegmentNumber\n" +
+        "Philips PET Private Group|7053|11|US|1|NumberofSegments\n" +
+        "Philips PET Private Group|7053|12|SQ|1|FileDataSequence\n" +
+        "Philips PET Private Group|7053|13|SS|1|Unknown\n" +
+        "Philips PET Private Group|7053|14|SS|1|Unknown\n" +
+        "Philips PET Private Group|7053|15|SS|1|Unknown\n" +
+        "Philips PET Private Group|7053|16|SS|1|Unknown\n" +
+        "Philips PET Private Group|7053|17|SS|1|Unknown\n" +
+        "Philips PET Private Group|7053|18|SS|1|Unknown\n" +
+        "Philips PET Private Group|7053|C2|UI|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|00|PN|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|01|US|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|02|US|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|05|IS|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|11|LO|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|27|DT|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|28|DS|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|29|DS|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|2A|UL|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|2B|DA|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|2C|TM|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|2D|LO|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|3B|LO|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|40|SH|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|41|SH|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|42|UI|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|43|UI|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|47|DA|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|48|SH|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|4C|SH|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|4D|SH|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|4F|DT|1|Unknown\n" +
+        "Philips RAD Imaging DD 001|200B|52|CS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|00|ST|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|01|CS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|02|SS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|50|SS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|51|SS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|52|SS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|53|SS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|54|ST|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|60|LT|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|63|LT|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|65|SS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|6E|US|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|72|FD|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|73|SS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|74|IS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|75|CS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|76|SH|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|78|IS|1-n|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|79|IS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|7A|IS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|7B|US|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|7C|US|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|7D|IS|1-n|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|7E|UI|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|81|LO|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|82|LO|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|85|IS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|86|CS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|88|CS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|89|LT|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|90|DS|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|96|SH|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|99|SH|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|9A|FD|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|9B|FD|1|Unknown\n" +
+        "Philips RAD Imaging DD 097|200B|A0|LT|1|Unknown\n" +
+        "Philips US Imaging 60|0031|30|UL|1|Privatedata\n" +
+        "Philips US Imaging 60|0031|31|UL|1|Privatedata\n" +
+        "Philips US Imaging DD 017|200D|05|LO|1|Unknown\n" +
+        "Philips US Imaging DD 023|200D|37|DA|1|Unknown\n" +
+        "Philips US Imaging DD 023|200D|38|TM|1|Unknown\n" +
+        "Philips US Imaging DD 033|200D|01|LO|1|Unknown\n" +
+        "Philips US Imaging DD 033|200D|02|LO|1|Unknown\n" +
+        "Philips US Imaging DD 033|200D|03|LO|6|Unknown\n" +
+        "Philips US Imaging DD 033|200D|04|LO|6|Unknown\n" +
+        "Philips US Imaging DD 033|200D|05|LO|1-n|Unknown\n" +
+        "Philips US Imaging DD 033|200D|06|LO|6|Unknown\n" +
+        "Philips US Imaging DD 033|200D|07|LO|1|Unknown\n" +
+        "Philips US Imaging DD 033|200D|08|LO|1|Unknown\n" +
+        "Philips US Imaging DD 033|200D|09|LO|1|Unknown\n" +
+        "Philips US Imaging DD 033|200D|0A|LO|1|Unknown\n" +
+        "Philips US Imaging DD 033|200D|0B|OB|1|RawDataUS\n" +
+        "Philips US Imaging DD 033|200D|14|IS|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|01|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|02|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|03|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|04|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|05|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|06|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|07|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|08|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|09|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|0A|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|0B|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|0C|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|0D|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|0E|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|0F|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|10|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|21|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|22|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|23|LO|1|Unknown\n" +
+        "Philips US Imaging DD 034|200D|24|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|01|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|02|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|03|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|04|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|05|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|07|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|08|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|09|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|0A|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|0B|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|0C|LO|1|Unknown\n" +
+        "Philips US Imaging DD 035|200D|0D|LO|1|Unknown\n" +
+        "Philips US Imaging DD 036|200D|01|LO|3|ColsRowsFrames\n" +
+        "Philips US Imaging DD 036|200D|02|LO|3|ColsRowsFrames\n" +
+        "Philips US Imaging DD 036|200D|03|LO|3|VoxelSpacing\n" +
+        "Philips US Imaging DD 036|200D|04|LO|3|Unknown\n" +
+        "Philips US Imaging DD 038|200D|01|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|01|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|04|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|05|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|06|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|07|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|08|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|09|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|0A|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|0B|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|0C|LO|1|Unknown\n" +
+        "Philips US Imaging DD 039|200D|0D|LO|1|Unknown\n" +
+        "Philips US Imaging DD 040|200D|01|LO|1|Unknown\n" +
+        "Philips US Imaging DD 040|200D|02|LO|1|Unknown\n" +
+        "Philips US Imaging DD 040|200D|03|LO|1|Unknown\n" +
+        "Philips US Imaging DD 040|200D|04|LO|1|Unknown\n" +
+        "Philips US Imaging DD 040|200D|05|LO|1|Unknown\n" +
+        "Philips US Imaging DD 040|200D|06|LO|1|Unknown\n" +
+        "Philips US Imaging DD 040|200D|07|LO|1|Unknown\n" +
+        "Philips US Imaging DD 040|200D|20|LO|1|Unknown\n" +
+        "Philips US Imaging DD 041|200D|1E|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|50|LO|3|Unknown\n" +
+        "Philips US Imaging DD 042|200D|51|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|52|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|53|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|54|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|55|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|56|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|57|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|58|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|59|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|5A|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|5B|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|5C|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|5D|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|5E|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|5F|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|60|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|70|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|71|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|72|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|73|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|74|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|75|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|76|LO|1|Unknown\n" +
+        "Philips US Imaging DD 042|200D|77|LO|1|Unknown\n" +
+        "Philips US Imaging DD 043|200D|05|SH|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|00|US|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|01|SQ|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|02|ST|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|03|CS|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|04|SL|4|Unknown\n" +
+        "Philips US Imaging DD 109|200D|05|UL|3|Unknown\n" +
+        "Philips US Imaging DD 109|200D|06|UL|3|Unknown\n" +
+        "Philips US Imaging DD 109|200D|07|CS|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|08|CS|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|09|OB|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|0A|UL|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|0B|OB|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|0C|UL|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|0D|SQ|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|0E|CS|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|0F|LO|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|10|SL|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|11|LO|1|Unknown\n" +
+        "Philips US Imaging DD 109|200D|12|SL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|01|LO|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|02|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|03|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|04|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|05|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|06|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|07|CS|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|09|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|0B|CS|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|0C|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|0D|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|0E|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|0F|DS|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|10|DS|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|11|SL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|12|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|13|FL|1-n|Unknown\n" +
+        "Philips US Imaging DD 113|200D|14|US|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|15|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|17|FD|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|18|FD|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|19|FD|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|1A|FD|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|1B|FD|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|1C|FD|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|1D|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|1E|UL|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|1F|FD|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|20|FD|1|Unknown\n" +
+        "Philips US Imaging DD 113|200D|21|FD|1|Unknown\n" +
+        "Philips US Private 3D|200D|02|IS|1|ThreedprEchoVisionSetting\n" +
+        "Philips US Private 3D|200D|03|IS|1|ThreedprColorVisionSetting\n" +
+        "Philips US Private 3D|200D|04|IS|1|ThreedprTransparency\n" +
+        "Philips US Private 3D|200D|06|FD|1|ThreedprVisionVolBrightness\n" +
+        "Philips US Private 3D|200D|08|IS|1|ThreedprLowThreshold\n" +
+        "Philips US Private 3D|200D|09|IS|1|ThreedprImageLayout\n" +
+        "Philips US Private 3D|200D|0A|IS|1|ThreedprXresFilteringEnabled\n" +
+        "Philips US Private 3D|200D|0B|IS|1|ThreedprEchoTwodChromaMapEnabled\n" +
+        "Philips US Private 3D|200D|0C|IS|1|ThreedprBoxOutlinedEnabled\n" +
+        "Philips US Private 3D|200D|0D|IS|1|ThreedprSmoothingEnabled\n" +
+        "Philips US Private 3D|200D|0E|IS|1|ThreedprReferenceGraphicEnabled\n" +
+        "Philips US Private 3D|200D|0F|IS|1|ThreedprMapInverted\n" +
+        "Philips US Private 3D|200D|10|IS|1|ThreedprColorStreamDisplayEnabled\n" +
+        "Philips US Private 3D|200D|11|IS|1|ThreedprEchoStreamDisplayEnabled\n" +
+        "Philips US Private 3D|200D|12|LO|1|VdbParamColor3dEstimateScale2\n" +
+        "Philips US Private 3D|200D|13|LO|1|VdbParamColor3dEstimateApexPosition1\n" +
+        "Philips US Private 3D|200D|14|LO|1|VdbParamColor3dEstimateColorOffset\n" +
+        "Philips US Private 3D|200D|15|LO|1|VdbParamEcho3dEstimateDimension2\n" +
+        "Philips US Private 3D|200D|16|SQ|1|PrivateNativeThreedDataSequence1\n" +
+        "Philips US Private 3D|200D|17|IS|1|ThreedprBasicVolBrightness\n" +
+        "Philips US Private 3D|200D|18|LO|1|VdbParamEcho3dEstimateApexPosition2\n" +
+        "Philips US Private 3D|200D|1A|IS|1|ThreedprEchoSmoothing\n" +
+        "Philips US Private 3D|200D|1B|IS|1|ThreedprColorSmoothing\n" +
+        "Philips US Private 3D|200D|1E|IS|1|ThreedprNumCompletedTrimPlanes\n" +
+        "Philips US Private 3D|200D|1F|IS|1|ThreedprDepth\n" +
+        "Philips US Private 3D|200D|20|SQ|1|PrivateNativeDataStreamArray\n" +
+        "Philips US Private 3D|200D|21|IS|1|ThreedprWallFilter\n" +
+        "Philips US Private 3D|200D|23|FD|1|ThreedprBaseline\n" +
+        "Philips US Private 3D|200D|24|FD|1|ThreedprGain\n" +
+        "Philips US Private 3D|200D|25|FD|1|ThreedprCompress\n" +
+        "Philips US Private 3D|200D|26|FD|1|ThreedprLightBrightness\n" +
+        "Philips US Private 3D|200D|27|FD|1|ThreedprElevationScaleFactor\n" +
+        "Philips US Private 3D|200D|28|FD|1|ThreedprZoomFactor\n" +
+        "Philips US Private 3D|200D|29|FD|1|ThreedprColorWritePriority\n" +
+        "Philips US Private 3D|200D|2A|FD|1|ThreedprRotationAngleX\n" +
+        "Philips US Private 3D|200D|2B|FD|1|ThreedprRotationAngleY\n" +
+        "Philips US Private 3D|200D|2C|FD|1|ThreedprDataVoiCenter\n" +
+        "Philips US Private 3D|200D|2D|FD|1|ThreedprViewTranslation\n" +
+        "Philips US Private 3D|200D|2E|FD|1|ThreedprDataVoiMinPoint\n" +
+        "Philips US Private 3D|200D|2F|FD|1|ThreedprDataVoiMaxPoint\n" +
+        "Philips US Private 3D|200D|30|FD|1|ThreedprBoxCropMinPoint\n" +
+        "Philips US Private 3D|200D|31|FD|1|ThreedprBoxCropMaxPoint\n" +
+        "Philips US Private 3D|200D|32|FD|1|ThreedprMprRotationMatrix\n" +
+        "Philips US Private 3D|200D|33|FD|1|ThreedprVolRotationMatrix\n" +
+        "Philips US Private 3D|200D|34|FD|1|ThreedprTrimPlaneEquation\n" +
+        "Philips US Private 3D|200D|35|IS|1|ThreedprSubpageDataVersion\n" +
+        "Philips US Private 3D|200D|36|IS|1|ThreedprIsArbitraryCrop\n" +
+        "Philips US Private 3D|200D|37|IS|1|ThreedprArbitraryCropDistFromCenter\n" +
+        "Philips US Private 3D|200D|38|FD|1|ThreedprArbitraryCropRotationMatrix\n" +
+        "Philips US Private 3D|200D|39|FD|1|ThreedprColorGain\n" +
+        "Philips US Private 3D|200D|40|IS|1|ThreedprColorWallFilterIndex\n" +
+        "Philips US Private 3D|200D|41|IS|1|ThreedprCursorEnabled\n" +
+        "Philips US Private 3D|200D|42|IS|1|ThreedprBondboxGraphicEnabled\n" +
+        "Philips X-ray Imaging DD 001|2003|00|CS|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|01|LO|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|02|FD|3|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|03|LO|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|04|SQ|1|PrivateenhancedTableSequence\n" +
+        "Philips X-ray Imaging DD 001|2003|06|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|09|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|10|LO|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|11|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|12|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|13|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|14|FD|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|15|FD|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|16|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|17|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|18|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|19|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|22|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|24|FD|4|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|25|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|26|SL|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|27|SH|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|28|SH|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|29|FD|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|2A|LO|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|2B|FD|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|2C|SH|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|2D|SL|1-n|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|2E|SQ|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|2F|CS|1|IsResolvePatientMixApplied\n" +
+        "Philips X-ray Imaging DD 001|2003|30|CS|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|31|CS|1|Unknown\n" +
+        "Philips X-ray Imaging DD 001|2003|32|UI|1|Unknown\n" +
+        "Picker MR Private Group|7101|00|OB|1|Unknown\n" +
+        "Picker MR Private Group|7101|01|SL|1|Unknown\n" +
+        "Picker MR Private Group|7101|02|OB|1|Unknown\n" +
+        "Picker MR Private Group|7101|03|SL|1|Unknown\n" +
+        "Picker MR Private Group|7101|04|SH|1|Unknown\n" +
+        "Picker MR Private Group|7101|05|SH|2|Unknown\n" +
+        "Picker MR Private Group|7101|06|SH|4|Unknown\n" +
+        "Picker MR Private Group|7101|10|DS|1|Unknown\n" +
+        "Picker NM Private Group|7001|03|OB|1|Private\n" +
+        "Picker NM Private Group|7001|04|OB|1|Private\n" +
+        "Picker NM Private Group|7001|05|OB|1|Private\n" +
+        "Picker NM Private Group|7001|06|OB|1|Private\n" +
+        "Picker NM Private Group|7001|07|OB|1|Private\n" +
+        "Picker NM Private Group|7001|08|OB|1|Private\n" +
+        "Picker NM Private Group|7001|09|OB|1|Private\n" +
+        "Picker NM Private Group|7001|10|SQ|1|Private\n" +
+        "Picker NM Private Group|7001|11|LO|1|Private\n" +
+        "Picker NM Private Group|7001|12|OB|1|Private\n" +
+        "Picker NM Private Group|7001|13|US|1|Private\n" +
+        "Picker NM Private Group|7001|14|OB|1|Private\n" +
+        "Picker NM Private Group|7001|15|OB|1|Private\n" +
+        "Picker NM Private Group|7001|16|OB|1|Private\n" +
+        "Picker NM Private Group|7001|17|LO|1|ContainsatextstringthatincludessomeofthesameinformationthatappearsontheOdysseyClinicalIndeximagedirectoryforthisImage\n" +
+        "Picker NM Private Group|7043|00|SH|1|Private\n" +
+        "QCA|0009|00|CS|1|AnalysisType\n" +
+        "QCA|0009|04|LO|1|SegmentName\n" +
+        "QCA|0009|12|DS|1|PreCathetersize\n" +
+        "QCA|0009|13|DS|1|PreReferenceDiameter\n" +
+        "QCA|0009|14|DS|1|PreMinimumLumenDiameter\n" +
+        "QCA|0009|15|DS|1|PreAverageDiameter\n" +
+        "QCA|0009|16|DS|1|PreStenosisLength\n" +
+        "QCA|0009|17|DS|1|PreStenosis\n" +
+        "QCA|0009|18|DS|1|PreGeometricAreaReduction\n" +
+        "QCA|0009|22|DS|1|PostCatheterSize\n" +
+        "QCA|0009|23|DS|1|PostReferenceDiameter\n" +
+        "QCA|0009|24|DS|1|PostMinimumLumenDiameter\n" +
+        "QCA|0009|25|DS|1|PostAverageDiameter\n" +
+        "QCA|0009|26|DS|1|PostStenosisLength\n" +
+        "QCA|0009|27|DS|1|PostStenosis\n" +
+        "QCA|0009|28|DS|1|PostGeometricAreaReduction\n" +
+        "QCA_RESULTS|0009|00|CS|1|AnalysisViews\n" +
+        "QCA_RESULTS|0009|10|LO|1|Segment\n" +
+        "QCA_RESULTS|0009|11|LO|1|PreCatheterName\n" +
+        "QCA_RESULTS|0009|12|DS|1|PreCatheterSize\n" +
+        "QCA_RESULTS|0009|13|DS|1|PreReferenceDiameter\n" +
+        "QCA_RESULTS|0009|14|DS|1|PreMinimumLumenDiameter\n" +
+        "QCA_RESULTS|0009|15|DS|1|PreAverageDiameter\n" +
+        "QCA_RESULTS|0009|16|DS|1|PreStenosisLength\n" +
+        "QCA_RESULTS|0009|17|IS|1|PreStenosis\n" +
+        "QCA_RESULTS|0009|18|IS|1|PreGeometricAreaReduction\n" +
+        "QCA_RESULTS|0009|21|LO|1|PostCatheterName\n" +
+        "QCA_RESULTS|0009|22|DS|1|PostCatheterSize\n" +
+        "QCA_RESULTS|0009|23|DS|1|PostReferenceDiameter\n" +
+        "QCA_RESULTS|0009|24|DS|1|PostMinimumLumenDiameter\n" +
+        "QCA_RESULTS|0009|25|DS|1|PostAverageDiameter\n" +
+        "QCA_RESULTS|0009|26|DS|1|PostStenosisLength\n" +
+        "QCA_RESULTS|0009|27|IS|1|PostStenosis\n" +
+        "QCA_RESULTS|0009|28|IS|1|PostGeometricAreaReduction\n" +
+        "QCA_RESULTS|0009|40|IS|1|CalibrationFrame\n" +
+        "QCA_RESULTS|0009|41|IS|1|EndDiastolicFrame\n" +
+        "QCA_RESULTS|0009|42|IS|1|EndSystolicFrame\n" +
+        "QCA_RESULTS|0009|43|DS|1|EndDiastolicVolume\n" +
+        "QCA_RESULTS|0009|44|DS|1|EndSystolicVolume\n" +
+        "QCA_RESULTS|0009|45|DS|1|StrokeVolume\n" +
+        "QCA_RESULTS|0009|47|DS|1|EjectionFraction\n" +
+        "QCA_RESULTS|0009|48|DS|1|BodySurfaceArea\n" +
+        "QCA_RESULTS|0009|49|SH|1|ArteryTerritoryRegion\n" +
+        "QCA_RESULTS|0009|50|IS|1|NumberofDiseasedVessels\n" +
+        "QCA_RESULTS|0009|51|DS|1|HypokinesisinRegion\n" +
+        "QCA_RESULTS|0009|52|DS|1|HyperkinesisinOppositeRegion\n" +
+        "QCA_RESULTS|0009|53|IS|1|PercentTotalLVHypokinesis\n" +
+        "QCA_RESULTS|0009|55|DS|1|CalibrationFactor\n" +
+        "QUASAR_INTERNAL_USE|0009|01|UL|1-n|RateVector\n" +
+        "QUASAR_INTERNAL_USE|0009|02|UL|1-n|CountVector\n" +
+        "QUASAR_INTERNAL_USE|0009|03|UL|1-n|TimeVector\n" +
+        "QUASAR_INTERNAL_USE|0009|07|US|1-n|AngleVector\n" +
+        "QUASAR_INTERNAL_USE|0009|08|US|1|CameraShape\n" +
+        "QUASAR_INTERNAL_USE|0009|10|US|1|WholeBodySpots\n" +
+        "QUASAR_INTERNAL_USE|0009|11|US|1|WorklistFlag\n" +
+        "QUASAR_INTERNAL_USE|0009|12|LO|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|13|ST|1|SequenceType\n" +
+        "QUASAR_INTERNAL_USE|0009|14|ST|1|SequenceName\n" +
+        "QUASAR_INTERNAL_USE|0009|15|UL|1|AvrRRTimeVector\n" +
+        "QUASAR_INTERNAL_USE|0009|16|UL|1|LowLimitVector\n" +
+        "QUASAR_INTERNAL_USE|0009|17|UL|1|HighLimitVector\n" +
+        "QUASAR_INTERNAL_USE|0009|18|UL|1|BeginIndexVector\n" +
+        "QUASAR_INTERNAL_USE|0009|19|UL|1|EndIndexVector\n" +
+        "QUASAR_INTERNAL_USE|0009|1A|UL|1|RawTimeVector\n" +
+        "QUASAR_INTERNAL_USE|0009|1B|LO|1|ImageTypeString\n" +
+        "QUASAR_INTERNAL_USE|0009|1D|US|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|1E|ST|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|22|FL|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|23|US|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|39|UI|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|40|DA|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|41|TM|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|42|LO|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0009|44|SH|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0037|10|SQ|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0037|1B|LO|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0037|30|LO|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0037|40|LO|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0037|50|LO|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0037|60|LO|1|Unknown\n" +
+        "QUASAR_INTERNAL_USE|0037|70|LO|1|Unknown\n" +
+        "QVA|0009|40|IS|1|CalibrationFrame\n" +
+        "QVA|0009|41|IS|1|EndDiastolicFrame\n" +
+        "QVA|0009|42|IS|1|EndSystolicFrame\n" +
+        "QVA|0009|43|DS|1|EndDiastolicVolume\n" +
+        "QVA|0009|44|DS|1|EndSystolicVolume\n" +
+        "QVA|0009|45|DS|1|StrokeVolume\n" +
+        "QVA|0009|46|DS|1|CardiacOutput\n" +
+        "QVA|0009|47|DS|1|EjectionFraction\n" +
+        "QVA|0009|48|DS|1|BodySurfaceArea\n" +
+        "QVA|0009|49|SH|1|ArteryTerritoryRegion\n" +
+        "QVA|0009|50|IS|1|NumberofDiseasedVessels\n" +
+        "QVA|0009|51|DS|1|HypokinesisinRegion\n" +
+        "QVA|0009|52|DS|1|HyperkinesisinRegion\n" +
+        "QVA|0009|53|IS|1|percentofchordswithhyperkinesis2SD\n" +
+        "QVA|0009|54|IS|1|percentofchordswithalkinesisdyskinesis\n" +
+        "QVA|0009|55|DS|1|CalibrationFactor\n" +
+        "REPORT_FROM_APP|0039|95|LO|1|Unknown\n" +
+        "RadWorksMarconi|0029|24|US|1|internal\n" +
+        "RadWorksTBR|3111|02|CS|1|AMICompressionTypeRET\n" +
+        "RadWorksTBR|3111|FF|SQ|1|internal\n" +
+        "SCHICK TECHNOLOGIES - Change Item Creator ID|0021|01|UI|1|ChangeListItemUID\n" +
+        "SCHICK TECHNOLOGIES - Change Item Creator ID|0021|02|US|1|Operation\n" +
+        "SCHICK TECHNOLOGIES - Change Item Creator ID|0021|03|DT|1|Date\n" +
+        "SCHICK TECHNOLOGIES - Change Item Creator ID|0021|04|PN|1|UserName\n" +
+        "SCHICK TECHNOLOGIES - Change Item Creator ID|0021|05|OB|1|AdditionalChangeData\n" +
+        "SCHICK TECHNOLOGIES - Change List Creator ID|0021|01|UI|1|ReferenceImageInstanceUID\n" +
+        "SCHICK TECHNOLOGIES - Change List Creator ID|0021|02|SQ|1|Sequence\n" +
+        "SCHICK TECHNOLOGIES - Image Security Creator ID|0029|01|UL|1|ImageChecksum\n" +
+        "SCHICK TECHNOLOGIES - Note Item Creator ID|0021|01|ST|1|Text\n" +
+        "SCHICK TECHNOLOGIES - Note Item Creator ID|0021|02|DT|1|Date\n" +
+        "SCHICK TECHNOLOGIES - Note Item Creator ID|0021|03|PN|1|UserName\n" +
+        "SCHICK TECHNOLOGIES - Note Item Creator ID|0021|04|US|2|CoordinatesXY\n" +
+        "SCHICK TECHNOLOGIES - Note List Creator ID|0021|01|UI|1|ReferenceImageInstanceUID\n" +
+        "SCHICK TECHNOLOGIES - Note List Creator ID|0021|02|SQ|1|Item\n" +
+        "SCHICK TECHNOLOGIES - Viewset Creator ID|0009|01|UI|1|InstanceUID\n" +
+        "SCHICK TECHNOLOGIES - Viewset Creator ID|0009|02|LO|1|Name\n" +
+        "SCHICK TECHNOLOGIES - Viewset Creator ID|0009|03|SQ|1|Sequence\n" +
+        "SCHICK TECHNOLOGIES - Viewset Creator ID|0009|04|UL|1|Mode\n" +
+        "SCHICK TECHNOLOGIES - Viewset Creator ID|0009|05|UL|1|Type\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|01|UI|1|ImageInstanceUID\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|02|US|1|Number\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|03|US|1|Order\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|04|US|1|Type\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|05|US|1|Orientation\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|06|US|4|RectLeftTopWidthHeight\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|07|US|1|CaptionHeight\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|08|US|1|Source\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|09|US|1|DefaultWidth\n" +
+        "SCHICK TECHNOLOGIES - Viewset Item Creator ID|0009|0A|US|1|DefaultHeight\n" +
+        "SECTRA_Ident_01|0009|01|LO|1|Requestnumber\n" +
+        "SECTRA_Ident_01|0009|02|LO|1|Examinationnumber\n" +
+        "SECTRA_Ident_01|0009|04|LO|1|SeriesID\n" +
+        "SECTRA_Ident_01|0009|05|LO|1|SeriesOrder\n" +
+        "SECTRA_Ident_01|0009|06|LO|1|FileName\n" +
+        "SECTRA_Ident_01|0009|07|LO|1|ImageDataID\n" +
+        "SECTRA_ImageInfo_01|0029|01|OB|1|Imageinfo\n" +
+        "SECTRA_ImageInfo_01|0029|02|CS|1|Marking\n" +
+        "SECTRA_ImageInfo_01|0029|03|LO|1|NoDecompression\n" +
+        "SECTRA_ImageInfo_01|0029|04|OB|1|ImageInfonew\n" +
+        "SECTRA_OverlayInfo_01|6001|01|LO|1|SectraOverlay\n" +
+        "SEGAMI MIML|0031|98|OW|1|Unknown\n" +
+        "SEGAMI__MEMO|0035|97|SH|1|Unknown\n" +
+        "SEGAMI__MEMO|0035|98|LT|1|Unknown\n" +
+        "SET WINDOW|0019|00|UN|1|SetWindowImageFilter\n" +
+        "SET WINDOW|0019|01|UN|1|SetWindowMagnificationPower\n" +
+        "SHS MagicView 300|0029|01|FD|1-n|ZoomFactor\n" +
+        "SHS MagicView 300|0029|02|FD|1|PanFactorX\n" +
+        "SHS MagicView 300|0029|03|FD|1|PanFactorY\n" +
+        "SHS MagicView 300|0029|04|LO|1|NmPalette\n" +
+        "SIEMENS CM VA0  ACQU|0019|20|LO|1|ModeFileName\n" +
+        "SIEMENS CM VA0  ACQU|0019|30|LO|1|ConvolutionKernelComment1\n" +
+        "SIEMENS CM VA0  ACQU|0019|31|LO|1|ConvolutionKernelComment2\n" +
+        "SIEMENS CM VA0  ACQU|0019|32|LO|1|ConvolutionKernelComment3\n" +
+        "SIEMENS CM VA0  ACQU|0019|33|LO|1|ConvolutionKernelComment4\n" +
+        "SIEMENS CM VA0  ACQU|0019|34|LO|1|ConvolutionKernelComment5\n" +
+        "SIEMENS CM VA0  ACQU|0019|35|LO|1|ConvolutionKernelComment6\n" +
+        "SIEMENS CM VA0  ACQU|0019|36|LO|1|ConvolutionKernelComment7\n" +
+        "SIEMENS CM VA0  ACQU|0019|37|LO|1|ConvolutionKernelComment8\n" +
+        "SIEMENS CM VA0  ACQU|0019|38|LO|1|ConvolutionKernelComment9\n" +
+        "SIEMENS CM VA0  ACQU|0019|39|LO|1|ConvolutionKernelComment10\n" +
+        "SIEMENS CM VA0  ACQU|0019|3A|LO|1|ReadingCodeRZ1Comment1\n" +
+        "SIEMENS CM VA0  ACQU|0019|3B|LO|1|ReadingCodeRZ1Comment2\n" +
+        "SIEMENS CM VA0  ACQU|0019|3C|LO|1|ReadingCodeRZ2Comment1\n" +
+        "SIEMENS CM VA0  CMS|0019|70|DS|1-n|Unknown\n" +
+        "SIEMENS CM VA0  CMS|0019|80|LO|1|Unknown\n" +
+        "SIEMENS CM VA0  CMS|0029|12|UL|1|WindowTableIndex\n" +
+        "SIEMENS CM VA0  COAD|0019|3D|LO|1|ReadingCodeRZ2Comment2\n" +
+        "SIEMENS CM VA0  OST|6023|00|LO|1|OsteoContourComment\n" +
+        "SIEMENS CM VA0  OST|6023|10|SS|1-n|OsteoContourBuffer\n" +
+        "SIEMENS CSA ENVELOPE|0029|10|OB|1|syngoReportData\n" +
+        "SIEMENS CSA ENVELOPE|0029|11|OB|1|syngoReportPresentation\n" +
+        "SIEMENS CSA REPORT|0029|08|CS|1|syngoReportType\n" +
+        "SIEMENS CSA REPORT|0029|09|LO|1|syngoReport\n" +
+        "SIEMENS CSA REPORT|0029|15|US|1|SRVariant\n" +
+        "SIEMENS CSA REPORT|0029|17|UI|1|SCSOPInstanceUID\n" +
+        "SIEMENS CT VA0  COAD|0019|A0|DS|1|SpiralLocationBegin\n" +
+        "SIEMENS CT VA0  COAD|0019|A1|DS|1|SpiralLocationEnd\n" +
+        "SIEMENS CT VA0  COAD|0019|A2|CS|1|SpiralzProfile\n" +
+        "SIEMENS CT VA0  COAD|0019|C4|UL|1|Unknown\n" +
+        "SIEMENS CT VA0  COAD|0019|C5|IS|1|Unknown\n" +
+        "SIEMENS CT VA0  GEN|0019|84|IS|1|MultiscanReconstructionIncrement\n" +
+        "SIEMENS CT VA0  GEN|0019|85|IS|1|MultiscanReconstructionWidth\n" +
+        "SIEMENS CT VA0  GEN|0021|A1|CS|1|ImageFilterLabel\n" +
+        "SIEMENS CT VA0  GEN|0021|A3|IS|1-n|ExemplaryElement2\n" +
+        "SIEMENS CT VA0  GEN|0021|A4|LO|1|ExemplaryElement3\n" +
+        "SIEMENS CT VA0  GEN|0021|A5|IS|1|ReferenceDataSet1\n" +
+        "SIEMENS CT VA0  GEN|0021|A6|IS|1|ReferenceDataSet2\n" +
+        "SIEMENS CT VA0  IDE|0009|33|SH|1|DataSetSubtype4\n" +
+        "SIEMENS CT VA0  ORMR|0021|80|DS|1|RepetitionTime\n" +
+        "SIEMENS CT VA0  ORMR|0021|81|DS|1|EchoTime\n" +
+        "SIEMENS CT VA0  ORMR|0021|82|DS|1|InversionTime\n" +
+        "SIEMENS CT VA0  ORMR|0021|83|IS|1|NumberofAverages\n" +
+        "SIEMENS CT VA0  ORMR|0021|84|DS|1|ImagingFrequency\n" +
+        "SIEMENS CT VA0  ORMR|0021|85|LO|1|ImagedNucleus\n" +
+        "SIEMENS CT VA0  ORMR|0021|86|IS|1|EchoNumber\n" +
+        "SIEMENS CT VA0  ORMR|0021|90|DS|1|FlipAngle\n" +
+        "SIEMENS DFR.01|0021|10|US|1|GraphicEvaluationMask\n" +
+        "SIEMENS DFR.01|0021|11|US|1|Type1stGraphicElement\n" +
+        "SIEMENS DFR.01|0021|12|LO|1|Description1stGraphicElement\n" +
+        "SIEMENS DFR.01|0021|13|US|1|Type2ndGraphicElement\n" +
+        "SIEMENS DFR.01|0021|14|LO|1|Description2ndGraphicElement\n" +
+        "SIEMENS DFR.01|0021|15|US|1|Type3rdGraphicElement\n" +
+        "SIEMENS DFR.01|0021|16|LO|1|Description3rdGraphicElement\n" +
+        "SIEMENS DFR.01|0021|17|US|1|Type4thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|18|LO|1|Description4thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|19|US|1|Type5thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|20|LO|1|Description5thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|21|US|1|Type6thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|22|LO|1|Description6thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|23|US|1|Type7thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|24|LO|1|Description7thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|25|US|1|Type8thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|26|LO|1|Description8thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|27|US|1|Type9thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|28|LO|1|Description9thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|29|US|1|Type10thGraphicElement\n" +
+        "SIEMENS DFR.01|0021|30|LO|1|Description10thGraphicElement\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|11|US|1|WindowWidthNativeCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|12|US|1|WindowCenterNative\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|14|US|1|WindowWidthSubtractionCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|15|US|1|WindowCenterSubtractionCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|25|DS|1|EdgeEnhancementNativeCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|27|DS|1|EdgeEnhancementSubtractionCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|29|IS|1|EdgeEnhancement\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|30|IS|1|Harmonization\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|31|US|1|DSARepresentationCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|32|US|1|NumberofMaskCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|33|US|1|RightLeftMarkCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|35|US|1|NumberofSeriesRepresentative\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|37|US|1|RectangleShutterHorizontalCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|38|US|1|RectangleShutterVerticalAktuell\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|71|LO|1|LandmarkCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|72|US|1|ZoomFactor\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|73|US|1|RoamHorizontal\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|74|US|1|RoamVertical\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|77|IS|1|PixelShiftHorizontal\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|78|IS|1|PixelShiftVertical\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|79|US|1|ImageFlip\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|7A|US|1|InversCurrent\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|80|US|1|Unknown\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|83|SH|1|DocumentationFlag\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|84|LO|1|RightMarker\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|91|US|1|SummationCountFilling\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|92|US|1|SummationCountMask\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|93|US|1|PeakOpStart\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|94|US|1|PeakOpEnd\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|A0|IS|1|CineRate\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|A1|LO|1|ImageName\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|A2|LO|1|ImageNameExtension1\n" +
+        "SIEMENS DFR.01 MANIPULATED|0017|A3|LO|1|ImageNameExtension2\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|10|CS|1|ImageType\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|11|US|1|WindowWidthNativeOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|12|US|1|WindowCenterNative\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|14|US|1|WindowWidthSubtractionOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|15|US|1|WindowCenterSubtractionOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|16|US|1|LUTNumberforAutowindow\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|18|US|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|21|US|1|EdgeEnhancementKernelsizeOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|22|US|1|EdgeEnhancementModeOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|23|US|1-n|EdgeEnhancementLUTsOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|24|US|1|FilterTypeNativeOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|25|DS|1|EdgeEnhancementNativeOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|26|US|1|FilterTypeSubtractionOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|27|DS|1|EdgeEnhancementSubtractionOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|2A|US|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|30|IS|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|31|US|1|DSARepresentationOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|32|US|1|NumberofMaskeOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|33|US|1|RightLeftMarkOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|34|DS|1|SlicePosition\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|37|US|1|RectangleShutterHorizontalOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|38|US|1|RectangleVerticalOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|41|DS|1|Dose\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|42|DS|1|DoseAreaProduct\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|43|US|1|Focus\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|44|US|1|SDM\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|45|DS|1|ImageIntensiferFormat\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|46|DS|1|DensityCorrection\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|47|LO|1|ExposureCurves\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|48|IS|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|49|LO|1|OrganProgramName\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|4A|IS|1|CountofImagesinSeries\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|51|US|1|ImageIntensifierZoom\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|52|UL|1|ROSAReceiverErrCount\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|61|US|1|TablePositionPeri\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|62|US|1-n|SeriesNumbersofPetri\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|71|LO|1|LandmarkOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|72|US|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|73|US|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|74|US|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|79|US|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|7A|US|1|InversOriginal\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|7B|IS|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|A0|IS|1|Unknown\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|B1|CS|1|L2Image\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|B2|IS|1|L2AcquisitionMonitor\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|C1|LO|1|FolderUID\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|C2|LO|1|SeriesUID\n" +
+        "SIEMENS DFR.01 ORIGINAL|0017|C3|LO|1|SubseriesUID\n" +
+        "SIEMENS DFR.01 SERVICE|0021|10|US|1|1Plot\n" +
+        "SIEMENS DFR.01 SERVICE|0021|11|US|1|Width1Plot\n" +
+        "SIEMENS DFR.01 SERVICE|0021|12|US|1|2Plot\n" +
+        "SIEMENS DFR.01 SERVICE|0021|13|US|1|Width2Plot\n" +
+        "SIEMENS DFR.01 SERVICE|0021|20|US|1-5|xCoordinateRegionofInterest\n" +
+        "SIEMENS DFR.01 SERVICE|0021|21|US|1-5|yCoordinateRegionofInterest\n" +
+        "SIEMENS DFR.01 SERVICE|0021|22|US|1-5|WidthRegionofInterest\n" +
+        "SIEMENS DFR.01 SERVICE|0021|23|US|1-5|HeightRegionofInterest\n" +
+        "SIEMENS ISI|0009|14|SQ|1|RISPatientInfoIMGEF\n" +
+        "SIEMENS ISI|0011|41|LO|1|MedicalAlerts\n" +
+        "SIEMENS ISI|0011|42|LO|1|ContrastAllergy\n" +
+        "SIEMENS ISI|4009|E2|PN|1|ReportTranscriber\n" +
+        "SIEMENS MED|0009|80|ST|1|\n" +
+        "SIEMENS MED|0011|10|ST|1|\n" +
+        "SIEMENS MED|0017|00|ST|1|\n" +
+        "SIEMENS MED|0017|20|ST|1|\n" +
+        "SIEMENS MED|0017|60|LO|1|\n" +
+        "SIEMENS MED|0017|80|ST|1|\n" +
+        "SIEMENS MED|0019|01|SS|1|\n" +
+        "SIEMENS MED|0019|02|SS|1|\n" +
+        "SIEMENS MED|0019|03|SS|1|\n" +
+        "SIEMENS MED|0019|04|ST|1|\n" +
+        "SIEMENS MED|0019|05|ST|1|\n" +
+        "SIEMENS MED|0019|06|SL|1|\n" +
+        "SIEMENS MED|0019|07|SL|1|\n" +
+        "SIEMENS MED|0019|08|SS|1|\n" +
+        "SIEMENS MED|0019|09|SS|1|\n" +
+        "SIEMENS MED|0019|0A|ST|1|\n" +
+        "SIEMENS MED|0019|0B|ST|1|\n" +
+        "SIEMENS MED|0019|0C|SS|1|\n" +
+        "SIEMENS MED|0019|0D|ST|1|\n" +
+        "SIEMENS MED|0019|0E|ST|1|\n" +
+        "SIEMENS MED|0019|0F|SL|1|\n" +
+        "SIEMENS MED|0019|11|ST|1|\n" +
+        "SIEMENS MED|0019|12|ST|1|\n" +
+        "SIEMENS MED|0019|13|SS|1|\n" +
+        "SIEMENS MED|0019|14|SS|1|\n" +
+        "SIEMENS MED|0019|15|SS|1|\n" +
+        "SIEMENS MED|0019|16|SS|1|\n" +
+        "SIEMENS MED|0019|17|SS|1|\n" +
+        "SIEMENS MED|0019|18|SS|1|\n" +
+        "SIEMENS MED|0019|19|SS|1|\n" +
+        "SIEMENS MED|0019|1A|SS|1|\n" +
+        "SIEMENS MED|0019|1B|SS|1|\n" +
+        "SIEMENS MED|0019|1C|SS|1|\n" +
+        "SIEMENS MED|0019|1D|SS|1|\n" +
+        "SIEMENS MED|0019|20|SL|1|\n" +
+        "SIEMENS MED|0019|21|SL|1|\n" +
+        "SIEMENS MED|0019|22|SL|1|\n" +
+        "SIEMENS MED|0019|23|SS|1|\n" +
+        "SIEMENS MED|0019|24|SL|1|\n" +
+        "SIEMENS MED|0019|25|SL|1|\n" +
+        "SIEMENS MED|0019|26|SL|1|\n" +
+        "SIEMENS MED|0019|27|SL|1|\n" +
+        "SIEMENS MED|0019|30|SL|1|\n" +
+        "SIEMENS MED|0019|31|SL|1|\n" +
+        "SIEMENS MED|0019|32|SL|1|\n" +
+        "SIEMENS MED|0019|41|SS|1|\n" +
+        "SIEMENS MED|0019|42|SS|1|\n" +
+        "SIEMENS MED|0019|43|SS|1|\n" +
+        "SIEMENS MED|0019|44|SS|1|\n" +
+        "SIEMENS MED|0019|45|SL|1|\n" +
+        "SIEMENS MED|0019|47|SL|1|\n" +
+        "SIEMENS MED|0019|48|ST|1|\n" +
+        "SIEMENS MED|0019|49|SL|1|\n" +
+        "SIEMENS MED|0019|4A|SS|1|\n" +
+        "SIEMENS MED|0019|4B|SS|1|\n" +
+        "SIEMENS MED|0019|4C|SL|1|\n" +
+        "SIEMENS MED|0019|4E|SS|1|\n" +
+        "SIEMENS MED|0019|4F|SS|1|\n" +
+        "SIEMENS MED|0019|50|SS|1|\n" +
+        "SIEMENS MED|0019|51|SS|1|\n" +
+        "SIEMENS MED|0019|52|SS|1|\n" +
+        "SIEMENS MED|0019|53|SS|1|\n" +
+        "SIEMENS MED|0019|54|ST|1|\n" +
+        "SIEMENS MED|0019|55|SS|1|\n" +
+        "SIEMENS MED|0019|56|SS|1|\n" +
+        "SIEMENS MED|0019|57|SS|1|\n" +
+        "SIEMENS MED|0019|58|SS|1|\n" +
+        "SIEMENS MED|0019|59|SS|1|\n" +
+        "SIEMENS MED|0019|5A|ST|1|\n" +
+        "SIEMENS MED|0019|5B|SS|1|\n" +
+        "SIEMENS MED|0019|5C|SS|1|\n" +
+        "SIEMENS MED|0019|5D|SS|1|\n" +
+        "SIEMENS MED|0019|5E|SS|1|\n" +
+        "SIEMENS MED|0019|5F|SS|1|\n" +
+        "SIEMENS MED|0019|60|SS|1|\n" +
+        "SIEMENS MED|0019|61|SS|1|\n" +
+        "SIEMENS MED|0019|62|SS|1|\n" +
+        "SIEMENS MED|0019|63|SS|1|\n" +
+        "SIEMENS MED|0019|64|SS|1|\n" +
+        "SIEMENS MED|0019|65|SS|1|\n" +
+        "SIEMENS MED|0019|66|SS|1|\n" +
+        "SIEMENS MED|0019|67|SS|1|\n" +
+        "SIEMENS MED|0019|68|SL|1|\n" +
+        "SIEMENS MED|0019|69|SS|1|\n" +
+        "SIEMENS MED|0019|6A|SS|1|\n" +
+        "SIEMENS MED|0019|6B|SL|1|\n" +
+        "SIEMENS MED|0019|6C|SL|1|\n" +
+        "SIEMENS MED|0019|6D|SS|1|\n" +
+        "SIEMENS MED|0019|6E|SS|1|\n" +
+        "SIEMENS MED|0019|6F|SS|1|\n" +
+        "SIEMENS MED|0019|70|ST|1|\n" +
+        "SIEMENS MED|0019|71|ST|1|\n" +
+        "SIEMENS MED|0019|72|SL|1|\n" +
+        "SIEMENS MED|0019|73|SL|1|\n" +
+        "SIEMENS MED|0019|74|SS|1|\n" +
+        "SIEMENS MED|0019|75|SS|1|\n" +
+        "SIEMENS MED|0019|76|SS|1|\n" +
+        "SIEMENS MED|0019|77|SS|1|\n" +
+        "SIEMENS MED|0019|78|SS|1|\n" +
+        "SIEMENS MED|0019|7F|SS|1|\n" +
+        "SIEMENS MED|0019|80|SS|1|\n" +
+        "SIEMENS MED|0019|81|SS|1|\n" +
+        "SIEMENS MED|0019|82|SL|1|\n" +
+        "SIEMENS MED|0019|83|SS|1|\n" +
+        "SIEMENS MED|0019|84|SS|1|\n" +
+        "SIEMENS MED|0019|85|SS|1|\n" +
+        "SIEMENS MED|0019|86|SS|1|\n" +
+        "SIEMENS MED|0019|87|SS|1|\n" +
+        "SIEMENS MED|0019|88|SL|1|\n" +
+        "SIEMENS MED|0019|89|SS|1|\n" +
+        "SIEMENS MED|0019|8A|SL|1|\n" +
+        "SIEMENS MED|0019|8D|SL|1|\n" +
+        "SIEMENS MED|0019|8E|SL|1|\n" +
+        "SIEMENS MED|0019|91|SL|1|\n" +
+        "SIEMENS MED|0019|92|SL|1|\n" +
+        "SIEMENS MED|0019|93|SL|1|\n" +
+        "SIEMENS MED|0019|94|SS|1|\n" +
+        "SIEMENS MED|0019|95|SS|1|\n" +
+        "SIEMENS MED|0019|96|SL|1|\n" +
+        "SIEMENS MED|0019|97|SS|1|\n" +
+        "SIEMENS MED|0019|A0|SS|1|\n" +
+        "SIEMENS MED|0019|A1|SS|1|\n" +
+        "SIEMENS MED|0019|A2|SL|1|\n" +
+        "SIEMENS MED|0019|A3|SL|1|\n" +
+        "SIEMENS MED|0019|A4|SL|1|\n" +
+        "SIEMENS MED|0019|C0|SL|1|\n" +
+        "SIEMENS MED|0019|C1|SS|1|\n" +
+        "SIEMENS MED|0019|C2|SS|1|\n" +
+        "SIEMENS MED|0019|F0|SL|1|\n" +
+        "SIEMENS MED|001F|00|LO|1|\n" +
+        "SIEMENS MED|001F|02|LO|1|\n" +
+        "SIEMENS MED|001F|50|LO|1|\n" +
+        "SIEMENS MED|001F|70|LO|1|\n" +
+        "SIEMENS MED|0031|01|ST|1|\n" +
+        "SIEMENS MED|0031|03|SL|1|\n" +
+        "SIEMENS MED|0031|04|ST|1|\n" +
+        "SIEMENS MED|0031|05|SS|1|\n" +
+        "SIEMENS MED|0031|06|SL|1|\n" +
+        "SIEMENS MED|0031|07|SS|1|\n" +
+        "SIEMENS MED|0031|08|ST|1|\n" +
+        "SIEMENS MED|0031|09|SS|1|\n" +
+        "SIEMENS MED|0031|0A|SS|1|\n" +
+        "SIEMENS MED|0031|0B|SS|1|\n" +
+        "SIEMENS MED|0031|0C|SS|1|\n" +
+        "SIEMENS MED|0031|0D|SS|1|\n" +
+        "SIEMENS MED|0031|0E|SS|1|\n" +
+        "SIEMENS MED|0031|0F|SL|1|\n" +
+        "SIEMENS MED|0031|10|SL|1|\n" +
+        "SIEMENS MED|0031|11|SS|1|\n" +
+        "SIEMENS MED|0041|12|SL|1|\n" +
+        "SIEMENS MED|0041|13|SL|1|\n" +
+        "SIEMENS MED|0041|21|ST|1|\n" +
+        "SIEMENS MED|0041|30|ST|1|\n" +
+        "SIEMENS MED|0041|32|ST|1|\n" +
+        "SIEMENS MED|0041|34|ST|1|\n" +
+        "SIEMENS MED|0041|36|ST|1|\n" +
+        "SIEMENS MED|0041|40|ST|1|\n" +
+        "SIEMENS MED|0041|50|SS|1|\n" +
+        "SIEMENS MED|0041|52|SS|1|\n" +
+        "SIEMENS MED|0041|60|ST|1|\n" +
+        "SIEMENS MED|0041|70|SL|1|\n" +
+        "SIEMENS MED|0041|71|SL|1|\n" +
+        "SIEMENS MED|0051|10|SS|1|\n" +
+        "SIEMENS MED|0051|11|SS|1|\n" +
+        "SIEMENS MED|0051|12|SS|1|\n" +
+        "SIEMENS MED|0051|13|SS|1|\n" +
+        "SIEMENS MED|0051|14|SS|1|\n" +
+        "SIEMENS MED|0051|15|SL|1|\n" +
+        "SIEMENS MED|0051|18|SL|1|\n" +
+        "SIEMENS MED|0053|01|SS|1|\n" +
+        "SIEMENS MED|0053|02|SS|1|\n" +
+        "SIEMENS MED|0053|03|SS|1|\n" +
+        "SIEMENS MED|0053|10|SS|1|\n" +
+        "SIEMENS MED|0053|11|SL|1|\n" +
+        "SIEMENS MED|0053|12|SS|1|\n" +
+        "SIEMENS MED|0053|13|SL|1|\n" +
+        "SIEMENS MED|0053|14|SS|1|\n" +
+        "SIEMENS MED|0053|15|SL|1|\n" +
+        "SIEMENS MED|0053|16|SS|1|\n" +
+        "SIEMENS MED|0053|17|SS|1|\n" +
+        "SIEMENS MED|0053|18|SL|1|\n" +
+        "SIEMENS MED|0053|19|SS|1|\n" +
+        "SIEMENS MED|0053|1A|SS|1|\n" +
+        "SIEMENS MED|0053|1B|SL|1|\n" +
+        "SIEMENS MED|0053|1C|SS|1|\n" +
+        "SIEMENS MED|0053|1D|SL|1|\n" +
+        "SIEMENS MED|0053|30|SS|1|\n" +
+        "SIEMENS MED|0053|31|SS|1|\n" +
+        "SIEMENS MED|0053|32|SS|1|\n" +
+        "SIEMENS MED|0053|33|SL|1|\n" +
+        "SIEMENS MED|0053|40|SS|1|\n" +
+        "SIEMENS MED|0053|41|SL|1|\n" +
+        "SIEMENS MED|0053|42|SS|1|\n" +
+        "SIEMENS MED|0053|43|SL|1|\n" +
+        "SIEMENS MED|0053|44|SS|1|\n" +
+        "SIEMENS MED|0055|01|SS|1|\n" +
+        "SIEMENS MED|0055|02|SS|1|\n" +
+        "SIEMENS MED|0055|03|SL|1|\n" +
+        "SIEMENS MED|0055|20|SS|1|\n" +
+        "SIEMENS MED|0055|21|ST|1|\n" +
+        "SIEMENS MED|0055|22|SS|1|\n" +
+        "SIEMENS MED|0055|23|ST|1|\n" +
+        "SIEMENS MED|0055|24|SS|1|\n" +
+        "SIEMENS MED|0055|25|ST|1|\n" +
+        "SIEMENS MED|0055|29|SL|1|\n" +
+        "SIEMENS MED|0055|2A|SL|1|\n" +
+        "SIEMENS MED|0055|30|SS|1|\n" +
+        "SIEMENS MED|0055|31|ST|1|\n" +
+        "SIEMENS MED|0055|32|SS|1|\n" +
+        "SIEMENS MED|0055|33|ST|1|\n" +
+        "SIEMENS MED|0055|34|SS|1|\n" +
+        "SIEMENS MED|0055|35|ST|1|\n" +
+        "SIEMENS MED|0055|38|SL|1|\n" +
+        "SIEMENS MED|0055|39|SL|1|\n" +
+        "SIEMENS MED|0055|3A|SL|1|\n" +
+        "SIEMENS MED|0055|40|SS|1|\n" +
+        "SIEMENS MED|0055|48|SL|1|\n" +
+        "SIEMENS MED|0055|50|SS|1|\n" +
+        "SIEMENS MED|0055|51|SS|1|\n" +
+        "SIEMENS MED|0055|52|SS|1|\n" +
+        "SIEMENS MED|0055|53|ST|1|\n" +
+        "SIEMENS MED|0055|54|SL|1|\n" +
+        "SIEMENS MED|0055|55|SL|1|\n" +
+        "SIEMENS MED|0055|56|SS|1|\n" +
+        "SIEMENS MED|0055|57|SS|1|\n" +
+        "SIEMENS MED|0055|58|SL|1|\n" +
+        "SIEMENS MED|0055|59|ST|1|\n" +
+        "SIEMENS MED|0055|5A|SL|1|\n" +
+        "SIEMENS MED|0055|5B|SS|1|\n" +
+        "SIEMENS MED|0055|5C|ST|1|\n" +
+        "SIEMENS MED|0055|5D|SS|1|\n" +
+        "SIEMENS MED|0055|5E|SS|1|\n" +
+        "SIEMENS MED|0055|5F|SL|1|\n" +
+        "SIEMENS MED|0055|60|SS|1|\n" +
+        "SIEMENS MED|0055|61|SS|1|\n" +
+        "SIEMENS MED|0055|64|SS|1|\n" +
+        "SIEMENS MED|0055|65|SS|1|\n" +
+        "SIEMENS MED|0055|66|SS|1|\n" +
+        "SIEMENS MED|0055|67|SS|1|\n" +
+        "SIEMENS MED|0055|68|SS|1|\n" +
+        "SIEMENS MED|0055|69|SS|1|\n" +
+        "SIEMENS MED|0055|6A|SS|1|\n" +
+        "SIEMENS MED|0055|6B|SS|1|\n" +
+        "SIEMENS MED|0055|6C|SS|1|\n" +
+        "SIEMENS MED|0055|6D|SS|1|\n" +
+        "SIEMENS MED|0055|70|SL|1|\n" +
+        "SIEMENS MED|0055|71|SL|1|\n" +
+        "SIEMENS MED|0055|72|SL|1|\n" +
+        "SIEMENS MED|0055|73|SL|1|\n" +
+        "SIEMENS MED|0055|74|SL|1|\n" +
+        "SIEMENS MED|0055|75|SL|1|\n" +
+        "SIEMENS MED|0055|76|SL|1|\n" +
+        "SIEMENS MED|0055|77|SL|1|\n" +
+        "SIEMENS MED|0055|78|SL|1|\n" +
+        "SIEMENS MED|0055|80|SS|1|\n" +
+        "SIEMENS MED|0055|81|SS|1|\n" +
+        "SIEMENS MED|0055|82|SS|1|\n" +
+        "SIEMENS MED|0055|83|SS|1|\n" +
+        "SIEMENS MED|0055|84|SS|1|\n" +
+        "SIEMENS MED|0055|85|SS|1|\n" +
+        "SIEMENS MED|0055|86|SL|1|\n" +
+        "SIEMENS MED|0055|87|SL|1|\n" +
+        "SIEMENS MED|0055|88|SL|1|\n" +
+        "SIEMENS MED|0055|89|ST|1|\n" +
+        "SIEMENS MED|0055|8A|SS|1|\n" +
+        "SIEMENS MED|0055|8B|SL|1|\n" +
+        "SIEMENS MED|0055|8C|SS|1|\n" +
+        "SIEMENS MED|0055|8D|SL|1|\n" +
+        "SIEMENS MED|0055|8E|SL|1|\n" +
+        "SIEMENS MED|0055|8F|SL|1|\n" +
+        "SIEMENS MED|0055|90|SL|1|\n" +
+        "SIEMENS MED|0055|91|SS|1|\n" +
+        "SIEMENS MED|0055|92|ST|1|\n" +
+        "SIEMENS MED|0055|93|SL|1|\n" +
+        "SIEMENS MED|0055|94|SL|1|\n" +
+        "SIEMENS MED|0055|95|SL|1|\n" +
+        "SIEMENS MED|0055|96|SL|1|\n" +
+        "SIEMENS MED|0055|97|SL|1|\n" +
+        "SIEMENS MED|0055|98|SS|1|\n" +
+        "SIEMENS MED|0055|99|SS|1|\n" +
+        "SIEMENS MED|0055|9A|SS|1|\n" +
+        "SIEMENS MED|0055|9B|SS|1|\n" +
+        "SIEMENS MED|0055|9C|SS|1|\n" +
+        "SIEMENS MED|0055|9D|SL|1|\n" +
+        "SIEMENS MED|0055|9E|SL|1|\n" +
+        "SIEMENS MED|0055|9F|SL|1|\n" +
+        "SIEMENS MED|0055|A0|SL|1|\n" +
+        "SIEMENS MED|0055|A1|SL|1|\n" +
+        "SIEMENS MED|0055|A2|SL|1|\n" +
+        "SIEMENS MED|0055|A3|SL|1|\n" +
+        "SIEMENS MED|0055|A4|SS|1|\n" +
+        "SIEMENS MED|0055|A5|SL|1|\n" +
+        "SIEMENS MED|0055|A6|SL|1|\n" +
+        "SIEMENS MED|0055|A7|SS|1|\n" +
+        "SIEMENS MED|0055|A8|SS|1|\n" +
+        "SIEMENS MED|0055|A9|SS|1|\n" +
+        "SIEMENS MED|0055|B0|SS|1|\n" +
+        "SIEMENS MED|0055|B1|SS|1|\n" +
+        "SIEMENS MED|0057|10|SS|1|\n" +
+        "SIEMENS MED|0057|20|SL|1|\n" +
+        "SIEMENS MED|5001|01|SS|1|\n" +
+        "SIEMENS MED|5001|02|SL|1|\n" +
+        "SIEMENS MED|5001|03|SL|1|\n" +
+        "SIEMENS MED|5001|04|SL|1|\n" +
+        "SIEMENS MED|5001|05|SL|1|\n" +
+        "SIEMENS MED|5001|06|SL|1|\n" +
+        "SIEMENS MED|5001|07|ST|1|\n" +
+        "SIEMENS MED|5001|08|ST|1|\n" +
+        "SIEMENS MED|5001|09|ST|1|\n" +
+        "SIEMENS MED|5001|0A|ST|1|\n" +
+        "SIEMENS MED|5001|0B|SL|1|\n" +
+        "SIEMENS MED|7FE1|10|SS|1|\n" +
+        "SIEMENS MED|7FE3|14|SL|1|\n" +
+        "SIEMENS MED|7FE3|15|SL|1|\n" +
+        "SIEMENS MED|7FE3|16|SL|1|\n" +
+        "SIEMENS MED|7FE3|17|SL|1|\n" +
+        "SIEMENS MED|7FE3|18|SL|1|\n" +
+        "SIEMENS MED|7FE3|19|ST|1|\n" +
+        "SIEMENS MED|7FE3|1A|SL|1|\n" +
+        "SIEMENS MED|7FE3|1B|SS|1|\n" +
+        "SIEMENS MED|7FE3|1C|SS|1|\n" +
+        "SIEMENS MED|7FE3|1E|SL|1|\n" +
+        "SIEMENS MED|7FE3|1F|SL|1|\n" +
+        "SIEMENS MED|7FE3|20|SL|1|\n" +
+        "SIEMENS MED|7FE3|21|SL|1|\n" +
+        "SIEMENS MED|7FE3|22|SL|1|\n" +
+        "SIEMENS MED|7FE3|23|SL|1|\n" +
+        "SIEMENS MED|7FE3|24|ST|1|\n" +
+        "SIEMENS MED|7FE3|25|SS|1|\n" +
+        "SIEMENS MED DISPLAY|0029|80|US|1|Unknown\n" +
+        "SIEMENS MED DISPLAY 0000|0029|99|LO|1|Unknown\n" +
+        "SIEMENS MED DISPLAY 0000|0029|C1|US|1-n|Unknown\n" +
+        "SIEMENS MED ECAT FILE INFO|0021|00|OB|1|ECATMainHeader\n" +
+        "SIEMENS MED ECAT FILE INFO|0021|01|OB|1|ECATImageSubheader\n" +
+        "SIEMENS MED MAMMO|0029|5A|CS|1|Unknown\n" +
+        "SIEMENS MED NM|0009|80|LO|1|MainAcquisitionView\n" +
+        "SIEMENS MED NM|0011|10|CS|1|OrganSystem\n" +
+        "SIEMENS MED NM|0017|00|ST|1|Unknown00170000\n" +
+        "SIEMENS MED NM|0017|20|CS|1|ScanningSequence\n" +
+        "SIEMENS MED NM|0017|60|DS|1|KVP\n" +
+        "SIEMENS MED NM|0017|70|ST|1|Unknown\n" +
+        "SIEMENS MED NM|0017|80|ST|1-n|Unknown00170080\n" +
+        "SIEMENS MED NM|0019|01|SS|1|Numberofdetectors\n" +
+        "SIEMENS MED NM|0019|02|SS|1|Numberofscalers\n" +
+        "SIEMENS MED NM|0019|03|SS|1|ScalerIndex\n" +
+        "SIEMENS MED NM|0019|04|DS|1|RadionuclideUnits\n" +
+        "SIEMENS MED NM|0019|05|DS|1|Radiopharmaceutical\n" +
+        "SIEMENS MED NM|0019|06|FL|1|DisplayMagnification\n" +
+        "SIEMENS MED NM|0019|07|SL|1|ScalerCounts\n" +
+        "SIEMENS MED NM|0019|08|SS|1|ProcessedFlag0Raw1Process\n" +
+        "SIEMENS MED NM|0019|09|SS|1|MicroDELTAParameterBlocks\n" +
+        "SIEMENS MED NM|0019|0A|LO|1|MicroDELTAFileExtension\n" +
+        "SIEMENS MED NM|0019|0B|LO|1|MicroDELTAWriteID\n" +
+        "SIEMENS MED NM|0019|0C|SS|1|MicroDELTAWriteVersion\n" +
+        "SIEMENS MED NM|0019|0D|CS|1|MicroDELTAMode\n" +
+        "SIEMENS MED NM|0019|0E|LO|1|MicroDELTAESFR\n" +
+        "SIEMENS MED NM|0019|0F|SL|1|SiemensICONDataType\n" +
+        "SIEMENS MED NM|0019|10|OW|1|MicroDELTAExpansionBlocks\n" +
+        "SIEMENS MED NM|0019|11|CS|1|MicroDELTAVersion\n" +
+        "SIEMENS MED NM|0019|12|LO|1|MicroDELTATrend\n" +
+        "SIEMENS MED NM|0019|13|SS|1|MicroDELTANumberofOverlays\n" +
+        "SIEMENS MED NM|0019|14|SS|1|MicroDELTAOverlayBlock\n" +
+        "SIEMENS MED NM|0019|15|SS|1|MicroDELTAColorTableExtra\n" +
+        "SIEMENS MED NM|0019|16|SS|1|NumberofViews\n" +
+        "SIEMENS MED NM|0019|17|SS|1|MicroDELTAThyroidMarkers\n" +
+        "SIEMENS MED NM|0019|18|SS|1|MicroDELTAColorTableUsed\n" +
+        "SIEMENS MED NM|0019|19|SS|1|SaveScreenFlag1SaveScreen\n" +
+        "SIEMENS MED NM|0019|1A|SS|1|MicroDELTAOverlayMap\n" +
+        "SIEMENS MED NM|0019|1B|SS|1|SGIConvertedLookUpTable\n" +
+        "SIEMENS MED NM|0019|1C|SS|1|MicroDELTAMystery1\n" +
+        "SIEMENS MED NM|0019|1D|SS|1|MicroDELTAMystery2\n" +
+        "SIEMENS MED NM|0019|20|FL|1|TimeofLasixAdministration\n" +
+        "SIEMENS MED NM|0019|21|FL|1|LasixDosemg\n" +
+        "SIEMENS MED NM|0019|22|FL|1|BladderEsidualVolumecc\n" +
+        "SIEMENS MED NM|0019|23|SS|1|BladderImageExtension\n" +
+        "SIEMENS MED NM|0019|24|FL|1|SerumCreatininemgdl\n" +
+        "SIEMENS MED NM|0019|25|FL|1|TER\n" +
+        "SIEMENS MED NM|0019|26|FL|1|TERLowerLimit\n" +
+        "SIEMENS MED NM|0019|27|FL|1|BodySurfaceAream2\n" +
+        "SIEMENS MED NM|0019|30|FL|1|CTQNormalMargin\n" +
+        "SIEMENS MED NM|0019|31|FL|1|CTQAbnormalSagittalMargin\n" +
+        "SIEMENS MED NM|0019|32|FL|1|CTQAbnormalObliqueMargin\n" +
+        "SIEMENS MED NM|0019|41|SS|1|AcceptedBeats\n" +
+        "SIEMENS MED NM|0019|42|SS|1|RejectedBeats\n" +
+        "SIEMENS MED NM|0019|43|SS|1|PercentofRRIntervalFramed\n" +
+        "SIEMENS MED NM|0019|44|SS|1|BeatsRejectedPostPVC\n" +
+        "SIEMENS MED NM|0019|45|FL|1|TriggerSource\n" +
+        "SIEMENS MED NM|0019|47|FL|1|BeatRejectionParameter\n" +
+        "SIEMENS MED NM|0019|48|SH|1|RejectionScheme\n" +
+        "SIEMENS MED NM|0019|49|FL|1|PVCThresholdmsec\n" +
+        "SIEMENS MED NM|0019|4A|SS|1|FramingMode1Forward2FB\n" +
+        "SIEMENS MED NM|0019|4B|SS|1|AutobeatWindow0No1Yes\n" +
+        "SIEMENS MED NM|0019|4C|FL|1|MicroDELTAAcquisitionTimeperWindowmsec\n" +
+        "SIEMENS MED NM|0019|4E|SS|1|CTQUnknownEntryCount\n" +
+        "SIEMENS MED NM|0019|4F|SS|1|CTQMatrixSize\n" +
+        "SIEMENS MED NM|0019|50|SS|1|CTQhasbeenused\n" +
+        "SIEMENS MED NM|0019|51|SS|1|CTQMaleEntryCount\n" +
+        "SIEMENS MED NM|0019|52|SS|1|CTQFemaleEntryCount\n" +
+        "SIEMENS MED NM|0019|53|SS|1|CTQStressRestTimeDelay\n" +
+        "SIEMENS MED NM|0019|54|CS|1|CTQTimeDelayUnits\n" +
+        "SIEMENS MED NM|0019|55|SS|1|CTQMinObliqueStackCount\n" +
+        "SIEMENS MED NM|0019|56|SS|1|CTQMaxObliqueStackCount\n" +
+        "SIEMENS MED NM|0019|57|SS|1|CTQMinSagittalStackCount\n" +
+        "SIEMENS MED NM|0019|58|SS|1|CTQMaxSagittalStackCount\n" +
+        "SIEMENS MED NM|0019|59|SS|1|CTQMinRadiusPercent\n" +
+        "SIEMENS MED NM|0019|5A|UL|1|CTQFindMaxorAverageFlag\n" +
+        "SIEMENS MED NM|0019|5B|SS|1|CTQBasalSliceIndexOffset\n" +
+        "SIEMENS MED NM|0019|5C|SS|1|CTQStartingLineIndex\n" +
+        "SIEMENS MED NM|0019|5D|SS|1|CTQLineCounts\n" +
+        "SIEMENS MED NM|0019|5E|SS|1|CTQRadiiCounts\n" +
+        "SIEMENS MED NM|0019|5F|SS|1|CTQRadialAngleIncrement\n" +
+        "SIEMENS MED NM|0019|60|SS|1|WholeBodyProcessedFlag0Raw1Img1Img22Im\n" +
+        "SIEMENS MED NM|0019|61|SS|1|WholeBodyView\n" +
+        "SIEMENS MED NM|0019|62|SS|1|WBDisplayFieldLengthincm\n" +
+        "SIEMENS MED NM|0019|63|SS|1|WBScanLengthincm\n" +
+        "SIEMENS MED NM|0019|64|SS|1|WBScanSpeedcmmin\n" +
+        "SIEMENS MED NM|0019|65|SS|1|WBScanSpeedMode0Manual1Auto\n" +
+        "SIEMENS MED NM|0019|66|SS|1|WBScanStart0Head1Feet\n" +
+        "SIEMENS MED NM|0019|67|SS|1|WBScanDirection0LttoRt1RttoLt\n" +
+        "SIEMENS MED NM|0019|68|FL|1|WBAperatureWidthincm\n" +
+        "SIEMENS MED NM|0019|69|SS|1|WBNumberofPasses\n" +
+        "SIEMENS MED NM|0019|6A|SS|1|WBScanTimemsec\n" +
+        "SIEMENS MED NM|0019|6B|FL|1|WBAnteriorkCountsView1\n" +
+        "SIEMENS MED NM|0019|6C|FL|1|WBAnteriorkCountsView2\n" +
+        "SIEMENS MED NM|0019|6D|FL|1|WBCountDensity\n" +
+        "SIEMENS MED NM|0019|6E|SS|1|WBReferenceViewFlag1Ref\n" +
+        "SIEMENS MED NM|0019|6F|FL|1|WBCounDensitySpeedcmmin\n" +
+        "SIEMENS MED NM|0019|70|CS|1|WBScanType\n" +
+        "SIEMENS MED NM|0019|71|LO|1|WBIRISCorrFileName\n" +
+        "SIEMENS MED NM|0019|72|FL|1|WBPosteriorkCountsView1\n" +
+        "SIEMENS MED NM|0019|73|FL|1|WBPosteriorkCountsView2\n" +
+        "SIEMENS MED NM|0019|74|SS|1|WBAntViewStatusNoImg1Complete2Aborted\n" +
+        "SIEMENS MED NM|0019|75|SS|1|WBPostViewStatusNoImg1Complete2Aborted\n" +
+        "SIEMENS MED NM|0019|76|SS|1|WBPostScanTimemsec\n" +
+        "SIEMENS MED NM|0019|77|SS|1|WBAntPixelOverflow1Yes\n" +
+        "SIEMENS MED NM|0019|78|SS|1|WBPostPixelOverflow1Yes\n" +
+        "SIEMENS MED NM|0019|7F|SS|1|SegmentType0Segments2TimeSegment\n" +
+        "SIEMENS MED NM|0019|80|SS|1|NumberofSegments\n" +
+        "SIEMENS MED NM|0019|81|SS|1|PVCRejectionFlag1Reject\n" +
+        "SIEMENS MED NM|0019|82|SL|1|TotalCountsFramed\n" +
+        "SIEMENS MED NM|0019|83|SS|1|TotalBeatsFramed\n" +
+        "SIEMENS MED NM|0019|84|SS|1|PresentTimeofDay\n" +
+        "SIEMENS MED NM|0019|85|SS|1|FramedCounts\n" +
+        "SIEMENS MED NM|0019|86|SS|1|TimeperSegmentmsec\n" +
+        "SIEMENS MED NM|0019|87|LT|1|BBAMiscellaneousInfo\n" +
+        "SIEMENS MED NM|0019|88|SL|1|Tolerance\n" +
+        "SIEMENS MED NM|0019|89|SS|1|SWG\n" +
+        "SIEMENS MED NM|0019|8A|SL|1|RRIntervalmsec\n" +
+        "SIEMENS MED NM|0019|8D|SL|1|TotalCountsinAcquisition\n" +
+        "SIEMENS MED NM|0019|8E|SL|1|RejectionType\n" +
+        "SIEMENS MED NM|0019|91|FL|1|PhaseTotalCounts\n" +
+        "SIEMENS MED NM|0019|92|SL|1|PhasePausemsec\n" +
+        "SIEMENS MED NM|0019|93|SL|1|PhaseStartmsec\n" +
+        "SIEMENS MED NM|0019|94|SS|1|WindowCenterMethod0Avg1Peak\n" +
+        "SIEMENS MED NM|0019|95|SS|1|NumberofBeatstoAverage\n" +
+        "SIEMENS MED NM|0019|96|FL|1|HistogramBinIntervalmsec\n" +
+        "SIEMENS MED NM|0019|97|SS|1|CountsinPeakBin\n" +
+        "SIEMENS MED NM|0019|A0|SS|1|VPDsDetected\n" +
+        "SIEMENS MED NM|0019|A1|SS|1|NumberofPhases\n" +
+        "SIEMENS MED NM|0019|A2|SL|1|RequestedFrameDurationmsec\n" +
+        "SIEMENS MED NM|0019|A3|SL|1|FramesperPhase\n" +
+        "SIEMENS MED NM|0019|A4|SL|1|FramePausemsec\n" +
+        "SIEMENS MED NM|0019|A5|SS|1-n|Numberofrepeatsperphase\n" +
+        "SIEMENS MED NM|0019|A6|SS|1-n|Cyclesperrepeat\n" +
+        "SIEMENS MED NM|0019|A7|SL|1-n|Repeatstarttime\n" +
+        "SIEMENS MED NM|0019|A8|SL|1-n|Repeatstoptime\n" +
+        "SIEMENS MED NM|0019|A9|SL|1-n|Effectiverepeattime\n" +
+        "SIEMENS MED NM|0019|AA|SS|1-n|Acquiredcyclesperrepeat\n" +
+        "SIEMENS MED NM|0019|C0|FL|1|HeadTiltdegrees\n" +
+        "SIEMENS MED NM|0019|C1|SS|1|UniformityCorrectionFlag\n" +
+        "SIEMENS MED NM|0019|C2|SS|1|OverflowFlag\n" +
+        "SIEMENS MED NM|0019|C3|ST|1|Unknown\n" +
+        "SIEMENS MED NM|0019|F0|FL|1|PixelDimensions\n" +
+        "SIEMENS MED NM|001F|50|DS|1|LocationRET\n" +
+        "SIEMENS MED NM|0021|00|OB|1|ECATFileMenuHeader\n" +
+        "SIEMENS MED NM|0021|01|OB|1|ECATFileSubheader\n" +
+        "SIEMENS MED NM|0021|10|ST|1|Unknown\n" +
+        "SIEMENS MED NM|0031|01|LO|1|CameraName\n" +
+        "SIEMENS MED NM|0031|02|SS|1|UnknownElement003102\n" +
+        "SIEMENS MED NM|0031|03|FL|1|ExternalZoom\n" +
+        "SIEMENS MED NM|0031|04|FL|1|CCDEnergyLevel\n" +
+        "SIEMENS MED NM|0031|05|SS|1|CCDWindowWidth\n" +
+        "SIEMENS MED NM|0031|06|FL|1|CCDWindowOffset\n" +
+        "SIEMENS MED NM|0031|07|SS|1|CCDPeakingMode\n" +
+        "SIEMENS MED NM|0031|08|LO|1|CCDAutopeakFunction\n" +
+        "SIEMENS MED NM|0031|09|SS|1|CCDCountRateMode\n" +
+        "SIEMENS MED NM|0031|0A|SS|1|AnalogOutputDevice\n" +
+        "SIEMENS MED NM|0031|0B|SS|1|CommunicationType\n" +
+        "SIEMENS MED NM|0031|0C|SS|1|ControlUnit1ICON2DOT3ScintiView\n" +
+        "SIEMENS MED NM|0031|0D|SS|1|WAMMode\n" +
+        "SIEMENS MED NM|0031|0E|SS|1|EventControlMode\n" +
+        "SIEMENS MED NM|0031|0F|FL|1|ZoomXOffset01mm\n" +
+        "SIEMENS MED NM|0031|10|FL|1|ZoomYOffset01mm\n" +
+        "SIEMENS MED NM|0031|11|SS|1|GantryZeroPosition\n" +
+        "SIEMENS MED NM|0031|12|SS|1|Unknown\n" +
+        "SIEMENS MED NM|0031|13|ST|1|Unknown\n" +
+        "SIEMENS MED NM|0031|14|ST|1|Unknown\n" +
+        "SIEMENS MED NM|0031|15|SL|1-n|Unknown\n" +
+        "SIEMENS MED NM|0031|16|SL|1-n|Unknown\n" +
+        "SIEMENS MED NM|0031|17|SS|1-n|Unknown\n" +
+        "SIEMENS MED NM|0031|20|ST|1|Unknown\n" +
+        "SIEMENS MED NM|0031|21|SS|1|Unknown\n" +
+        "SIEMENS MED NM|0033|00|FL|1-n|FloodcorrectionMatrixDet1uptoSR20\n" +
+        "SIEMENS MED NM|0033|01|FL|1-n|FloodcorrectionMatrixDet2uptoSR20\n" +
+        "SIEMENS MED NM|0033|10|FL|1-n|CORDataforDetector1\n" +
+        "SIEMENS MED NM|0033|11|FL|1-n|CORDataforDetector2\n" +
+        "SIEMENS MED NM|0033|14|FL|1|MHRYShiftdatafordetector1\n" +
+        "SIEMENS MED NM|0033|15|FL|1|MHRYShiftdatafordetector2\n" +
+        "SIEMENS MED NM|0033|18|FL|1-n|NCODatafordetector1\n" +
+        "SIEMENS MED NM|0033|19|FL|1-n|NCODatafordetector2\n" +
+        "SIEMENS MED NM|0033|20|FL|1|Bedcorrectionangle\n" +
+        "SIEMENS MED NM|0033|21|FL|1|Gantrycorrectionangle\n" +
+        "SIEMENS MED NM|0033|22|SS|1-n|BedUDcorrectiondata\n" +
+        "SIEMENS MED NM|0033|23|SS|1-n|Unknown\n" +
+        "SIEMENS MED NM|0033|24|FL|1|Backprojectionanglehead1\n" +
+        "SIEMENS MED NM|0033|25|FL|1|Backprojectionanglehead2\n" +
+        "SIEMENS MED NM|0033|28|SL|1|NumberofpointsourcesusedforNCOandMHR\n" +
+        "SIEMENS MED NM|0033|29|FL|1|Crystalthickness\n" +
+        "SIEMENS MED NM|0033|30|LO|1|Presetnameusedforacquisition\n" +
+        "SIEMENS MED NM|0033|31|FL|1|Cameraconfigangle\n" +
+        "SIEMENS MED NM|0033|32|LO|1|CrystaltypeStartburstornot\n" +
+        "SIEMENS MED NM|0033|33|SL|1|GantrystepforCOINacquisitions\n" +
+        "SIEMENS MED NM|0033|34|FL|1|BedstepforwholebodyorCoinacquisitions\n" +
+        "SIEMENS MED NM|0033|35|FL|1|Weightfactortableforcoincidenceacquisitions\n" +
+        "SIEMENS MED NM|0033|36|FL|1|Transaxialacceptancewidthforcoincidence\n" +
+        "SIEMENS MED NM|0033|37|SL|1|Starburstflags\n" +
+        "SIEMENS MED NM|0033|38|FL|1|Pixelscalefactor\n" +
+        "SIEMENS MED NM|0035|00|LO|1|Specializedtomotype\n" +
+        "SIEMENS MED NM|0035|01|LO|1|Energywindowtype\n" +
+        "SIEMENS MED NM|0035|02|SS|1|Startandendrowilluminatedbywindposition\n" +
+        "SIEMENS MED NM|0035|03|LO|1|Blankscanimageforprofile\n" +
+        "SIEMENS MED NM|0035|04|SS|1|RepeatnumberoftheoriginaldynamicSPECT\n" +
+        "SIEMENS MED NM|0035|05|SS|1|PhasenumberoftheoriginaldynamicSPECT\n" +
+        "SIEMENS MED NM|0037|00|OW|1|FloodcorrectionmatrixDetector1\n" +
+        "SIEMENS MED NM|0037|80|OW|1|FloodcorrectionmatrixDetector2\n" +
+        "SIEMENS MED NM|0039|00|LT|1|ToshibaCBFactivityresults\n" +
+        "SIEMENS MED NM|0041|01|SL|1|Unknown\n" +
+        "SIEMENS MED NM|0041|02|SL|1|Unknown\n" +
+        "SIEMENS MED NM|0041|05|FD|1-n|Unknown\n" +
+        "SIEMENS MED NM|0041|06|FD|1-n|Unknown\n" +
+        "SIEMENS MED NM|0041|07|FD|1-n|Unknown\n" +
+        "SIEMENS MED NM|0041|08|FD|1-n|Unknown\n" +
+        "SIEMENS MED NM|0041|11|FL|1-n|Unknown\n" +
+        "SIEMENS MED NM|0041|21|LO|1|TextRelatingtoDataObject\n" +
+        "SIEMENS MED NM|0041|30|DA|1|FolderCreationDate\n" +
+        "SIEMENS MED NM|0041|32|TM|1|FolderCreationTime\n" +
+        "SIEMENS MED NM|0041|34|DA|1|FolderModificationDate\n" +
+        "SIEMENS MED NM|0041|36|TM|1|FolderModificationTime\n" +
+        "SIEMENS MED NM|0041|40|LO|1|FolderOwnerName\n" +
+        "SIEMENS MED NM|0041|50|SS|1|FolderStatus\n" +
+        "SIEMENS MED NM|0041|70|SL|1|NumberofImagesinFolder\n" +
+        "SIEMENS MED NM|0041|71|SL|1|NumberofNonImageObjects\n" +
+        "SIEMENS MED NM|0043|01|FL|1-n|Unknown\n" +
+        "SIEMENS MED NM|0043|03|FL|1-n|Unknown\n" +
+        "SIEMENS MED NM|0043|04|FL|1-n|Unknown\n" +
+        "SIEMENS MED NM|0051|10|SS|1|NumberofWindows\n" +
+        "SIEMENS MED NM|0051|11|SS|1|AverageHeartRateBPM\n" +
+        "SIEMENS MED NM|0051|12|SS|1|AcceptedBeatsinWindow\n" +
+        "SIEMENS MED NM|0051|13|SS|1|AverageRRIntervalmsec\n" +
+        "SIEMENS MED NM|0051|14|SS|1|WindowWidth\n" +
+        "SIEMENS MED NM|0051|15|SL|1|HottestPixelinWindow\n" +
+        "SIEMENS MED NM|0051|18|SL|1|TotalCountsinWindow\n" +
+        "SIEMENS MED NM|0053|01|SS|1|TerminateonPixelOverflowFlag1Terminate\n" +
+        "SIEMENS MED NM|0053|02|SS|1|TerminateonListBufferOverflowFlag\n" +
+        "SIEMENS MED NM|0053|03|SS|1|FirstFramebyCounts\n" +
+        "SIEMENS MED NM|0053|10|SS|1|ElapsedTimeStartCondition0None1Any2All\n" +
+        "SIEMENS MED NM|0053|11|SL|1|ElapsedTimeStartmsec\n" +
+        "SIEMENS MED NM|0053|12|SS|1|CountRateStartCondition0None1Any2All\n" +
+        "SIEMENS MED NM|0053|13|SL|1|CountRateStart\n" +
+        "SIEMENS MED NM|0053|14|SS|1|StartHeartBeatCountCondition0None1Any2\n" +
+        "SIEMENS MED NM|0053|15|SL|1|StartHeartBeatCount\n" +
+        "SIEMENS MED NM|0053|16|SS|1|StartHeartRateThresholdCondition\n" +
+        "SIEMENS MED NM|0053|17|SS|1|StartHeartRateIncreasingFlag\n" +
+        "SIEMENS MED NM|0053|18|SL|1|StartHeartRate\n" +
+        "SIEMENS MED NM|0053|19|SL|1|ManualStopFlag0No1Yes\n" +
+        "SIEMENS MED NM|0053|1A|SS|1|ElapsedTimeStopCondition0None1Any2All\n" +
+        "SIEMENS MED NM|0053|1B|SL|1|ElapsedTimeStop\n" +
+        "SIEMENS MED NM|0053|1C|SS|1|StopHeartBeatCountCondition0None1Any2A\n" +
+        "SIEMENS MED NM|0053|1D|SL|1|StopHeartBeatCount\n" +
+        "SIEMENS MED NM|0053|30|SS|1|InfoDensityStopCondition\n" +
+        "SIEMENS MED NM|0053|31|SS|1|InfoDensityStopScaler\n" +
+        "SIEMENS MED NM|0053|32|SS|1|InfoDensityStopRegion\n" +
+        "SIEMENS MED NM|0053|33|SL|1|InfoDensityStopCount\n" +
+        "SIEMENS MED NM|0053|40|SS|1|StopConditionStatus0None1Any2All\n" +
+        "SIEMENS MED NM|0053|41|SL|1|StopCount\n" +
+        "SIEMENS MED NM|0053|42|SS|1|StopCountConditionStatus0None1Any2All\n" +
+        "SIEMENS MED NM|0053|43|SL|1|StopTime\n" +
+        "SIEMENS MED NM|0053|44|SS|1|StopTimeConditionStatus0None1Any2All\n" +
+        "SIEMENS MED NM|0055|02|SS|1|Unknown5502\n" +
+        "SIEMENS MED NM|0055|04|SS|1|Promptwindowwidth\n" +
+        "SIEMENS MED NM|0055|05|SS|1|Randomwindowwidth\n" +
+        "SIEMENS MED NM|0055|20|SS|1|FloodCorrFlag1Corr\n" +
+        "SIEMENS MED NM|0055|21|DS|1|FloodAcquisitionDate\n" +
+        "SIEMENS MED NM|0055|30|SS|1|CORCorrFlag1Corr\n" +
+        "SIEMENS MED NM|0055|31|DA|1|CORAcquisitionDate\n" +
+        "SIEMENS MED NM|0055|38|OW|1|CORData\n" +
+        "SIEMENS MED NM|0055|40|SS|1|NoncircularOrbitFlag1NCO\n" +
+        "SIEMENS MED NM|0055|48|FL|1|NCOValues\n" +
+        "SIEMENS MED NM|0055|4C|SL|1|Unknown\n" +
+        "SIEMENS MED NM|0055|4D|SL|1|Unknown\n" +
+        "SIEMENS MED NM|0055|50|SS|1|ProneFlag0Supine1Prone\n" +
+        "SIEMENS MED NM|0055|51|SS|1|Orbit0Circular1Elliptical\n" +
+        "SIEMENS MED NM|0055|52|SS|1|TotalRotationinDegrees\n" +
+        "SIEMENS MED NM|0055|53|CS|1|ZeroLocationTTopBBottom\n" +
+        "SIEMENS MED NM|0055|54|FL|1|AngularStep\n" +
+        "SIEMENS MED NM|0055|55|FL|1|StartAngle\n" +
+        "SIEMENS MED NM|0055|56|SS|1|DecayCorrFlag1Corr\n" +
+        "SIEMENS MED NM|0055|57|SS|1|ScatterCorrFlag1Corr\n" +
+        "SIEMENS MED NM|0055|58|FL|1|RadialMapInfoin01mmInc\n" +
+        "SIEMENS MED NM|0055|59|CS|1|DirectionHHeadInFFeetIn\n" +
+        "SIEMENS MED NM|0055|5A|FL|1|TableTraversecm\n" +
+        "SIEMENS MED NM|0055|5B|SS|1|MultiplexorFlag1Multiplexed\n" +
+        "SIEMENS MED NM|0055|5C|DS|1|PixelAcquisitionDate\n" +
+        "SIEMENS MED NM|0055|5D|SS|1|AngleType1360o2128Steps\n" +
+        "SIEMENS MED NM|0055|5E|SL|1|OrbitDefinition\n" +
+        "SIEMENS MED NM|0055|5F|FL|1|ArmLengthincm\n" +
+        "SIEMENS MED NM|0055|60|SS|1|AutoWindowBeats\n" +
+        "SIEMENS MED NM|0055|61|SS|1|NongatedFileExtension\n" +
+        "SIEMENS MED NM|0055|64|SS|1|TICErrorValues\n" +
+        "SIEMENS MED NM|0055|65|SS|1|X1\n" +
+        "SIEMENS MED NM|0055|66|SS|1|Y1\n" +
+        "SIEMENS MED NM|0055|67|SS|1|X2\n" +
+        "SIEMENS MED NM|0055|68|SS|1|Y2\n" +
+        "SIEMENS MED NM|0055|69|SS|1|X3\n" +
+        "SIEMENS MED NM|0055|6A|SS|1|Y3\n" +
+        "SIEMENS MED NM|0055|6B|SS|1|X4\n" +
+        "SIEMENS MED NM|0055|6C|SS|1|Y4\n" +
+        "SIEMENS MED NM|0055|6D|SS|1|PixelSizeFlag1ValidSize\n" +
+        "SIEMENS MED NM|0055|70|FL|1|XFocalLength\n" +
+        "SIEMENS MED NM|0055|71|FL|1|YFocalLength\n" +
+        "SIEMENS MED NM|0055|72|FL|1|XGains\n" +
+        "SIEMENS MED NM|0055|73|FL|1|YGains\n" +
+        "SIEMENS MED NM|0055|74|FL|1|XOffset\n" +
+        "SIEMENS MED NM|0055|75|FL|1|YOffset\n" +
+        "SIEMENS MED NM|0055|76|FL|1|XPrincipalRay\n" +
+        "SIEMENS MED NM|0055|77|FL|1|YPrincipalRay\n" +
+        "SIEMENS MED NM|0055|78|FL|1|TotalFloodCounts\n" +
+        "SIEMENS MED NM|0055|7E|FL|1-n|Collimatorthickness\n" +
+        "SIEMENS MED NM|0055|7F|FL|1-n|Collimatorangularresolution\n" +
+        "SIEMENS MED NM|0055|80|SS|1|FileAlteredFlag1Altered\n" +
+        "SIEMENS MED NM|0055|81|SS|1|RawDataExtension\n" +
+        "SIEMENS MED NM|0055|82|SS|1|SagittalExtension\n" +
+        "SIEMENS MED NM|0055|83|SS|1|CoronalExtension\n" +
+        "SIEMENS MED NM|0055|84|SS|1|TransverseExtension\n" +
+        "SIEMENS MED NM|0055|85|SS|1|VolumeRenderedExtension\n" +
+        "SIEMENS MED NM|0055|86|SL|1|PlaneofTransverseBottomSlice\n" +
+        "SIEMENS MED NM|0055|87|SL|1|PlaneofTransverseTopSlice\n" +
+        "SIEMENS MED NM|0055|88|SL|1|SliceStepinPixels\n" +
+        "SIEMENS MED NM|0055|8A|SL|1|YAxisSmoothSliceWeights\n" +
+        "SIEMENS MED NM|0055|8B|SL|1|NumberofTransverseSlices\n" +
+        "SIEMENS MED NM|0055|8C|SS|1|AttenuationFlag1Chang2Sorenson\n" +
+        "SIEMENS MED NM|0055|8D|SS|1|SagittalRightLimit\n" +
+        "SIEMENS MED NM|0055|8E|SS|1|SagittalLeftLimit\n" +
+        "SIEMENS MED NM|0055|8F|SS|1|CoronalPosteriorLimit\n" +
+        "SIEMENS MED NM|0055|90|SS|1|CoronalAnteriorLimit\n" +
+        "SIEMENS MED NM|0055|91|SS|1|IsotopeUsedinReconstruction\n" +
+        "SIEMENS MED NM|0055|93|FL|1|FilterCutoffFrequency\n" +
+        "SIEMENS MED NM|0055|94|FL|1|FilterAlphaCoefficient\n" +
+        "SIEMENS MED NM|0055|95|FL|1|FilterOrder\n" +
+        "SIEMENS MED NM|0055|96|FL|1|AttenuationCooefficient\n" +
+        "SIEMENS MED NM|0055|97|SS|1|PercentRay\n" +
+        "SIEMENS MED NM|0055|98|SS|1|AstigmaticCollimator1Neuro2Cardiac\n" +
+        "SIEMENS MED NM|0055|99|SS|1|XP0\n" +
+        "SIEMENS MED NM|0055|9A|SS|1|ZP0\n" +
+        "SIEMENS MED NM|0055|9B|SS|1|XP1\n" +
+        "SIEMENS MED NM|0055|9C|SS|1|ZP1\n" +
+        "SIEMENS MED NM|0055|9D|FL|1|RotationMatrix\n" +
+        "SIEMENS MED NM|0055|9E|FL|1|X0\n" +
+        "SIEMENS MED NM|0055|9F|FL|1|X1\n" +
+        "SIEMENS MED NM|0055|A0|FL|1|Y0\n" +
+        "SIEMENS MED NM|0055|A1|FL|1|Y1\n" +
+        "SIEMENS MED NM|0055|A2|FL|1|Z0\n" +
+        "SIEMENS MED NM|0055|A3|FL|1|Z1\n" +
+        "SIEMENS MED NM|0055|A4|SS|1|TransverseScale\n" +
+        "SIEMENS MED NM|0055|A5|FL|1|PixelSizeXDirectionmm\n" +
+        "SIEMENS MED NM|0055|A6|FL|1|PixelSizeYDirectionmm\n" +
+        "SIEMENS MED NM|0055|A7|SS|1|RegionsFileExtension\n" +
+        "SIEMENS MED NM|0055|A8|SS|1|GatedSPECTBinsReconstructed\n" +
+        "SIEMENS MED NM|0055|A9|SS|1|VerticalObliqueImage\n" +
+        "SIEMENS MED NM|0055|B0|SS|1|ObliqueRegionFirstSlice\n" +
+        "SIEMENS MED NM|0055|B1|SS|1|ObliqueRegionLastSlice\n" +
+        "SIEMENS MED NM|0055|C0|SS|1-n|Unknown\n" +
+        "SIEMENS MED NM|0055|C2|SS|1|Unknown\n" +
+        "SIEMENS MED NM|0055|C3|SS|1|Unknown\n" +
+        "SIEMENS MED NM|0055|C4|SS|1|Unknown\n" +
+        "SIEMENS MED NM|0055|D0|SS|1|Unknown\n" +
+        "SIEMENS MED NM|0057|01|LO|1|esoftDICOMoriginalimagetype\n" +
+        "SIEMENS MED NM|0057|02|FL|1|Dosecalibrationfactor\n" +
+        "SIEMENS MED NM|0057|03|LO|1|Units\n" +
+        "SIEMENS MED NM|0057|04|LO|1|Decaycorrection\n" +
+        "SIEMENS MED NM|0057|05|SL|1-n|Radionuclidehalflife\n" +
+        "SIEMENS MED NM|0057|06|FL|1|Rescaleintercept\n" +
+        "SIEMENS MED NM|0057|07|FL|1|RescaleSlope\n" +
+        "SIEMENS MED NM|0057|08|FL|1|Framereferencetime\n" +
+        "SIEMENS MED NM|0057|09|SL|1|NumberofRadiopharmaceuticalinformationseq\n" +
+        "SIEMENS MED NM|0057|0A|FL|1|Decayfactor\n" +
+        "SIEMENS MED NM|0057|0B|LO|1|Countssource\n" +
+        "SIEMENS MED NM|0057|0C|SL|1-n|RadioNuclidepositronfraction\n" +
+        "SIEMENS MED NM|0057|10|SS|1|LowCount\n" +
+        "SIEMENS MED NM|0057|20|SS|1|VerticalObliqueImage\n" +
+        "SIEMENS MED NM|5001|02|SL|1|NumberofPoints\n" +
+        "SIEMENS MED NM|5001|03|FL|1|MinimalValueonXAxis\n" +
+        "SIEMENS MED NM|5001|04|FL|1|MaximalValueonXAxis\n" +
+        "SIEMENS MED NM|5001|05|FL|1|MinimalValueonYAxis\n" +
+        "SIEMENS MED NM|5001|06|FL|1|MaximalValueonYAxis\n" +
+        "SIEMENS MED NM|5001|07|LO|1|CurveName\n" +
+        "SIEMENS MED NM|5001|08|LO|1|CurveFunctionLabel\n" +
+        "SIEMENS MED NM|5001|09|SH|1|XAxisLabel\n" +
+        "SIEMENS MED NM|5001|0A|SH|1|YAxisLabel\n" +
+        "SIEMENS MED NM|5001|0B|OW|1|CurveData\n" +
+        "SIEMENS MED NM|7FE1|10|OW|1|CompressedPixelData\n" +
+        "SIEMENS MED NM|7FE3|00|UL|1|LengthofGroup0x7FE3\n" +
+        "SIEMENS MED NM|7FE3|14|SL|1|LowestPixelValueinTHISFrame\n" +
+        "SIEMENS MED NM|7FE3|15|SL|1|HighestPixelValueinTHISFrame\n" +
+        "SIEMENS MED NM|7FE3|16|SL|1|TotalCountsinTHISFrame\n" +
+        "SIEMENS MED NM|7FE3|17|SL|1|DurationofTHISFramemsec\n" +
+        "SIEMENS MED NM|7FE3|18|FL|1|FrameAngle\n" +
+        "SIEMENS MED NM|7FE3|19|LO|1|FrameName\n" +
+        "SIEMENS MED NM|7FE3|1A|FL|1|ViewNumber\n" +
+        "SIEMENS MED NM|7FE3|1B|SS|1|PixelOverflowFlag1PixelOverflow\n" +
+        "SIEMENS MED NM|7FE3|1C|SS|1|BufferOverflowFlag1BufferOverflow\n" +
+        "SIEMENS MED NM|7FE3|1E|SL|1|StartTimeofTHISFrameFromStartofStudy\n" +
+        "SIEMENS MED NM|7FE3|1F|SL|1|ROIMaximumPixelValue\n" +
+        "SIEMENS MED NM|7FE3|20|SL|1|ROIAveragePixelValue\n" +
+        "SIEMENS MED NM|7FE3|21|SL|1|ROITotalCounts\n" +
+        "SIEMENS MED NM|7FE3|22|SL|1|ROITotalPixels\n" +
+        "SIEMENS MED NM|7FE3|23|SL|1|ROICenterCoordinates\n" +
+        "SIEMENS MED NM|7FE3|24|LO|1|ROIName\n" +
+        "SIEMENS MED NM|7FE3|25|SS|1|ROIData\n" +
+        "SIEMENS MED NM|7FE3|26|OW|1|Unknown\n" +
+        "SIEMENS MED NM|7FE3|27|OW|1|Unknown\n" +
+        "SIEMENS MED NM|7FE3|28|OW|1|Unknown\n" +
+        "SIEMENS MED NM|7FE3|29|OW|1|Unknown\n" +
+        "SIEMENS MED OCS ACKNOWLEDGE FLAG|0039|81|IS|1|AcknowledgeFlag\n" +
+        "SIEMENS MED OCS AE TITLE|0039|79|CS|1|AETitle\n" +
+        "SIEMENS MED OCS CALIBRATION DATE|0039|81|CS|1|CalibrationDate\n" +
+        "SIEMENS MED OCS CBT ARC INCREMENT|0039|84|IS|1-n|ArcIncrement\n" +
+        "SIEMENS MED OCS CBT ENDING GANTRY ANGLE|0039|83|DS|1-n|EndingProjectionAngle\n" +
+        "SIEMENS MED OCS CBT MISSING PROJECTION FRAMES|0039|91|IS|1-n|MissingProjectionFrames\n" +
+        "SIEMENS MED OCS CBT PATIENT_ORIENTATION|0039|93|CS|1|PatientOrientation\n" +
+        "SIEMENS MED OCS CBT PROJECTION GANTRY POSITIONS|0039|86|DS|1-n|GantryPositions\n" +
+        "SIEMENS MED OCS CBT RECON FILTER TYPE|0039|90|IS|1|ReconstructionFilterType\n" +
+        "SIEMENS MED OCS CBT RECON NUM OF SLICES|0039|89|IS|1|NumberofReconstructionSlices\n" +
+        "SIEMENS MED OCS CBT RECON SLICE HEIGHT|0039|88|IS|1|ReconstructionSliceHeight\n" +
+        "SIEMENS MED OCS CBT RECON SLICE WIDTH|0039|87|IS|1|ReconstructionSliceWidth\n" +
+        "SIEMENS MED OCS CBT ROTATION DIRECTION|0039|85|CS|1-n|GantryRotationDirection\n" +
+        "SIEMENS MED OCS CBT STARTING GANTRY ANGLE|0039|82|DS|1-n|StartingProjectionAngle\n" +
+        "SIEMENS MED OCS CBT TOTAL_MU|0039|96|DS|1|TotalMUdeliveredduringConeBeam\n" +
+        "SIEMENS MED OCS COMMON EDGE|0039|83|IS|1|CommonEdge\n" +
+        "SIEMENS MED OCS FIELD ID|0039|80|CS|1|FieldID\n" +
+        "SIEMENS MED OCS FIELD NAME|0039|79|CS|1|FieldName\n" +
+        "SIEMENS MED OCS FP Alignment Calibration Date / Time|0039|95|DT|1|FlatPanelAlignmentlastcalibrationDateandTime\n" +
+        "SIEMENS MED OCS I0 MU SCALE FACTOR|0039|97|IS|1|I0MUScaleFactor\n" +
+        "SIEMENS MED OCS ICC MATRIX|0039|82|DS|2|ImageCenterinImageCoordinates\n" +
+        "SIEMENS MED OCS NUMBER OF FRAMES|0039|76|IS|1|NumberofFrames\n" +
+        "SIEMENS MED OCS NUMBER OF SUB FRAMES|0039|77|IS|1|NumberofSubFrames\n" +
+        "SIEMENS MED OCS PI ALIGNMENT IMAGE|0039|94|IS|1|AlignmentOffsetValidFlag\n" +
+        "SIEMENS MED OCS PI VALID PIXEL MAP|0039|92|IS|1|ValidPixelMapFlag\n" +
+        "SIEMENS MED OCS REFERENCE IMAGE|0039|76|UI|1|ReferenceImage\n" +
+        "SIEMENS MED OCS REFERENCE LOCKED|0039|88|IS|1|LockedFlag\n" +
+        "SIEMENS MED OCS SC IMG PIX SPC|0039|87|DS|2|NonRTImagePixelSpacing\n" +
+        "SIEMENS MED OCS SC IMG SAD|0039|86|DS|1|NonRTImageSAD\n" +
+        "SIEMENS MED OCS SC IMG SID|0039|85|DS|1|NonRTImageSID\n" +
+        "SIEMENS MED OCS SCALED IMG PIX SPC|0039|84|DS|2|ScaledImagePixelSpacing\n" +
+        "SIEMENS MED OCS SITE NAME|0039|78|CS|1|SiteName\n" +
+        "SIEMENS MED OCS TABLE LATERAL POSITION|0039|98|DS|1|LateralTablePosition\n" +
+        "SIEMENS MED OCS TABLE LONGITUDINAL POSITION|0039|99|DS|1|LongitudinalTablePosition\n" +
+        "SIEMENS MED OCS TABLE OFFSET|0039|78|DS|3|Offset\n" +
+        "SIEMENS MED OCS TABLE VERTICAL POSITION|0039|75|DS|1|verticalTablePosition\n" +
+        "SIEMENS MED OCS TRANS MATRIX|0039|80|DS|5|TransformationMatrix\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|00|SH|1|PrivateCreatorVersion\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|03|UN|1|FrameRate\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|0C|US|1|BurnedinGraphics\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|0D|UN|1|SieClearIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|20|UN|1|BModeSubmode\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|21|UN|1|BModeDynamicRange\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|22|UN|1|BModeOverallGain\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|23|UN|1|BModeResSpeedIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|24|UN|1|BModeEdgeEnhanceIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|25|UN|1|BModePersistenceIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|26|UN|1|BModeMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|27|US|1|\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|28|US|1|\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|29|US|1|\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|2A|US|1|BModeTintType\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|2D|UN|1|BModeTintIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|2E|UN|1|ClarifyVEIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|31|US|1|Unknown\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|3A|UN|1|ImageFlag\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|3B|LT|1|Unknown\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|40|UN|1|ColorFlowstate\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|41|UN|1|ColorFlowWallFilterIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|42|UN|1|ColorFlowSubmode\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|43|UN|1|ColorFlowOverallGain\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|44|UN|1|ColorFlowResSpeedIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|46|UN|1|ColorFlowSmoothIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|47|UN|1|ColorFlowPersistenceIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|48|UN|1|ColorFlowMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|49|UN|1|ColorFlowPriorityIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|54|UN|1|ColorFlowMaximumVelocity\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|60|UN|1|DopplerDynamicRange\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|61|UN|1|DopplerOverallGain\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|62|UN|1|DopplerWallFilter\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|63|UN|1|DopplerGateSize\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|65|UN|1|DopplerMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|66|UN|1|DopplerSubmode\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|67|US|1|Unknown\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|69|UN|1|DopplerTimeFreqResIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|6A|US|1|DopplerTraceInverted\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|6C|US|1|DopplerTintType\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|72|UN|1|DopplerTintIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|80|UN|1|MModeDynamicRange\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|81|UN|1|MModeOverallGain\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|82|UN|1|MModeEdgeEnhanceIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|83|UN|1|MModeMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|86|UN|1|MModeTintType\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|87|UN|1|MModeSubmode\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|88|UN|1|MModeTintIndex\n" +
+        "SIEMENS MED SMS USG ANTARES|0019|A0|LT|1|Unknown\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|00|UN|1|ReleaseVersion\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|03|UN|1|VolumeAcquisitionDuration\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|04|UN|1|VolumeRawDataType\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|05|UN|1|ScanType\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|06|UN|1|ZlateralMin\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|07|UN|1|ZlateralSpan\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|08|UN|1|ZRadiusOfCurvature\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|09|UN|1|WobbleCorrection\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|10|UN|1|ScaleAlongWidth\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|11|UN|1|ScaleAlongHeight\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|12|UN|1|ScaleAlongDepth\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|13|UN|1|BufferSize\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|14|UN|1|AcquisitionRate\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|15|UN|1|DepthMinCm\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|16|UN|1|IsLeftRightFlippedEn\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|17|UN|1|IsUpDownFlippedEn\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|18|UN|1|IsVolumeGeomAccurate\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|19|UN|1|BByteMaskOffset\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|20|UN|1|BByteMaskSize\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|21|UN|1|DepthMaxCm\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|22|UN|1|AcqPlaneRotationDeg\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|23|UN|1|BeamAxialSpan\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|24|UN|1|BeamLateralMin\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|25|UN|1|BeamLateralSpan\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|26|UN|1|BeamAxialMin\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|27|UN|1|NumDisplaySamples\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|28|UN|1|DVolumeWidth\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|29|UN|1|DVolumeDepth\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|30|UN|1|DVolumeHeight\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|31|UN|1|DVolumePosX\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|32|UN|1|DVolumePosY\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|33|UN|1|DVolumePosZ\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|34|UN|1|DBeamAxialMin\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|35|UN|1|DBeamAxialSpan\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|36|UN|1|DBeamLateralMin\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|37|UN|1|DBeamLateralSpan\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|38|UN|1|NumOfVolumesInSequence\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|39|UN|1|DByteMaskOffset\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|40|UN|1|DByteMaskSize\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|50|UN|1|PrivateCreatorVersionOfBookmark\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|51|UN|1|BCutPlaneEnable\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|52|UN|1|BMprColorMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|53|UN|1|BMprDynamicRangeDb\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|54|UN|1|BMprGrayMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|55|UN|1|BVolumeRenderMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|56|UN|1|BVrBrightness\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|57|UN|1|BVrContrast\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|58|UN|1|BVrColorMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|59|UN|1|BVrDynamicRangeDb\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|5A|UN|1|BVrGrayMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|5B|UN|1|BVrOpacity\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|5C|UN|1|BVrThresholdHigh\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|5D|UN|1|BVrThresholdLow\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|5E|UN|1|BPreProcessFilterMix\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|5F|UN|1|CCutPlaneEnable\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|60|UN|1|CFrontClipMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|61|UN|1|CMprColorMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|62|UN|1|CMprColorFlowPriorityIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|63|UN|1|CVolumeRenderMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|64|UN|1|CVrColorMapIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|65|UN|1|CVrColorFlowPriorityIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|66|UN|1|CVrOpacity\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|67|UN|1|CVrThresholdHigh\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|68|UN|1|CVrThresholdLow\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|69|UN|1|VoiMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|6A|UN|1|VoiRotationOffsetDeg\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|6B|UN|1|VoiSizeRatioX\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|6C|UN|1|VoiSizeRatioY\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|6D|UN|1|VoiSizeRatioZ\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|6E|UN|1|VoiSyncPlane\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|6F|UN|1|VoiViewMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|70|UN|1|VrOrientationA\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|71|UN|1|MprOrientationA\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|72|UN|1|VrOffsetVector\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|73|UN|1|BlendingRatio\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|74|UN|1|FusionBlendMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|75|UN|1|QualityFactor\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|76|UN|1|RendererType\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|77|UN|1|SliceMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|78|UN|1|ActiveQuad\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|79|UN|1|ScreenMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|7A|UN|1|CutPlaneSide\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|7B|UN|1|WireframeMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|7C|UN|1|CrossmarkMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|7D|UN|1|MprDisplayType\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|7E|UN|1|VolumeDisplayType\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|7F|UN|1|LastReset\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|80|UN|1|LastNonFullScreenMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|81|UN|1|MprToolIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|82|UN|1|VoiToolIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|83|UN|1|ToolLoopMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|84|UN|1|VolumeArbMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|85|UN|1|MprZoomEn\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|86|UN|1|IsVolumeZoomEn\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|87|UN|1|ZoomLevelMpr\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|88|UN|1|ZoomLevelVolume\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|89|UN|1|IsAutoRotateEn\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|8A|UN|1|AutoRotateAxis\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|8B|UN|1|AutoRotateRangeIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|8C|UN|1|AutoRotateSpeedIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|8D|UN|1|CVrBrightness\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|8E|UN|1|CFlowStateIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|8F|UN|1|BSubmodeIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|90|UN|1|CSubmodeIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|91|UN|1|DICOMAttrNameCutPlane\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|92|UN|1|BookmarkChunkId\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|93|UN|1|SequenceMinChunkId\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|94|UN|1|SequenceMaxChunkId\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|95|UN|1|VolumeRateHz\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|9A|UN|1|VoiPositionOffsetX\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|9B|UN|1|VoiPositionOffsetY\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|9C|UN|1|VoiPositionOffsetZ\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|9D|UN|1|VrToolIndex\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|9E|UN|1|ShadingPercent\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|9F|UN|1|VolumeType\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|A0|UN|1|DICOMAttrNameVrQuadDisplayType\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|A1|UN|1|DICOMAttrNameMprCenterLocation\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E0|UN|1|DICOMAttrNameSliceRangeType\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E1|UN|1|DICOMAttrNameSliceMPRPlane\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E2|UN|1|DICOMAttrNameSliceLayout\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E3|UN|1|DICOMAttrNameSliceSpacing\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E4|UN|1|DICOMAttrNameThinVrMode\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E5|UN|1|DICOMAttrNameThinVrThickness\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E6|UN|1|DICOMAttrNameVoiPivotX\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E7|UN|1|DICOMAttrNameVoiPivotY\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E8|UN|1|DICOMAttrNameVoiPivotZ\n" +
+        "SIEMENS MED SMS USG ANTARES 3D VOLUME|0039|E9|UN|1|DICOMAttrNameCTopVoiQuad\n" +
+        "SIEMENS MED SMS USG S2000|0019|00|UN|1|PrivateCreatorVersion\n" +
+        "SIEMENS MED SMS USG S2000|0019|03|FD|1|FrameRate\n" +
+        "SIEMENS MED SMS USG S2000|0019|0C|US|1|BurnedinGraphics\n" +
+        "SIEMENS MED SMS USG S2000|0019|0D|SH|1|SieClearIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|20|SH|1|BModeSubmode\n" +
+        "SIEMENS MED SMS USG S2000|0019|21|FD|1|BModeDynamicRange\n" +
+        "SIEMENS MED SMS USG S2000|0019|22|FD|1|BModeOverallGain\n" +
+        "SIEMENS MED SMS USG S2000|0019|23|US|1|BModeResSpeedIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|24|US|1|BModeEdgeEnhanceIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|25|US|1|BModePersistenceIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|26|US|1|BModeMapIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|27|US|1|\n" +
+        "SIEMENS MED SMS USG S2000|0019|28|US|1|\n" +
+        "SIEMENS MED SMS USG S2000|0019|29|US|1|\n" +
+        "SIEMENS MED SMS USG S2000|0019|2A|US|1|BModeTintType\n" +
+        "SIEMENS MED SMS USG S2000|0019|2D|US|1|BModeTintIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|2E|SH|1|ClarifyVEIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|3A|UN|1|ImageFlag\n" +
+        "SIEMENS MED SMS USG S2000|0019|3B|LT|1|IPDAMDAData\n" +
+        "SIEMENS MED SMS USG S2000|0019|3C|UT|1|ThumbnailData\n" +
+        "SIEMENS MED SMS USG S2000|0019|40|UN|1|ColorFlowstate\n" +
+        "SIEMENS MED SMS USG S2000|0019|41|UN|1|ColorFlowWallFilterIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|42|UN|1|ColorFlowSubmode\n" +
+        "SIEMENS MED SMS USG S2000|0019|43|UN|1|ColorFlowOverallGain\n" +
+        "SIEMENS MED SMS USG S2000|0019|44|UN|1|ColorFlowResSpeedIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|46|UN|1|ColorFlowSmoothIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|47|UN|1|ColorFlowPersistenceIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|48|UN|1|ColorFlowMapIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|49|UN|1|ColorFlowPriorityIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|54|UN|1|ColorFlowMaximumVelocity\n" +
+        "SIEMENS MED SMS USG S2000|0019|60|UN|1|DopplerDynamicRange\n" +
+        "SIEMENS MED SMS USG S2000|0019|61|UN|1|DopplerOverallGain\n" +
+        "SIEMENS MED SMS USG S2000|0019|62|UN|1|S2000PrivateDopplerWallFilter\n" +
+        "SIEMENS MED SMS USG S2000|0019|63|UN|1|AttributesDopplerGateSize\n" +
+        "SIEMENS MED SMS USG S2000|0019|65|UN|1|DopplerMapIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|66|UN|1|DopplerSubmode\n" +
+        "SIEMENS MED SMS USG S2000|0019|69|UN|1|DopplerTimeFreqResIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|6A|UN|1|DopplerTraceInverted\n" +
+        "SIEMENS MED SMS USG S2000|0019|6C|UN|1|DopplerTintType\n" +
+        "SIEMENS MED SMS USG S2000|0019|72|UN|1|DopplerTintIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|80|UN|1|MModeDynamicRange\n" +
+        "SIEMENS MED SMS USG S2000|0019|81|UN|1|MModeOverallGain\n" +
+        "SIEMENS MED SMS USG S2000|0019|82|UN|1|MModeEdgeEnhanceIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|83|UN|1|MModeMapIndex\n" +
+        "SIEMENS MED SMS USG S2000|0019|86|UN|1|MModeTintType\n" +
+        "SIEMENS MED SMS USG S2000|0019|87|UN|1|MModeSubmode\n" +
+        "SIEMENS MED SMS USG S2000|0019|88|UN|1|MModeTintIndex\n" +
+        "SIEMENS MED SP DXMG WH AWS 1|0019|01|UL|1-n|Unknown\n" +
+        "SIEMENS MED SP DXMG WH AWS 1|0019|02|US|2|Unknown\n" +
+        "SIEMENS MED SP DXMG WH AWS 1|0041|02|SH|1|ReasonfortheRequestedProcedure\n" +
+        "SIEMENS MED SP DXMG WH AWS 1|0055|01|LO|1|ProjectionViewDisplayString\n" +
+        "SIEMENS MR HEADER|0019|08|CS|1|CSAImageHeaderType\n" +
+        "SIEMENS MR HEADER|0019|09|LO|1|CSAImageHeaderVersion\n" +
+        "SIEMENS MR HEADER|0019|0A|US|1|NumberOfImagesInMosaic\n" +
+        "SIEMENS MR HEADER|0019|0B|DS|1|SliceMeasurementDuration\n" +
+        "SIEMENS MR HEADER|0019|0C|IS|1|Bvalue\n" +
+        "SIEMENS MR HEADER|0019|0D|CS|1|DiffusionDirectionality\n" +
+        "SIEMENS MR HEADER|0019|0E|FD|3|DiffusionGradientDirection\n" +
+        "SIEMENS MR HEADER|0019|0F|SH|1|GradientMode\n" +
+        "SIEMENS MR HEADER|0019|11|SH|1|FlowCompensation\n" +
+        "SIEMENS MR HEADER|0019|12|SL|3|TablePositionOrigin\n" +
+        "SIEMENS MR HEADER|0019|13|SL|3|ImaAbsTablePosition\n" +
+        "SIEMENS MR HEADER|0019|14|IS|3|ImaRelTablePosition\n" +
+        "SIEMENS MR HEADER|0019|15|FD|3|SlicePositionPCS\n" +
+        "SIEMENS MR HEADER|0019|16|DS|1|TimeAfterStart\n" +
+        "SIEMENS MR HEADER|0019|17|DS|1|SliceResolution\n" +
+        "SIEMENS MR HEADER|0019|18|IS|1|RealDwellTime\n" +
+        "SIEMENS MR HEADER|0019|23|IS|1|FMRIStimulInfo\n" +
+        "SIEMENS MR HEADER|0019|25|FD|3|RBMoCoTrans\n" +
+        "SIEMENS MR HEADER|0019|26|FD|3|RBMoCoRot\n" +
+        "SIEMENS MR HEADER|0019|27|FD|6|Bmatrix\n" +
+        "SIEMENS MR HEADER|0019|28|FD|1|BandwidthPerPixelPhaseEncode\n" +
+        "SIEMENS MR HEADER|0019|29|FD|1|MosaicRefAcqTimes\n" +
+        "SIEMENS MR HEADER|0051|08|CS|1|CSAImageHeaderType\n" +
+        "SIEMENS MR HEADER|0051|09|LO|1|CSAImageHeaderVersion\n" +
+        "SIEMENS MR HEADER|0051|0A|SH|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|0B|SH|1|AcquisitionMatrixText\n" +
+        "SIEMENS MR HEADER|0051|0C|SH|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|0D|SH|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|0E|SH|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|0F|LO|1|CoilString\n" +
+        "SIEMENS MR HEADER|0051|11|LO|1|PATModeText\n" +
+        "SIEMENS MR HEADER|0051|12|SH|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|13|SH|1|PositivePCSDirections\n" +
+        "SIEMENS MR HEADER|0051|15|SH|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|16|LO|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|17|SH|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|18|SH|1|Unknown\n" +
+        "SIEMENS MR HEADER|0051|19|LO|1|Unknown\n" +
+        "SIEMENS SIENET|0019|01|DS|1|Unknown\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|09|UL|1|ImpacFilename\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|28|SQ|1|Unknown\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|30|OB|1|Unknown\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|40|US|3|Unknown\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|41|LO|1|Unknown\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|42|US|1-n|Unknown\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|57|SS|1-3|Unknown\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|58|DS|1|Unknown\n" +
+        "SIEMENS SMS-AX  ACQ 1.0|0021|71|DS|1|Unknown\n" +
+        "SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|0025|16|IS|1|Unknown\n" +
+        "SIEMENS SMS-AX  VIEW 1.0|0019|11|US|1|RefImagesTaken\n" +
+        "SIEMENS Selma|0019|06|IS|1|Unknown\n" +
+        "SIEMENS Selma|0019|07|IS|1|Unknown\n" +
+        "SIEMENS Selma|0019|08|IS|1|Unknown\n" +
+        "SIEMENS Selma|0019|26|LO|1|Unknown\n" +
+        "SIEMENS Selma|0019|29|LO|1|Unknown\n" +
+        "SIEMENS Selma|0019|30|US|1|Unknown\n" +
+        "SIEMENS Selma|0019|31|US|1|Unknown\n" +
+        "SIEMENS Selma|0019|32|US|1|Unknown\n" +
+        "SIEMENS Selma|0019|33|US|1|Unknown\n" +
+        "SIEMENS Selma|0019|34|US|1|Unknown\n" +
+        "SIEMENS Selma|0019|35|US|1|Unknown\n" +
+        "SIEMENS WH SR 1.0|0071|01|LO|1|Unknown\n" +
+        "SIEMENS WH SR 1.0|0071|02|LO|1|Unknown\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|0A|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|0B|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|0C|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|0D|FL|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|0E|LO|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|0F|LO|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|14|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|16|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|17|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|18|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|19|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|1A|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|1B|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|1C|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|1E|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|1F|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|20|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|21|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|22|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|23|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|24|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|25|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|26|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|27|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|28|FL|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|29|FL|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|48|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|49|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|4A|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|4B|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|4C|LO|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|4D|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|4E|LO|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|4F|LO|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|50|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|51|FL|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|52|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|53|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|54|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|55|SS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|5A|OW|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|5B|OW|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|5C|OW|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|64|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|66|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|67|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|68|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|85|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|86|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|87|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|88|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|89|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|8A|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|8B|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|8C|FL|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|8D|FL|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|8E|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|8F|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|A0|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|A1|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|A2|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|A3|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|A4|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|A5|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|A6|US|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|B0|DS|1|InternalData\n" +
+        "SIEMENS_FLCOMPACT_VA01A_PROC|0017|C0|LO|1|InternalData\n" +
+        "SIENET|0009|70|DS|1|Unknown\n" +
+        "SIENET|0009|71|DS|1|Unknown\n" +
+        "SIENET|0009|72|LO|1|Unknown\n" +
+        "SIENET|0009|73|LO|1|Unknown\n" +
+        "SIENET|0009|74|LO|1|Unknown\n" +
+        "SIENET|0009|75|LO|1|Unknown\n" +
+        "SIENET|0091|20|PN|1-n|PatientName\n" +
+        "SIENET|0095|0C|UL|1|FolderRebuildStatus\n" +
+        "SIENET|0095|20|UN|1|Unknown\n" +
+        "SIENET|0099|05|SL|1|ImageNumber\n" +
+        "SPI Release 1|0009|08|CS|1|Unknown\n" +
+        "SPI-P Release 1|0009|22|LO|1|Unknown\n" +
+        "SPI-P Release 1|0009|40|LO|1|Unknown\n" +
+        "SPI-P Release 1|0009|41|LO|1|Unknown\n" +
+        "SPI-P Release 1|0009|A0|UN|1|Unknown\n" +
+        "SPI-P Release 1|0011|20|UN|1|Unknown\n" +
+        "SPI-P Release 1|0011|30|UN|1|Unknown\n" +
+        "SPI-P Release 1|0029|90|DS|1-n|Unknown\n" +
+        "SPI-P Release 1|0029|91|US|1|Unknown\n" +
+        "SPI-P Release 1|0029|9F|CS|1|Unknown\n" +
+        "SPI-P Release 1|0029|A0|DS|1-n|Unknown\n" +
+        "SPI-P Release 1|0029|A1|US|1|Unknown\n" +
+        "SPI-P Release 1|0029|AF|CS|1|Unknown\n" +
+        "SPI-P Release 1|0029|B0|DS|1-n|Unknown\n" +
+        "SPI-P Release 1|0029|B1|US|1|Unknown\n" +
+        "SPI-P Release 1|0029|BF|CS|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|41|LO|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|42|US|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|43|US|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|44|DS|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|45|LO|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|50|US|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|51|US|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|52|US|1|Unknown\n" +
+        "SPI-P Release 1;1|0021|60|IS|1-n|Unknown\n" +
+        "SPI-P Release 1;1|0021|61|IS|1-n|Unknown\n" +
+        "SPI-P Release 1;1|0021|67|LO|1-n|Unknown\n" +
+        "SPI-P Release 1;1|0021|6A|DS|1-n|Unknown\n" +
+        "SPI-P Release 1;1|0021|6B|DS|1-n|Unknown\n" +
+        "SPI-P Release 1;1|0021|6C|US|1-n|Unknown\n" +
+        "SPI-P Release 1;1|0021|6D|DS|1-n|Unknown\n" +
+        "SPI-P Release 1;1|0021|6E|US|1-n|Unknown\n" +
+        "SPI-P Release 1;1|0021|6F|DS|1-n|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|00|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|02|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|03|DS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|04|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|05|DS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|0B|DS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|0C|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|14|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|18|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|19|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|1A|DS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|1B|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|1C|IS|1|Unknown\n" +
+        "SPI-P-CTBE Release 1|0019|1D|DS|1|Unknown\n" +
+        "SPI-P-CTBE-Private Release 1|0021|00|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|10|US|1|ReaderMode\n" +
+        "SPI-P-PCR Release 2|0019|20|ST|1|MRMCode\n" +
+        "SPI-P-PCR Release 2|0019|40|DS|1|Latitude\n" +
+        "SPI-P-PCR Release 2|0019|60|ST|1|ViewName\n" +
+        "SPI-P-PCR Release 2|0019|80|US|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|A1|ST|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|A3|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|A4|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|A5|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|A6|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|A7|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|A8|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|A9|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|AA|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|AB|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|AC|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|AD|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|AE|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|AF|ST|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B0|ST|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B1|ST|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B2|IS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B3|IS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B4|IS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B5|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B6|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B7|ST|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B8|DS|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|B9|ST|1|Unknown\n" +
+        "SPI-P-PCR Release 2|0019|BA|ST|1|Unknown\n" +
+        "SPI-P-Private-DiDi Release 1|0019|00|LT|1|PostModeString\n" +
+        "SPI-P-Private-DiDi Release 1|0019|01|LT|1|PostData\n" +
+        "SPI-P-Private-DiDi Release 1|0019|10|LT|1|ImageHeader\n" +
+        "SPI-P-Private-DiDi Release 1|0019|20|LT|1|SCPreName\n" +
+        "SPI-P-Private-DiDi Release 1|0019|21|IS|1|SCPostNo\n" +
+        "SPI-P-Private-DiDi Release 1|0019|22|LT|1|SCSOPInstanceUID\n" +
+        "SPI-P-Private-DiDi Release 1|0019|23|LT|1|SCCreationDate\n" +
+        "SPI-P-Private-DiDi Release 1|0019|24|LT|1|SCProcessingCategory\n" +
+        "SPI-P-Private-DiDi Release 1|0019|25|LT|1|SCPostMethod\n" +
+        "SPI-P-Private-DiDi Release 1|0019|26|LT|1|SCPostString\n" +
+        "SPI-P-Private-DiDi Release 1|0019|27|LT|1|SCPostString2\n" +
+        "SPI-P-Private-DiDi Release 1|0019|28|LT|1|SCMode\n" +
+        "SPI-P-Private-DiDi Release 1|0019|29|IS|1|SCStCommit\n" +
+        "SPI-P-Private-DiDi Release 1|0019|2A|IS|1|SCExported\n" +
+        "SPI-P-Private-DiDi Release 1|0019|2B|IS|1|SCPrinted\n" +
+        "SPI-P-Private-DiDi Release 1|0019|2C|LT|1|SCOperator\n" +
+        "SPI-P-Private-DiDi Release 1|0019|40|LT|1|SCPreName\n" +
+        "SPI-P-Private-DiDi Release 1|0019|41|IS|1|SCPreType\n" +
+        "SPI-P-Private_CDS Release 1|0029|10|OB|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|07|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|0C|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|0D|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|0E|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|18|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|1D|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|1E|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|20|UN|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|4D|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|4E|UN|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|4F|UN|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|50|UN|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|51|UN|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|66|DS|4|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|72|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|91|IS|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|93|LO|1-n|Unknown\n" +
+        "SPI-P-Private_ICS Release 1|0029|94|LO|1-n|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|22|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|23|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|24|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|25|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|26|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|30|ST|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|6B|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|C1|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|CB|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|CC|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|D4|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|D5|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;1|0029|D6|ST|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;2|0029|30|LT|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;2|0029|A0|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;2|0029|A1|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;2|0029|A2|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;2|0029|A3|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;2|0029|A5|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;2|0029|A6|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;2|0029|D9|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;3|0029|00|ST|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;3|0029|01|ST|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;3|0029|60|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;3|0029|B0|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;3|0029|B1|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;3|0029|B2|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;3|0029|B4|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;3|0029|B9|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|00|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|01|FL|2|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|06|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|07|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|08|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|09|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|0A|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|0B|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|0C|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|0E|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|0F|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|10|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|90|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|9C|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|A0|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|A1|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|B1|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|B2|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|B3|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|B5|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|B6|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|BC|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|BD|SL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|BE|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|D6|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|D7|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|D8|UN|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|D9|UN|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|DA|UN|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|DC|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;4|0029|DD|FD|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|01|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|02|LO|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|03|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|04|LO|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|06|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|07|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|08|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|0A|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|0B|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|0C|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|0D|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|0F|LO|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|10|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|14|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|15|UL|2|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|16|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|17|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|1A|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|1D|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|1F|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|20|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|21|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|23|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|24|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|2A|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|2B|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|2C|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|2D|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|2E|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|2F|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|32|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|34|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|35|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|36|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|37|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|38|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|39|FL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|3D|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|43|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|44|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|48|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|4F|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|5C|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|5D|UL|1-n|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|5E|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|5F|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|63|US|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|65|SQ|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|66|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|67|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|68|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|69|UL|1|Unknown\n" +
+        "SPI-P-Private_ICS Release 1;6|0029|6D|SQ|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0019|00|UN|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0019|10|UN|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0019|11|UN|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0019|12|UN|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0019|20|LO|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0019|40|UN|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0019|50|LO|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|00|LO|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|01|DS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|02|CS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|0F|CS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|10|LO|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|11|DS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|12|CS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|1F|CS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|20|LO|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|21|DS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|22|CS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|2F|CS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|30|LO|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|31|DS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|32|CS|1|Unknown\n" +
+        "SPI-P-XSB-VISUB Release 1|0029|3F|CS|1|Unknown\n" +
+        "STENTOR|0073|01|ST|1|Unknown\n" +
+        "STENTOR|0073|02|LT|1|PrivateCreator\n" +
+        "STENTOR|0073|03|UT|1|StentorRemoteAETitleElement\n" +
+        "STENTOR|0073|04|UT|1|StentorLocalAETitleElement\n" +
+        "STENTOR|0073|06|UT|1|StentorTransferSyntaxValue\n" +
+        "SVISION|0017|20|SQ|1|ScheduledProcedureStep\n" +
+        "SVISION|0017|A0|IS|1|FixedGridSystem\n" +
+        "SVISION|0019|16|IS|1|Unknown\n" +
+        "SVISION|0019|91|IS|1|CentralBeamX\n" +
+        "SVISION|0019|92|IS|1|CentralBeamY\n" +
+        "SVISION|0019|93|IS|1|TubeTurnAngle\n" +
+        "SVISION|0019|94|IS|1|Standdrivelevel\n" +
+        "SVISION|0019|B0|IS|1|DoseIndicator\n" +
+        "SVISION|0019|B1|IS|1|ShiftReferenceValue\n" +
+        "SVISION|0019|F0|IS|1|Unknown\n" +
+        "SVISION|0021|50|DS|1|MinWindowLatitude\n" +
+        "SVISION|0021|51|DS|1|MaxWindowLatitude\n" +
+        "SVISION|0021|52|DS|1|RelWindowAlignment\n" +
+        "SVISION|0021|60|DS|1|DecompositionLayer\n" +
+        "SVISION|0025|09|IS|1|ImageStitchedManually\n" +
+        "SVISION|0025|0A|IS|1|ImageStitchedAutomatically\n" +
+        "SVISION|0029|00|IS|1|KeyNoteInstanceUID\n" +
+        "SVISION|0029|01|IS|1|StorageState\n" +
+        "SVISION|0029|02|IS|1|ReferencedImageSOPClass\n" +
+        "SVISION|0029|03|LO|1|RefImageInstanceUID\n" +
+        "SVISION|0029|04|IS|1|RelPresentationStateNumber\n" +
+        "SVISION|0029|05|LO|1|RelPresentationStateUID\n" +
+        "Siemens Ultrasound Miscellaneous|0019|20|SH|1|Unknown\n" +
+        "Siemens: Thorax/Multix FD Image Stamp|0023|00|US|1|Unknown\n" +
+        "Siemens: Thorax/Multix FD Image Stamp|0023|01|US|1|Unknown\n" +
+        "Siemens: Thorax/Multix FD Image Stamp|0023|02|US|1|Unknown\n" +
+        "Siemens: Thorax/Multix FD Image Stamp|0023|03|US|1|Unknown\n" +
+        "Siemens: Thorax/Multix FD Image Stamp|0023|04|US|1|Unknown\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0019|00|LT|1|InternalValue\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0019|02|LO|1|TotalAreaDoseProduct\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0019|04|LO|1|Unknown\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0019|05|US|1|CassetteImage\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0019|06|FD|1|TableObjectDistance\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0019|07|FD|1|TableDetectorDistance\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0019|08|US|1|OrthoStepDistance\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|08|US|1|AutoWindowFlag\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|09|SL|1|AutoWindowCenter\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|0A|SL|1|AutoWindowWidth\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|0B|SS|1|FilterID\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|14|US|1|AnatomicCorrectView\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|15|SS|1|AutoWindowShift\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|16|DS|1|AutoWindowExpansion\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|17|LO|1|SystemType\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|30|SH|1|AnatomicSortNumber\n" +
+        "Siemens: Thorax/Multix FD Lab Settings|0021|31|SH|1|AcquisitionSortNumber\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|00|US|1|LabelLeft\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|01|SS|1|LabelLeftOrientation\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|02|FL|1|LabelLeftPercentageX\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|03|FL|1|LabelLeftPercentageX\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|04|US|1|LabelRight\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|05|SS|1|LabelRightOrientation\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|06|FL|1|LabelRightPercentageX\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|07|FL|1|LabelRightPercentageX\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|08|US|1|AutoWindowFlag\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|09|SL|1|AutoWindowCenter\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|0A|SL|1|AutoWindowWidth\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|0B|SS|1|FilterID\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|0C|FL|1|DegreeofEdgeEnhancement\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|0D|SS|1|HalfKernelSize\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|0E|US|1|DoseControlValue\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|0F|US|1|DeletedImageFlag\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|10|US|1|SameSizeSupport\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|11|SS|1|LabelLeftInitPosition\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|12|SS|1|LabelRightInitPosition\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|13|SS|1|PatientRotation\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|14|US|1|AnatomicCorrectViewFlag\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|15|SS|1|AutoWindowShift\n" +
+        "Siemens: Thorax/Multix FD Post Processing|0021|16|DS|1|AutoWindowExpansion\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|00|SS|1|RawImageAmplification\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|01|SS|1|GammaLUT\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|02|US|1|CollimatorManual\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|03|FL|1|CollimatorUpLeftXPercentage\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|04|FL|1|CollimatorUpRightXPercentage\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|05|FL|1|CollimatorLowLeftXPercentage\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|06|FL|1|CollimatorLowRightXPercentage\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|07|FL|1|CollimatorUpLeftYPercentage\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|08|FL|1|CollimatorUpRightYPercentage\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|09|FL|1|CollimatorLowLeftYPercentage\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|0A|FL|1|CollimatorLowRightYPercentage\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|0B|US|1|SetGray\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|0C|SS|1|HarmonizationKernel\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|0D|FL|1|HarmonizationGain\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|0E|SS|1|EdgeEnhancementKernel\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|0F|FL|1|EdgeEnhancementGain\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|10|LT|1|RawImageFileName\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|11|SS|1|GlobalOffset\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|12|SS|1|ImageColumns\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|13|SS|1|ImageRows\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|14|SS|1|ImageAlignment\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|15|SS|1|ActiveImageColumns\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|16|SS|1|ActiveImageRows\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|17|LO|1|SystemType\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|18|US|1|AutoGain\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|19|US|1|OrthoSubSampling\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|1A|US|2|ImageCropUpperLeft\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|1B|US|2|ImageCropUpperRight\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|1C|US|2|ImageCropLowerLeft\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|1D|US|2|ImageCropLowerRight\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|30|US|1|ManualCropping\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|31|SS|1|GammaLUTParameter1\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|32|DS|1|GammaLUTParameter2\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|33|SS|1|GammaLUTParameter3\n" +
+        "Siemens: Thorax/Multix FD Raw Image Settings|0025|34|SS|1|GammaLUTParameter4\n" +
+        "Siemens: Thorax/Multix FD Version|0017|00|LO|1|BuildDate\n" +
+        "Siemens: Thorax/Multix FD Version|0017|01|LO|1|IODVersion\n" +
+        "Silhouette VRS 3.0|0029|13|UL|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|14|UL|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|17|FD|2|Unknown\n" +
+        "Silhouette VRS 3.0|0029|18|FD|2|Unknown\n" +
+        "Silhouette VRS 3.0|0029|19|UL|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|1A|FD|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|1B|UL|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|1C|UL|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|1D|UL|3|Unknown\n" +
+        "Silhouette VRS 3.0|0029|1E|UL|3|Unknown\n" +
+        "Silhouette VRS 3.0|0029|27|US|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|28|OB|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|30|US|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|32|US|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|34|LO|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|35|CS|1|Unknown\n" +
+        "Silhouette VRS 3.0|0029|36|US|1|Unknown\n" +
+        "Sound Technologies|F001|00|CS|1|PatientSpecies\n" +
+        "Sound Technologies|F001|01|CS|1|PatientBreed\n" +
+        "Sound Technologies|F001|02|CS|1|PatientCategorySize\n" +
+        "Sound Technologies|F001|03|CS|1|PatientSexExtendedincludingspayneuter\n" +
+        "Sound Technologies|F001|04|CS|1|ImageView\n" +
+        "Sound Technologies|F001|05|CS|1|AnatomyImaged\n" +
+        "Sound Technologies|F001|06|CS|1|Imageenhancements\n" +
+        "Sound Technologies|F001|07|CS|1|DetectorSettings\n" +
+        "Sound Technologies|F001|08|CS|1|ApplicationVersion\n" +
+        "Sound Technologies|F001|09|LO|1|ImageLateralityExtended\n" +
+        "Sound Technologies|F001|0A|PN|1|ClientName\n" +
+        "Sound Technologies|F001|0B|UI|1|ReferenceStudyInstanceUid\n" +
+        "Sound Technologies|F001|0C|UI|1|ReferenceSeriesInstanceUid\n" +
+        "Sound Technologies|F001|0D|LO|1|ExamRefId\n" +
+        "Sound Technologies|F001|0E|ST|1|PhysicianOfRecordAddress\n" +
+        "Sound Technologies|F001|0F|SH|1|PhysicianOfRecordPhoneNumbers\n" +
+        "Sound Technologies|F001|10|LT|1|ReasonForStudy\n" +
+        "Sound Technologies|F001|11|LO|1|Protocol\n" +
+        "Sound Technologies|F001|12|LO|1|CaptureInputType\n" +
+        "Sound Technologies|F001|13|LT|1|ExamComplaint\n" +
+        "Sound Technologies|F001|14|LO|1|ExamWebCode\n" +
+        "Sound Technologies|F001|15|LO|1|ExamCategory\n" +
+        "Sound Technologies|F001|16|SH|1|ExamDiagnosis\n" +
+        "Sound Technologies|F001|17|PN|1|ExamCreatedBy\n" +
+        "Sound Technologies|F001|18|LO|1|ExamCreatedByGroup\n" +
+        "Sound Technologies|F001|19|DT|1|ExamRequiredByDateTime\n" +
+        "Sound Technologies|F001|1A|LO|1|CaptureType\n" +
+        "Sound Technologies|F001|1B|IS|1|TelemedExamID\n" +
+        "Sound Technologies|F001|1C|LO|1|ExamCreatedByGuid\n" +
+        "Sound Technologies|F001|1D|LO|1|ClientNameGuid\n" +
+        "TMDTK|7EFF|21|SQ|1|Unknown\n" +
+        "TMDTK|7EFF|2E|LT|1|Unknown\n" +
+        "TOSHIBA COMAPL HEADER|0029|08|CS|1|COMAPLHeaderType\n" +
+        "TOSHIBA COMAPL HEADER|0029|09|LO|1|COMAPLHeaderVersion\n" +
+        "TOSHIBA COMAPL HEADER|0029|10|LO|1|\n" +
+        "TOSHIBA COMAPL HEADER|0029|20|OB|1|COMAPLHistoryInformation\n" +
+        "TOSHIBA COMAPL HEADER|0029|31|LO|1-n|\n" +
+        "TOSHIBA COMAPL HEADER|0029|32|UL|1-n|\n" +
+        "TOSHIBA COMAPL HEADER|0029|33|UL|1-n|\n" +
+        "TOSHIBA COMAPL HEADER|0029|34|CS|1-n|\n" +
+        "TOSHIBA COMAPL OOG|0029|08|CS|1|COMAPLOOGType\n" +
+        "TOSHIBA COMAPL OOG|0029|09|LO|1|COMAPLOOGVersion\n" +
+        "TOSHIBA COMAPL OOG|0029|10|LO|1|\n" +
+        "TOSHIBA COMAPL OOG|0029|31|LO|1-n|\n" +
+        "TOSHIBA COMAPL OOG|0029|32|UL|1-n|\n" +
+        "TOSHIBA COMAPL OOG|0029|33|UL|1-n|\n" +
+        "TOSHIBA COMAPL OOG|0029|34|CS|1-n|\n" +
+        "TOSHIBA ENCRYPTED SR DATA|7015|00|OB|1|ToshibaUSPrivateData\n" +
+        "TOSHIBA MDW HEADER|0029|08|CS|1|ApplicationHeaderType\n" +
+        "TOSHIBA MDW HEADER|0029|09|LO|1|ApplicationHeaderVersion\n" +
+        "TOSHIBA MDW HEADER|0029|10|CS|1|ImageHeaderType\n" +
+        "TOSHIBA MDW HEADER|0029|11|LO|1|ImageHeaderVersion\n" +
+        "TOSHIBA MDW HEADER|0029|12|OB|1|ImageHeaderInfo\n" +
+        "TOSHIBA MDW HEADER|0029|18|CS|1|SeriesHeaderType\n" +
+        "TOSHIBA MDW HEADER|0029|19|LO|1|SeriesHeaderVersion\n" +
+        "TOSHIBA MDW HEADER|0029|20|OB|1|SeriesHeaderInfo\n" +
+        "TOSHIBA MDW HEADER|0029|31|LO|1|PMTFInformation1\n" +
+        "TOSHIBA MDW HEADER|0029|32|UL|1|PMTFInformation2\n" +
+        "TOSHIBA MDW HEADER|0029|33|UL|1|PMTFInformation3\n" +
+        "TOSHIBA MDW HEADER|0029|34|CS|1|PMTFInformation4\n" +
+        "TOSHIBA MDW NON-IMAGE|0029|08|CS|1|ApplicationHeaderType\n" +
+        "TOSHIBA MDW NON-IMAGE|0029|09|LO|1|ApplicationHeaderVersion\n" +
+        "TOSHIBA MDW NON-IMAGE|0029|10|OB|1|ApplicationHeaderData\n" +
+        "TOSHIBA MDW NON-IMAGE|0029|20|OB|1|ApplicationHeaderData\n" +
+        "TOSHIBA MDW NON-IMAGE|7FE1|10|OB|1|ToshibaUSPrivateData\n" +
+        "TOSHIBA_MEC_CT3|7005|00|OB|1-n|CTPrivateData1\n" +
+        "TOSHIBA_MEC_CT3|7005|03|SH|1|CardiacRRMeanTime\n" +
+        "TOSHIBA_MEC_CT3|7005|04|SH|1|CardiacReconstructionGatingPhaseinPercent\n" +
+        "TOSHIBA_MEC_CT3|7005|05|SH|1|CardiacReconstructionGatingPhaseinms\n" +
+        "TOSHIBA_MEC_CT3|7005|06|SH|1|CardiacReconstructionMode\n" +
+        "TOSHIBA_MEC_CT3|7005|07|DS|2|ReconstructionCenter\n" +
+        "TOSHIBA_MEC_CT3|7005|08|DS|1|DetectorSliceThicknessinmm\n" +
+        "TOSHIBA_MEC_CT3|7005|09|LO|1|NumberofDetectorrowstoReconstruct\n" +
+        "TOSHIBA_MEC_CT3|7005|0A|DS|1|TableSpeedinmmrot\n" +
+        "TOSHIBA_MEC_CT3|7005|0B|SH|1|Filter\n" +
+        "TOSHIBA_MEC_CT3|7005|0C|SH|1|ReconstructionCorrectionType\n" +
+        "TOSHIBA_MEC_CT3|7005|0D|CS|1|Organ\n" +
+        "TOSHIBA_MEC_CT3|7005|0E|SH|1|FileTypeRemarks\n" +
+        "TOSHIBA_MEC_CT3|7005|0F|SH|1|Direction\n" +
+        "TOSHIBA_MEC_CT3|7005|10|OB|1-n|CTPrivateData2\n" +
+        "TOSHIBA_MEC_CT3|7005|11|LT|1|SeriesComment\n" +
+        "TOSHIBA_MEC_CT3|7005|12|SH|1|Position\n" +
+        "TOSHIBA_MEC_CT3|7005|13|US|1|ExpertPlanNo\n" +
+        "TOSHIBA_MEC_CT3|7005|14|US|1|ReconstructionROINo\n" +
+        "TOSHIBA_MEC_CT3|7005|15|US|1|SpecialHelicalACQNo\n" +
+        "TOSHIBA_MEC_CT3|7005|16|UI|1|VolumeUID\n" +
+        "TOSHIBA_MEC_CT3|7005|17|US|1|TotalFrameCountintheVolume\n" +
+        "TOSHIBA_MEC_CT3|7005|18|US|1|FrameNo\n" +
+        "TOSHIBA_MEC_CT3|7005|19|UL|1|FrameSortKey\n" +
+        "TOSHIBA_MEC_CT3|7005|1A|US|1|FrameSortOrder\n" +
+        "TOSHIBA_MEC_CT3|7005|1B|SH|1|ConvolutionKernel\n" +
+        "TOSHIBA_MEC_CT3|7005|1C|LO|1|ContrastBolusAgent\n" +
+        "TOSHIBA_MEC_CT3|7005|1D|UL|1|ReconstructionNumber\n" +
+        "TOSHIBA_MEC_CT3|7005|1E|UL|1|RawDataNumber\n" +
+        "TOSHIBA_MEC_CT3|7005|1F|LO|1|VolumeNumber\n" +
+        "TOSHIBA_MEC_CT3|7005|20|UL|1|LocalSeriesNumber\n" +
+        "TOSHIBA_MEC_CT3|7005|21|LO|1|DecreaseinArtifactFilter\n" +
+        "TOSHIBA_MEC_CT3|7005|22|DS|1|ReconstructionInterval\n" +
+        "TOSHIBA_MEC_CT3|7005|23|DS|1|PitchFactor\n" +
+        "TOSHIBA_MEC_CT3|7005|24|DA|1|TheAcquisitionDateofNRA\n" +
+        "TOSHIBA_MEC_CT3|7005|25|UL|1|LargeDataFileAttribute\n" +
+        "TOSHIBA_MEC_CT3|7005|26|CS|1-8|LargeDataFileName\n" +
+        "TOSHIBA_MEC_CT3|7005|28|SQ|1|EnhancedCTPrivateSequence\n" +
+        "TOSHIBA_MEC_CT3|7005|29|UI|1|FrameUID\n" +
+        "TOSHIBA_MEC_CT3|7005|30|CS|1|MainModalityinStudy\n" +
+        "TOSHIBA_MEC_CT3|7005|35|DS|2|ScanRange\n" +
+        "TOSHIBA_MEC_CT3|7005|36|OB|1-n|CTPrivateData3\n" +
+        "TOSHIBA_MEC_CT3|7005|37|IS|1|TotalFrames\n" +
+        "TOSHIBA_MEC_CT3|7005|38|IS|1|StartFrame\n" +
+        "TOSHIBA_MEC_CT3|7005|39|IS|1|EndFrame\n" +
+        "TOSHIBA_MEC_CT3|7005|40|FD|1|DLPDoseLengthProduct\n" +
+        "TOSHIBA_MEC_CT3|7005|41|SH|1|RawSliceInformation\n" +
+        "TOSHIBA_MEC_CT3|7005|42|US|1|LocalFrameNo\n" +
+        "TOSHIBA_MEC_CT3|7005|43|DS|3|VolumeVector\n" +
+        "TOSHIBA_MEC_CT3|7005|44|US|1|VolumeType\n" +
+        "TOSHIBA_MEC_CT3|7005|45|DS|1|RelativeTablePositionof4DVolume\n" +
+        "TOSHIBA_MEC_CT3|7005|46|DS|1|AbsoluteTablePositionof4DVolume\n" +
+        "TOSHIBA_MEC_CT3|7005|47|DS|1|SlicePitchof4DVolume\n" +
+        "TOSHIBA_MEC_CT3|7005|48|LO|1|RespiratoryGatingInf\n" +
+        "TOSHIBA_MEC_CT3|7005|49|SH|1|RespirationPhase\n" +
+        "TOSHIBA_MEC_CT3|7005|F1|CS|1|ProtectMarkforImageCurveorPrivateRecord\n" +
+        "TOSHIBA_MEC_CT3|7005|F2|CS|1|ProtectMarkforSeriesRecord\n" +
+        "TOSHIBA_MEC_CT3|7005|F3|CS|1|ProtectMarkforStudyRecord\n" +
+        "TOSHIBA_MEC_MR3|700D|00|DS|1|ScaleFactor\n" +
+        "TOSHIBA_MEC_MR3|700D|01|OB|1|AcquisitionOrder\n" +
+        "TOSHIBA_MEC_MR3|700D|02|DS|9|OrientationVector\n" +
+        "TOSHIBA_MEC_MR3|700D|03|SS|1|FlipFlag\n" +
+        "TOSHIBA_MEC_MR3|700D|04|OB|1|RotateInformation\n" +
+        "TOSHIBA_MEC_MR3|700D|05|DS|1|FOV\n" +
+        "TOSHIBA_MEC_MR3|700D|06|US|4|ImageMatrix\n" +
+        "TOSHIBA_MEC_MR3|700D|07|OB|1|ImageInformation\n" +
+        "TOSHIBA_MEC_MR3|700D|08|OB|1|OriginalData\n" +
+        "TOSHIBA_MEC_MR3|700D|09|SS|1|OriginalDataFlag\n" +
+        "TOSHIBA_MEC_MR3|700D|0C|CS|1|ReceiverGainCorrectionCheckFlag\n" +
+        "TOSHIBA_MEC_MR3|700D|20|SH|1|IdentificationFlagof3DGDC\n" +
+        "TOSHIBA_MEC_MR3|700D|80|US|1|NumberofPACchannel\n" +
+        "TOSHIBA_MEC_MR3|700D|81|US|1|Referencemode\n" +
+        "TOSHIBA_MEC_MR3|700D|82|SQ|1|GainvaluegroupforMRS\n" +
+        "TOSHIBA_MEC_MR3|700D|83|FL|1|GainvalueofeachchannelforMRS\n" +
+        "TOSHIBA_MEC_MR3|700D|84|FL|1|PhasevalueofeachchannelforMRS\n" +
+        "TOSHIBA_MEC_MR3|700D|85|FL|1|ReferencegainvalueofeachchannelforMRS\n" +
+        "TOSHIBA_MEC_MR3|700D|86|FL|1|ReferencegainvalueofeachchannelforMRS\n" +
+        "TOSHIBA_MEC_MR3|700D|87|FL|1|Receivergainofreferencescan\n" +
+        "TOSHIBA_MEC_MR3|700D|88|UL|1|FlagofwaterSatpulse\n" +
+        "TOSHIBA_MEC_MR3|700D|89|FL|1|SelectedcontrastTE\n" +
+        "TOSHIBA_MEC_MR3|700D|8A|SQ|1|RawDataSetSequence\n" +
+        "TOSHIBA_MEC_MR3|700D|8B|DS|1|MultiSlicenumber\n" +
+        "TOSHIBA_MEC_MR3|700D|8C|DS|1|MultiCoveragenumber\n" +
+        "TOSHIBA_MEC_MR3|700D|8D|SQ|1|RawDataSequence\n" +
+        "TOSHIBA_MEC_MR3|700D|8E|DS|1|CoilChannelNo\n" +
+        "TOSHIBA_MEC_MR3|700D|8F|OB|1|MRSRawData\n" +
+        "TOSHIBA_MEC_MR3|700D|90|OF|1|MRSRefRawData\n" +
+        "TOSHIBA_MEC_MR3|700D|91|FL|1|Receivergainofprescan\n" +
+        "TOSHIBA_MEC_OT3|0009|00|LO|1|HISRISStudyID\n" +
+        "TOSHIBA_MEC_OT3|7019|71|CS|1|Indicatorofcreator\n" +
+        "TOSHIBA_MEC_OT3|7019|72|LO|1|IDofqualityassurancereviewer\n" +
+        "TOSHIBA_MEC_OT3|7019|73|PN|1|Nameofqualityassurancereviewer\n" +
+        "TOSHIBA_MEC_OT3|7019|74|DA|1|Dateofcompletionofqualityassurance\n" +
+        "TOSHIBA_MEC_OT3|7019|75|TM|1|Timeofcompletionofqualityassurance\n" +
+        "TOSHIBA_MEC_OT3|7019|76|LO|1|Hostnameofqualityassurancestation\n" +
+        "TOSHIBA_MEC_OT3|7019|77|CS|1|Stationnameandversionofqualityassurancestation\n" +
+        "TOSHIBA_MEC_OT3|7019|78|CS|1|Flagofcompletionofqualityassurance\n" +
+        "TOSHIBA_MEC_OT3|7019|79|CS|1|Statusofqualityassurancereview\n" +
+        "TOSHIBA_MEC_OT3|7019|7A|UI|1|OriginalSOPInstanceUID\n" +
+        "TOSHIBA_MEC_OT3|7019|7B|UI|1|OriginalSeriesInstanceUID\n" +
+        "TOSHIBA_MEC_OT3|7019|7C|UI|1|OriginalStudyInstanceUID\n" +
+        "TOSHIBA_MEC_OT3|7019|7D|US|1|Rotationinformationforimagedisplayfromoriginalimage\n" +
+        "TOSHIBA_MEC_OT3|7019|7E|SQ|1|SequenceofLRmark\n" +
+        "TOSHIBA_MEC_OT3|7019|7F|US|1|RotationstatusatcreationofLRmark\n" +
+        "TOSHIBA_MEC_OT3|7019|80|OW,OB|1|OriginalimagedataonareaoforiginalLRmark\n" +
+        "TOSHIBA_MEC_OT3|7019|81|SS|1|XstartpositionofLRmark\n" +
+        "TOSHIBA_MEC_OT3|7019|82|SS|1|YstartpositionofLRmark\n" +
+        "TOSHIBA_MEC_OT3|7019|83|US|1|SizeofLRmarkinXdirection\n" +
+        "TOSHIBA_MEC_OT3|7019|84|US|1|SizeofLRmarkinYdirection\n" +
+        "TOSHIBA_MEC_OT3|7019|85|LO|1|PreviousPatientID\n" +
+        "TOSHIBA_MEC_OT3|7019|86|CS|1|Previousmodality\n" +
+        "TOSHIBA_MEC_XA3|7079|10|LO|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|21|SH|5|\n" +
+        "TOSHIBA_MEC_XA3|7079|22|IS|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|23|IS|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|24|DS|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|25|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|26|DS|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|27|US|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|28|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|29|US|10|\n" +
+        "TOSHIBA_MEC_XA3|7079|2A|US|5|\n" +
+        "TOSHIBA_MEC_XA3|7079|2B|UN|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|2C|SH|3|\n" +
+        "TOSHIBA_MEC_XA3|7079|2D|SS|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|2E|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|2F|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|30|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|31|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|32|SH|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|33|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|34|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|35|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|36|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|37|US|4|\n" +
+        "TOSHIBA_MEC_XA3|7079|38|SS|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|39|SS|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|3A|US|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|3B|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|3C|DS|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|3D|SS|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|3E|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|3F|US|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|40|SH|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|41|SS|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|42|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|43|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|44|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|45|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|46|SS|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|47|SS|18|\n" +
+        "TOSHIBA_MEC_XA3|7079|48|US|12|\n" +
+        "TOSHIBA_MEC_XA3|7079|49|US|3|\n" +
+        "TOSHIBA_MEC_XA3|7079|4A|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|4B|LO|3|\n" +
+        "TOSHIBA_MEC_XA3|7079|4C|OB|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|4D|LO|3|\n" +
+        "TOSHIBA_MEC_XA3|7079|4E|SL|35|\n" +
+        "TOSHIBA_MEC_XA3|7079|4F|SH|3|\n" +
+        "TOSHIBA_MEC_XA3|7079|50|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|51|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|52|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|53|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|54|US|5|\n" +
+        "TOSHIBA_MEC_XA3|7079|55|UL|47-47n|\n" +
+        "TOSHIBA_MEC_XA3|7079|56|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|57|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|58|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|59|US|2-2n|\n" +
+        "TOSHIBA_MEC_XA3|7079|5A|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|5B|US|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|5C|US|2-2n|\n" +
+        "TOSHIBA_MEC_XA3|7079|5D|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|5E|US|2|\n" +
+        "TOSHIBA_MEC_XA3|7079|5F|SS|4-4n|\n" +
+        "TOSHIBA_MEC_XA3|7079|60|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|61|SS|30-30n|\n" +
+        "TOSHIBA_MEC_XA3|7079|62|US|4|\n" +
+        "TOSHIBA_MEC_XA3|7079|63|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|64|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|65|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|66|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|67|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|68|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|69|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|6A|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|6B|US|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|6C|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|6D|DS|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|6E|LO|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|6F|DS|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|70|DS|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|71|DS|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|72|DS|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|73|SL|4|\n" +
+        "TOSHIBA_MEC_XA3|7079|74|SL|28|\n" +
+        "TOSHIBA_MEC_XA3|7079|75|SH|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|76|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|77|SL|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|78|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|79|US|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|7B|SH|1|Unknown\n" +
+        "TOSHIBA_MEC_XA3|7079|80|LO|1|\n" +
+        "TOSHIBA_MEC_XA3|7079|81|SS|1-n|\n" +
+        "TOSHIBA_MEC_XA3|7079|82|SS|1-n|\n" +
+        "TOSHIBA_SR|7015|10|OB|1|Unknown\n" +
+        "TOSHIBA_SR|7015|60|OB|1|Unknown\n" +
+        "V1|0011|01|OB|1|UserData\n" +
+        "V1|0011|02|DS|1|NormalizationCoefficient\n" +
+        "V1|0011|03|DS|1-n|ReceivingGain\n" +
+        "V1|0011|04|DS|1|MeanImageNoise\n" +
+        "VEPRO BROKER 1.0|0057|10|SQ|1|VEPRODatareplacesequence\n" +
+        "VEPRO BROKER 1.0 DATA REPLACE|0057|20|SQ|1|Originaldatasequence\n" +
+        "VEPRO BROKER 1.0 DATA REPLACE|0057|30|SQ|1|Replaceddatasequence\n" +
+        "VEPRO BROKER 1.0 DATA REPLACE|0057|40|DA|1|Dateofdatareplacement\n" +
+        "VEPRO BROKER 1.0 DATA REPLACE|0057|41|TM|1|Timeofdatareplacement\n" +
+        "VEPRO BROKER 1.0 DATA REPLACE|0057|42|LO|1|Dicomreceivenode\n" +
+        "VEPRO BROKER 1.0 DATA REPLACE|0057|43|LO|1|Applicationname\n" +
+        "VEPRO BROKER 1.0 DATA REPLACE|0057|44|LO|1|Computername\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|40|DA|1|Receivedate\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|41|TM|1|Receivetime\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|42|ST|1|Receivenode\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|43|ST|1|Receiveapplication\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|50|ST|1|Receivelocalcomputer\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|51|ST|1|Receivelocalaetitle\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|60|ST|1|Receiveremotecomputer\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|61|ST|1|Receiveremoteaetitle\n" +
+        "VEPRO DICOM RECEIVE DATA 1.0|0059|70|UI|1|Receiveoriginaltransfersyntax\n" +
+        "VEPRO DICOM TRANSFER 1.0|0059|10|SQ|1|DicomTransferInfo\n" +
+        "VEPRO VIF 3.0 DATA|0055|30|OB|1|Icondata\n" +
+        "VEPRO VIF 3.0 DATA|0055|65|OB|1|Imagehashvalue\n" +
+        "VEPRO VIM 5.0 DATA|0055|10|OB|1|VIFHEADER2\n" +
+        "VEPRO VIM 5.0 DATA|0055|20|OB|1|VIMDATA2\n" +
+        "VEPRO VIM 5.0 DATA|0055|30|OB|1|ICONDATA2\n" +
+        "VEPRO VIM 5.0 DATA|0055|51|UI|1|VEPROUID\n" +
+        "VEPRO VIM 5.0 DATA|0055|65|OB|1|\n" +
+        "Varian Medical Systems VISION 3253|3253|00|UN|1|XMLstream\n" +
+        "Varian Medical Systems VISION 3253|3253|01|UN|1|DatalengthoftheXMLstream\n" +
+        "Varian Medical Systems VISION 3253|3253|02|UN|1|ExtendedInterfaceFormattag\n" +
+        "Viewing Protocol|0065|93|CS|1|Unknown\n" +
+        "Vital Images SW 3.4|5653|10|OB|1|SavedWorkflow\n" +
+        "Vital Images SW 3.4|5653|11|LO|1|SavedWorkflowFileName\n" +
+        "Vital Images SW 3.4|5653|12|OB|1|SavedWorkflowFileData\n" +
+        "Vital Images SW 3.4|5653|13|SL|1|SavedWorkflowFileLength\n" +
+        "Vital Images SW 3.4|5653|14|SQ|1|SavedWorkflowFileSequence\n" +
+        "Vital Images SW 3.4|5653|15|SQ|1|ImageSequence\n" +
+        "Vital Images SW 3.4|5653|16|SL|1|VolumeInterpolatedSlices\n" +
+        "Vital Images SW 3.4|5653|17|UI|1|VolumeSOPInstanceUID\n" +
+        "Vital Images SW 3.4|5653|18|SH|1|SavedWorkflowMark\n" +
+        "Vital Images SW 3.4|5653|19|UI|1|Unknown\n" +
+        "Vital Images SW 3.4|5653|22|UI|1|Unknown\n" +
+        "Vital Images SW 3.4|5653|23|LO|1|Unknown\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|00|UI|1|PrivateVoxarCaptureUID\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|01|OB|1|PrivateVoxarSavedState\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|02|SQ|1|PrivateVoxarIconImageSequence\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|03|ST|1|PrivateVoxarTopRightDisplayDemographics\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|04|ST|1|PrivateVoxarBottomLeftDisplayDemographics\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|05|IS|1|PrivateVoxarSpanStateSchema\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|06|UL|1|PrivateVoxarLiveImageRestoredSize\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|07|UI|1|PrivateVoxarCaptureType\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|08|SQ|1|PrivateVoxarCaptureSourceSeriesUIDSequence\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|09|UI|1|PrivateVoxarCaptureSourceSeriesUID\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|10|IS|1|PrivateVoxarBackgroundGrayForCapture\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|11|IS|1|PrivateVoxarCalciumScoringReportSchema\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|12|IS|1|PrivateVoxarSourceSeriesNumber\n" +
+        "Voxar 2.16.124.113543.6003.1999.12.20.12.5.0|1135|13|LO|1|PrivateVoxarBottomLeftDisplayDemographics\n" +
+        "WG12 Supplement 43|0009|01|SQ|1|EventTimerSequence\n" +
+        "WG12 Supplement 43|0009|02|FD|1|EventTimeInterval\n" +
+        "WG12 Supplement 43|0009|03|SQ|1|EventCodeSequence\n" +
+        "WG12 Supplement 43|0019|01|FD|1|FocusDepths\n" +
+        "WG12 Supplement 43|0019|03|SQ|1|ExcludedIntervalsSequence\n" +
+        "WG12 Supplement 43|0019|04|DT|1|ExclusionStartDatetime\n" +
+        "WG12 Supplement 43|0019|05|FD|1|ExclusionDuration\n" +
+        "WG12 Supplement 43|0019|06|SQ|1|USImageDescriptionSequence\n" +
+        "WG12 Supplement 43|0019|07|SQ|1|ImageDataTypeSequence\n" +
+        "WG12 Supplement 43|0019|08|CS|1|DataType\n" +
+        "WG12 Supplement 43|0019|09|SQ|1|TransducerScanGeometryCodeSequence\n" +
+        "WG12 Supplement 43|0019|0B|CS|1|AliasedDataType\n" +
+        "WG12 Supplement 43|0019|0C|CS|1|PositionMeasuringDeviceUsed\n" +
+        "WG12 Supplement 43|0019|0D|SQ|1|TransducerScanningConfigurationCodeSequence\n" +
+        "WG12 Supplement 43|0019|0E|SQ|1|TransducerBeamSteeringCodeSequence\n" +
+        "WG12 Supplement 43|0019|0F|SQ|1|TransducerAccessCodeSequence\n" +
+        "WG12 Supplement 43|0021|01|FD|1|ImagePositionVolume\n" +
+        "WG12 Supplement 43|0021|02|FD|1|ImageOrientationVolume\n" +
+        "WG12 Supplement 43|0021|07|CS|1|UltrasoundAcquisitionGeometry\n" +
+        "WG12 Supplement 43|0021|08|FD|1|ApexPosition\n" +
+        "WG12 Supplement 43|0021|09|FD|1|VolumetoTransducerMappingMatrix\n" +
+        "WG12 Supplement 43|0021|0A|FD|1|VolumetoTableMappingMatrix\n" +
+        "WG12 Supplement 43|0021|0C|CS|1|PatientFrameofReferenceSource\n" +
+        "WG12 Supplement 43|0021|0D|FD|1|TemporalPositionTimeOffset\n" +
+        "WG12 Supplement 43|0021|0E|SQ|1|PlanePositionVolumeSequence\n" +
+        "WG12 Supplement 43|0021|0F|SQ|1|PlaneOrientationVolumeSequence\n" +
+        "WG12 Supplement 43|0021|10|SQ|1|TemporalPositionSequence\n" +
+        "WG12 Supplement 43|0021|11|CS|1|DimensionOrganizationType\n" +
+        "WG12 Supplement 43|0029|01|SQ|1|DataFrameAssignmentSequence\n" +
+        "WG12 Supplement 43|0029|02|CS|1|DataPathAssignment\n" +
+        "WG12 Supplement 43|0029|03|US|1|BitsMappedtoColorLookupTable\n" +
+        "WG12 Supplement 43|0029|04|SQ|1|Opacity1LUTSequence\n" +
+        "WG12 Supplement 43|0029|05|CS|1|Opacity1LUTTransferFunction\n" +
+        "WG12 Supplement 43|0029|06|FD|1|OpacityConstant\n" +
+        "WG12 Supplement 43|0029|07|US|1|OpacityLookupTableDescriptor\n" +
+        "WG12 Supplement 43|0029|08|OW|1|OpacityLookupTableData\n" +
+        "WG12 Supplement 43|0029|0B|SQ|1|EnhancedPaletteColorLookupTableSequence\n" +
+        "WG12 Supplement 43|0029|0C|SQ|1|Opacity2LUTSequence\n" +
+        "WG12 Supplement 43|0029|0D|CS|1|Opacity2LUTTransferFunction\n" +
+        "WG12 Supplement 43|0029|0E|CS|1|DataPathID\n" +
+        "WG12 Supplement 43|0029|0F|CS|1|RGBLUTTransferFunction\n" +
+        "WG12 Supplement 43|0029|10|CS|1|AlphaLUTTransferFunction\n" +
+        "WG12 Supplement 43|0041|01|CS|1|PerformedProtocolType\n" +
+        "http://www.gemedicalsystems.com/it_solutions/bamwallthickness/1.0|3119|10|DT|1|BAMWallThicknessSessionDateTime\n" +
+        "http://www.gemedicalsystems.com/it_solutions/bamwallthickness/1.0|3119|20|PN|1|BAMWallThicknessSessionCreator\n" +
+        "http://www.gemedicalsystems.com/it_solutions/bamwallthickness/1.0|3119|30|CS|1|BAMWallThicknessSessionCompletionFlag\n" +
+        "http://www.gemedicalsystems.com/it_solutions/bamwallthickness/1.0|3119|40|SQ|1|BAMWallThicknessFileSequence\n" +
+        "http://www.gemedicalsystems.com/it_solutions/bamwallthickness/1.0|3119|50|ST|1|BAMWallThicknessFileName\n" +
+        "http://www.gemedicalsystems.com/it_solutions/bamwallthickness/1.0|3119|60|OB|1|BAMWallThicknessFileContent\n" +
+        "http://www.gemedicalsystems.com/it_solutions/orthoview/2.1|3117|10|DT|1|OrthoViewSessionDateTime\n" +
+        "http://www.gemedicalsystems.com/it_solutions/orthoview/2.1|3117|20|PN|1|OrthoViewSessionCreator\n" +
+        "http://www.gemedicalsystems.com/it_solutions/orthoview/2.1|3117|30|CS|1|OrthoViewSessionCompletionFlag\n" +
+        "http://www.gemedicalsystems.com/it_solutions/orthoview/2.1|3117|40|SQ|1|OrthoViewFileSequence\n" +
+        "http://www.gemedicalsystems.com/it_solutions/orthoview/2.1|3117|50|ST|1|OrthoViewFileName\n" +
+        "http://www.gemedicalsystems.com/it_solutions/orthoview/2.1|3117|60|OB|1|OrthoViewFileContent\n" +
+        "http://www.gemedicalsystems.com/it_solutions/rad_pacs/|3115|01|UT|1|Referencetopacsstudy\n" +
+        "http://www.gemedicalsystems.com/it_solutions/rad_pacs/|3115|02|UT|1|Referencetopacsimage\n" +
+        "http://www.gemedicalsystems.com/it_solutions/rad_pacs/|3115|03|CS|1|Pacsexamnotesflag\n" +
+        "syngoDynamics|0021|AE|OB|1|Unknown\n" +
         "";
 }

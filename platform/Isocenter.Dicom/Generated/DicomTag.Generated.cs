@@ -8992,11 +8992,11 @@ public readonly partial struct DicomTag
     public static DicomTag DigitalSignaturesSequence => new(0xFFFAFFFAu);
     /// <summary>(FFFC,FFFC) DataSetTrailingPadding, VR OB, VM 1.</summary>
     public static DicomTag DataSetTrailingPadding => new(0xFFFCFFFCu);
-    /// <summary>(FFFE,E000) Item, VR , VM 1.</summary>
+    /// <summary>(FFFE,E000) Item, VR none, VM 1.</summary>
     public static DicomTag Item => new(0xFFFEE000u);
-    /// <summary>(FFFE,E00D) ItemDelimitationItem, VR , VM 1.</summary>
+    /// <summary>(FFFE,E00D) ItemDelimitationItem, VR none, VM 1.</summary>
     public static DicomTag ItemDelimitationItem => new(0xFFFEE00Du);
-    /// <summary>(FFFE,E0DD) SequenceDelimitationItem, VR , VM 1.</summary>
+    /// <summary>(FFFE,E0DD) SequenceDelimitationItem, VR none, VM 1.</summary>
     public static DicomTag SequenceDelimitationItem => new(0xFFFEE0DDu);
     /// <summary>(0000,0001) CommandLengthToEnd, VR UL, VM 1, retired.</summary>
     public static DicomTag CommandLengthToEnd => new(0x00000001u);

@@ -8,6 +8,9 @@ namespace Isocenter.Dicom.IO;
 /// </summary>
 internal sealed class DicomByteSource(Stream stream, long startOffset = 0)
 {
+    // Asked once: Stream.Length is a system call on files, and it is needed for every large or suspicious value.
+    private readonly long _streamLength = stream.CanSeek ? stream.Length : -1;
+
     private const int ChunkSize = 16 * 1024;
 
     /// <summary>Values larger than this are read into arrays of their own instead of the chunk.</summary>
@@ -51,7 +54,7 @@ internal sealed class DicomByteSource(Stream stream, long startOffset = 0)
     }
 
     /// <summary>Bytes left in a seekable stream; null when the stream cannot tell.</summary>
-    public long? Remaining => stream.CanSeek ? stream.Length - Position : null;
+    public long? Remaining => _streamLength >= 0 ? _streamLength - Position : null;
 
     public bool IsAtEnd => !TryEnsure(1);
 
@@ -83,10 +86,10 @@ internal sealed class DicomByteSource(Stream stream, long startOffset = 0)
         {
             throw new DicomReadException($"{what} is {length} bytes, too large to hold in memory; read the file from a path with lazy bulk data (DicomReadOptions.LazyBulkDataThreshold)", Position);
         }
-        if (stream.CanSeek && stream.Length - Position < length)
+        if (_streamLength >= 0 && _streamLength - Position < length)
         {
             // Fail before allocating what a corrupt length announces.
-            throw new DicomReadException($"{what} announces {length} bytes but only {stream.Length - Position} remain; the file is truncated or the length is corrupt", Position, isTruncation: true);
+            throw new DicomReadException($"{what} announces {length} bytes but only {_streamLength - Position} remain; the file is truncated or the length is corrupt", Position, isTruncation: true);
         }
         var start = Position;
         var buffered = Math.Min(_end - _pos, (int)length);
@@ -137,7 +140,7 @@ internal sealed class DicomByteSource(Stream stream, long startOffset = 0)
         var start = Position;
         if (stream.CanSeek)
         {
-            if (stream.Length < stream.Position + rest)
+            if (_streamLength < Position + rest)
             {
                 throw new DicomReadException($"Unexpected end of data in {what}: {length} bytes announced; the file is truncated", start, isTruncation: true);
             }

@@ -147,10 +147,10 @@ public sealed class DicomParser
             return;
         }
 
-        if (vr == DicomVR.UN && (!tag.IsPrivate || tag.IsPrivateCreator))
+        if (vr == DicomVR.UN)
         {
-            // A UN element of a known attribute (written by a node that did not know it): read it as what it is. Private
-            // creators count: PS3.5 7.8.1 makes them LO, and as UN their value would not be found as the block's creator.
+            // A UN element of a known attribute (written by a node that did not know it), standard or private with a
+            // known creator: read it as what it is, as pydicom and DCMTK do. Private creators are LO (PS3.5 7.8.1).
             var known = level.ImplicitVR(tag);
             if (known == DicomVR.SQ)
             {

@@ -1,3 +1,5 @@
+using Isocenter.Dicom.Text;
+
 namespace Isocenter.Dicom.Tests.IO;
 
 /// <summary>Every file of pydicom's real-world corpus, written in every transfer syntax it can be, reads back equal.</summary>
@@ -93,8 +95,8 @@ public class RoundTripTests
             .Set(DicomTag.SpecificCharacterSet, "ISO_IR 192")
             .Set(DicomTag.SOPClassUID, DicomUid.SecondaryCaptureImageStorage)
             .Set(DicomTag.SOPInstanceUID, "1.2.3.4")
-            .Add(new DicomValueElement(DicomTag.OtherPatientNames, DicomVR.PN, latin1, Text.DicomCharacterSet.Default))
-            .Add(new DicomValueElement(DicomTag.PatientComments, DicomVR.LT, latin1, Text.DicomCharacterSet.Default))
+            .Add(new DicomValueElement(DicomTag.OtherPatientNames, DicomVR.PN, latin1, DicomCharacterSet.Default))
+            .Add(new DicomValueElement(DicomTag.PatientComments, DicomVR.LT, latin1, DicomCharacterSet.Default))
             .Set(DicomTag.PatientID, "after them");
         var transferSyntax = DicomTransferSyntax.Writable.Single(ts => ts.Name == syntax);
 
