@@ -81,7 +81,15 @@ public sealed class DicomWriter
         {
             // Re-encoded text can grow (Latin-1 to UTF-8 doubles), so it goes through the length rules below like any value.
             var text = element.CharacterSet.Decode(buffer.Memory.Span, vr);
-            var encoded = characterSet.Encode(text, vr);
+            byte[] encoded;
+            try
+            {
+                encoded = characterSet.Encode(text, vr);
+            }
+            catch (DicomDataException e)
+            {
+                throw new DicomDataException($"{element.Tag} {element.Tag.Keyword}: {e.Message}", e); // which element it was
+            }
             if (characterSet.Decode(encoded, vr) != text)
             {
                 // Encoders put '?' for what they cannot encode: refuse rather than write other text.
