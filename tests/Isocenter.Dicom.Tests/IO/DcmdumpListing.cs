@@ -112,19 +112,20 @@ internal static partial class DcmdumpListing
     /// non-ASCII characters quoted as XML markup ("&amp;amp;", "&amp;#195;"), which unlike octal quoting (+Qo) cannot be
     /// mistaken for a backslash between values followed by digits.
     /// </summary>
-    public static bool TryGetText(DumpElement element, out byte[] bytes)
+    public static bool TryGetText(DumpElement element, out byte[] bytes, out bool shortened)
     {
         bytes = [];
         var value = element.Value;
+        shortened = value.EndsWith("...", StringComparison.Ordinal);
         if (value == "(no value available)")
         {
             return true;
         }
-        if (value.Length < 2 || value[0] != '[' || value[^1] != ']')
+        if (!value.StartsWith('[') || !(shortened || value.EndsWith(']')))
         {
             return false;
         }
-        var text = XmlMarkup().Replace(value[1..^1], m => m.Groups[1].Value switch
+        var text = XmlMarkup().Replace(shortened ? value[1..^3] : value[1..^1], m => m.Groups[1].Value switch
         {
             "amp" => "&",
             "lt" => "<",
