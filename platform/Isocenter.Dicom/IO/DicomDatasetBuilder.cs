@@ -27,8 +27,32 @@ public sealed class DicomDatasetBuilder : IDicomReaderObserver
         dataset.Add(element);
         if (tag == DicomTag.SpecificCharacterSet)
         {
+            var declared = DicomCharacterSet.FromSpecificCharacterSet(element.GetStrings());
             _datasets.Pop();
-            _datasets.Push((dataset, DicomCharacterSet.FromSpecificCharacterSet(element.GetStrings())));
+            _datasets.Push((dataset, declared));
+            if (dataset.Count > 1 && !declared.Equals(characterSet))
+            {
+                // The declaration covers the whole dataset, also what precedes it (groups 0000-0007, e.g. (0006,0001) items).
+                Redeclare(dataset, characterSet, declared, DicomTag.SpecificCharacterSet);
+            }
+        }
+    }
+
+    private static void Redeclare(DicomDataset dataset, DicomCharacterSet from, DicomCharacterSet to, DicomTag before)
+    {
+        foreach (var element in dataset.Where(e => e.Tag < before).ToList())
+        {
+            if (element is DicomValueElement { VR: var vr } value && vr.UsesCharacterSet() && value.CharacterSet.Equals(from))
+            {
+                dataset.Add(new DicomValueElement(value.Tag, vr, value.Buffer, to));
+            }
+            else if (element is DicomSequence sequence)
+            {
+                foreach (var item in sequence.Items.Where(i => !i.Contains(DicomTag.SpecificCharacterSet)))
+                {
+                    Redeclare(item, from, to, new DicomTag(uint.MaxValue));
+                }
+            }
         }
     }
 
