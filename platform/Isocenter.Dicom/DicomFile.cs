@@ -47,7 +47,7 @@ public sealed class DicomFile
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
         try
         {
-            return Read(stream, options ?? DicomReadOptions.Default, Path.GetFullPath(path));
+            return Read(stream, options ?? DicomReadOptions.Default, Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path));
         }
         catch (DicomReadException e)
         {

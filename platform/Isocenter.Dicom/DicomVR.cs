@@ -91,9 +91,20 @@ public static class DicomVRExtensions
     /// <summary>Maximum length in bytes (or characters for charset-dependent VRs) of one value; 0 when unbounded.</summary>
     public static int MaxValueLength(this DicomVR vr) => vr switch
     {
-        DicomVR.AE => 16, DicomVR.AS => 4, DicomVR.CS => 16, DicomVR.DA => 8, DicomVR.DS => 16, DicomVR.DT => 26,
-        DicomVR.IS => 12, DicomVR.LO => 64, DicomVR.LT => 10240, DicomVR.PN => 64 * 3 + 2, DicomVR.SH => 16,
-        DicomVR.ST => 1024, DicomVR.TM => 14, DicomVR.UI => 64,
+        DicomVR.AE => 16,
+        DicomVR.AS => 4,
+        DicomVR.CS => 16,
+        DicomVR.DA => 8,
+        DicomVR.DS => 16,
+        DicomVR.DT => 26,
+        DicomVR.IS => 12,
+        DicomVR.LO => 64,
+        DicomVR.LT => 10240,
+        DicomVR.PN => 64 * 3 + 2,
+        DicomVR.SH => 16,
+        DicomVR.ST => 1024,
+        DicomVR.TM => 14,
+        DicomVR.UI => 64,
         _ => 0,
     };
 }
