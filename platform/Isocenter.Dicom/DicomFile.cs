@@ -47,7 +47,7 @@ public sealed class DicomFile
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
         try
         {
-            return Read(stream, options ?? DicomReadOptions.Default, Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path));
+            return Read(stream, options ?? DicomReadOptions.Default, new DicomRangeSource.File(Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path)));
         }
         catch (DicomReadException e)
         {
@@ -55,10 +55,17 @@ public sealed class DicomFile
         }
     }
 
-    /// <summary>Reads a file from a stream (from its current position); values are read into memory.</summary>
-    public static DicomFile Open(Stream stream, DicomReadOptions? options = null) => Read(stream, options ?? DicomReadOptions.Default, null);
+    /// <summary>
+    /// Reads a file from a stream (from its current position). Values are read into memory, unless the stream is seekable
+    /// and <see cref="DicomReadOptions.LazyFromStream"/> is set: then large values stay in the stream, which the caller keeps open.
+    /// </summary>
+    public static DicomFile Open(Stream stream, DicomReadOptions? options = null)
+    {
+        options ??= DicomReadOptions.Default;
+        return Read(stream, options, options.LazyFromStream && stream.CanSeek ? new DicomRangeSource.SeekableStream(stream) : null);
+    }
 
-    private static DicomFile Read(Stream stream, DicomReadOptions options, string? path)
+    private static DicomFile Read(Stream stream, DicomReadOptions options, DicomRangeSource? lazySource)
     {
         var source = new DicomByteSource(stream, stream.CanSeek ? stream.Position : 0);
         var meta = new DicomDataset();
@@ -114,7 +121,7 @@ public sealed class DicomFile
         }
         else
         {
-            var parser = DicomParser.Parse(source, syntax, builder, options, path);
+            var parser = DicomParser.Parse(source, syntax, builder, options, lazySource);
             file.StoppedBeforePixelData = parser.StoppedBeforePixelData;
             file.Warnings = [.. warnings, .. parser.Warnings];
         }
@@ -126,27 +133,10 @@ public sealed class DicomFile
         while (source.TryEnsure(8) && source.PeekUInt16(0, false) == 0x0002)
         {
             var tag = new DicomTag(0x0002, source.PeekUInt16(2, false));
-            DicomVR vr;
-            long length;
-            if (DicomVRExtensions.TryParse(source.PeekByte(4), source.PeekByte(5), out vr))
-            {
-                if (vr.HasLongLength())
-                {
-                    source.Ensure(12, $"the header of {tag}");
-                    length = source.PeekUInt32(8, false);
-                    source.Advance(12);
-                }
-                else
-                {
-                    length = source.PeekUInt16(6, false);
-                    source.Advance(8);
-                }
-            }
-            else
+            var vr = source.ReadHeader(tag, explicitVR: true, bigEndian: false, out var length);
+            if (vr == DicomVR.None)
             {
                 vr = DicomDictionary.Find(tag)?.DefaultVR ?? DicomVR.UN; // meta written in Implicit VR: wrong, but seen
-                length = source.PeekUInt32(4, false);
-                source.Advance(8);
             }
             if (length == 0xFFFFFFFF)
             {

@@ -70,6 +70,32 @@ internal sealed class DicomByteSource(Stream stream, long startOffset = 0)
 
     public void Advance(int count) => _pos += count;
 
+    /// <summary>
+    /// Consumes the header of the element <paramref name="tag"/> at the current position and returns its VR, or
+    /// <see cref="DicomVR.None"/> when it is in Implicit VR: asked for, or an explicit VR field that holds no VR (seen).
+    /// </summary>
+    public DicomVR ReadHeader(DicomTag tag, bool explicitVR, bool bigEndian, out uint length)
+    {
+        if (explicitVR && DicomVRExtensions.TryParse(PeekByte(4), PeekByte(5), out var vr))
+        {
+            if (vr.HasLongLength())
+            {
+                Ensure(12, $"the header of {tag}");
+                length = PeekUInt32(8, bigEndian);
+                Advance(12);
+            }
+            else
+            {
+                length = PeekUInt16(6, bigEndian);
+                Advance(8);
+            }
+            return vr;
+        }
+        length = PeekUInt32(4, bigEndian);
+        Advance(8);
+        return DicomVR.None;
+    }
+
     /// <summary>Reads a value of <paramref name="length"/> bytes into memory; bounded by what the stream really holds.</summary>
     public Memory<byte> Read(long length, string what)
     {

@@ -15,16 +15,16 @@ public sealed class DicomParser
     private readonly DicomByteSource _source;
     private readonly IDicomReaderObserver _observer;
     private readonly DicomReadOptions _options;
-    private readonly string? _lazyPath;
+    private readonly DicomRangeSource? _lazySource;
     private readonly bool _bigEndian;
     private bool _explicitVR;
 
-    private DicomParser(DicomByteSource source, DicomTransferSyntax syntax, IDicomReaderObserver observer, DicomReadOptions options, string? lazyPath)
+    private DicomParser(DicomByteSource source, DicomTransferSyntax syntax, IDicomReaderObserver observer, DicomReadOptions options, DicomRangeSource? lazySource)
     {
         _source = source;
         _observer = observer;
         _options = options;
-        _lazyPath = syntax.IsDeflated ? null : lazyPath;
+        _lazySource = syntax.IsDeflated ? null : lazySource;
         _bigEndian = syntax.IsBigEndian;
         _explicitVR = syntax.IsExplicitVR;
     }
@@ -44,9 +44,9 @@ public sealed class DicomParser
         return parser;
     }
 
-    internal static DicomParser Parse(DicomByteSource source, DicomTransferSyntax syntax, IDicomReaderObserver observer, DicomReadOptions options, string? lazyPath)
+    internal static DicomParser Parse(DicomByteSource source, DicomTransferSyntax syntax, IDicomReaderObserver observer, DicomReadOptions options, DicomRangeSource? lazySource)
     {
-        var parser = new DicomParser(source, syntax, observer, options, lazyPath);
+        var parser = new DicomParser(source, syntax, observer, options, lazySource);
         parser.ReadTopLevel();
         return parser;
     }
@@ -104,29 +104,11 @@ public sealed class DicomParser
     private void ReadElement(Level level, DicomTag tag, int depth)
     {
         var headerStart = _source.Position;
-        var vr = DicomVR.UN;
-        uint length;
-        var explicitHere = _explicitVR && DicomVRExtensions.TryParse(_source.PeekByte(4), _source.PeekByte(5), out vr);
-        if (explicitHere)
+        var vr = _source.ReadHeader(tag, _explicitVR, _bigEndian, out var length);
+        var explicitHere = vr != DicomVR.None;
+        if (!explicitHere)
         {
-            if (vr.HasLongLength())
-            {
-                _source.Ensure(12, $"the header of {tag}");
-                length = _source.PeekUInt32(8, _bigEndian);
-                _source.Advance(12);
-            }
-            else
-            {
-                length = _source.PeekUInt16(6, _bigEndian);
-                _source.Advance(8);
-            }
-        }
-        else
-        {
-            // Implicit VR, or an explicit VR field that holds no VR (seen in real files): take the dictionary's VR.
-            vr = level.ImplicitVR(tag);
-            length = _source.PeekUInt32(4, _bigEndian);
-            _source.Advance(8);
+            vr = level.ImplicitVR(tag); // Implicit VR, or an explicit VR field that holds no VR: take the dictionary's
         }
 
         if (length == UndefinedLength)
@@ -183,9 +165,9 @@ public sealed class DicomParser
             _observer.OnElement(tag, vr, ReadValue(tag, vr, remaining));
             throw new DicomReadException($"The value of {tag} {tag.Keyword} announces {length} bytes but only {remaining} remain; the file is truncated", start, isTruncation: true);
         }
-        if (_lazyPath is not null && length >= _options.LazyBulkDataThreshold && length > 0)
+        if (_lazySource is not null && length >= _options.LazyBulkDataThreshold && length > 0)
         {
-            var lazy = DicomBuffer.FromFile(_lazyPath, _source.Position, length, swapUnit);
+            var lazy = _lazySource.Range(_source.Position, length, swapUnit);
             _source.Skip(length, $"the value of {tag}");
             return lazy;
         }
@@ -259,7 +241,7 @@ public sealed class DicomParser
                 throw new DicomReadException($"Expected a fragment item (FFFE,E000) of defined length in encapsulated {tag}, found {itemTag} length {itemLength:X8}", _source.Position - 8);
             }
             // Fragments are bytes (OB): no swapping, even in big endian.
-            var fragment = _lazyPath is not null && itemLength >= _options.LazyBulkDataThreshold
+            var fragment = _lazySource is not null && itemLength >= _options.LazyBulkDataThreshold
                 ? LazyFragment(itemLength)
                 : DicomBuffer.FromBytes(_source.Read(itemLength, $"a fragment of {tag}"));
             if (offsetTable is null)
@@ -281,7 +263,7 @@ public sealed class DicomParser
 
     private DicomBuffer LazyFragment(uint length)
     {
-        var lazy = DicomBuffer.FromFile(_lazyPath!, _source.Position, length);
+        var lazy = _lazySource!.Range(_source.Position, length, 0);
         _source.Skip(length, "a fragment");
         return lazy;
     }

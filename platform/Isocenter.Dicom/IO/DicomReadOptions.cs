@@ -10,10 +10,17 @@ public sealed record DicomReadOptions
     public bool StopBeforePixelData { get; init; }
 
     /// <summary>
-    /// When reading from a file path (not deflated), values and fragments at least this many bytes long are not read:
-    /// they stay in the file and are read when asked for. Default 64 KiB.
+    /// When reading from a file path (or a stream, with <see cref="LazyFromStream"/>), values and fragments at least this many
+    /// bytes long are not read unless the dataset is deflated:
+    /// they stay where they are and are read when asked for. Default 64 KiB.
     /// </summary>
     public long LazyBulkDataThreshold { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// When reading from a seekable <see cref="Stream"/>, leave values of at least <see cref="LazyBulkDataThreshold"/> bytes
+    /// in it, to be read when used; the caller keeps the stream open and unchanged meanwhile. Off by default.
+    /// </summary>
+    public bool LazyFromStream { get; init; }
 
     /// <summary>
     /// Keep what precedes the end of a truncated file (the last value partially) and record a warning, instead of throwing.

@@ -290,6 +290,29 @@ public class MalformedInputTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(WritableSyntaxes))]
+    public void Open_FromSeekableStreamWithLazyFromStream_LeavesBigValuesInTheStream(string syntax)
+    {
+        var transferSyntax = Syntax(syntax);
+        var bytes = SampleFiles.Bytes(SampleFiles.Dataset(pixelBytes: 4096, bulkBytes: 1001), transferSyntax);
+        using var stream = new MemoryStream(bytes);
+
+        var lazy = DicomFile.Open(stream, new DicomReadOptions { LazyBulkDataThreshold = 1000, LazyFromStream = true });
+        var eager = DicomFile.Open(new MemoryStream(bytes));
+
+        var big = lazy.Dataset.OfType<DicomValueElement>().Where(e => e.Length >= 1000).ToList();
+        Assert.Equal(2, big.Count);
+        Assert.All(big, e => Assert.Equal(transferSyntax.IsDeflated, e.Buffer.IsLoaded));
+        DatasetAssert.Equal(eager.Dataset, lazy.Dataset);
+        stream.Dispose();
+        if (!transferSyntax.IsDeflated)
+        {
+            var e = Assert.Throws<DicomDataException>(() => big[0].Buffer.Memory);
+            Assert.Contains("Keep the stream open", e.Message, StringComparison.Ordinal);
+        }
+    }
+
     [CorpusTheory]
     [MemberData(nameof(CorpusFiles))]
     public void Open_CorpusFileFromPath_LazyValuesEqualEagerRead(string file)
