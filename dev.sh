@@ -60,8 +60,13 @@ case "${1:-help}" in
   test)
     deps
     build
-    log "running tests"
     mkdir -p "$STATE"
+    log "checking that the generated dictionary matches the Debian-packaged tables"
+    rm -rf "$STATE/generated" && mkdir -p "$STATE/generated"
+    dotnet tools/Isocenter.Dicom.Generator/bin/Release/net10.0/Isocenter.Dicom.Generator.dll "$STATE/generated" >/dev/null
+    diff -r -q "$STATE/generated" platform/Isocenter.Dicom/Generated >/dev/null ||
+      { echo "error: platform/Isocenter.Dicom/Generated is stale: run ./dev.sh generate and commit the result" >&2; exit 1; }
+    log "running tests"
     set +e
     dotnet test Isocenter.slnx -c Release --no-build --nologo 2>&1 | tee "$STATE/test.log"
     status=${PIPESTATUS[0]}
