@@ -1,0 +1,44 @@
+using Isocenter.Dicom.Imaging.Codecs.JpegLossless;
+using Isocenter.Dicom.Imaging.Codecs.Rle;
+using Isocenter.Dicom.Imaging.Frames;
+
+namespace Isocenter.Dicom.Imaging.Codecs;
+
+/// <summary>Codecs keyed by transfer syntax UID. Create one (usually <see cref="CreateDefault"/>) and pass it where frames are decoded.</summary>
+public sealed class DicomCodecRegistry
+{
+    private readonly Dictionary<string, IDicomCodec> _codecs = new(StringComparer.Ordinal);
+
+    /// <summary>A registry with the codecs written in C#: RLE Lossless, JPEG Lossless (process 14) and its selection value 1.</summary>
+    public static DicomCodecRegistry CreateDefault() => new DicomCodecRegistry()
+        .Add(new RleCodec())
+        .Add(new JpegLosslessCodec(DicomTransferSyntax.JPEGLossless))
+        .Add(new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1));
+
+    /// <summary>Adds or replaces the codec for its transfer syntax.</summary>
+    public DicomCodecRegistry Add(IDicomCodec codec)
+    {
+        _codecs[codec.TransferSyntax.Uid] = codec;
+        return this;
+    }
+
+    /// <summary>The codec for <paramref name="transferSyntax"/>, or null.</summary>
+    public IDicomCodec? Find(DicomTransferSyntax transferSyntax) => _codecs.GetValueOrDefault(transferSyntax.Uid);
+
+    /// <summary>The transfer syntaxes with a codec.</summary>
+    public IEnumerable<string> TransferSyntaxUids => _codecs.Keys;
+
+    /// <summary>Frame <paramref name="index"/> of <paramref name="pixelData"/> as a native frame, decoding it when it is encapsulated.</summary>
+    public byte[] GetFrame(DicomPixelData pixelData, int index)
+    {
+        if (!pixelData.IsEncapsulated)
+        {
+            return pixelData.GetNativeFrame(index);
+        }
+        var codec = Find(pixelData.TransferSyntax)
+            ?? throw new DicomDataException($"No codec for {pixelData.TransferSyntax}; available: {string.Join(", ", _codecs.Values.Select(c => c.TransferSyntax.Name))}.");
+        var frame = new byte[pixelData.FrameLength];
+        codec.Decode(pixelData, pixelData.GetEncodedFrame(index).Span, frame);
+        return frame;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Isocenter.Dicom.Imaging.Codecs;
+using Isocenter.Dicom.Imaging.Frames;
+
+namespace Isocenter.Dicom.Imaging.Tests;
+
+/// <summary>Runs DCMTK (dcmdrle, dcmdjpeg, dcmcjpeg, dcmj2pnm) on temporary copies and reads back what it wrote.</summary>
+internal static class Dcmtk
+{
+    public const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+
+    public static string CorpusFile(string name) => Path.Combine(Corpus, name);
+
+    /// <summary>Runs <paramref name="tool"/> in a fresh temporary folder; the test fails (never skips) when the tool is missing or fails.</summary>
+    public static void Run(string tool, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} could not start (Debian package dcmtk)");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000), $"{tool} did not finish");
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}: {errors}{output.Result}");
+    }
+
+    /// <summary>A new empty temporary folder.</summary>
+    public static string TempFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "isocenter-imaging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>The frames of <paramref name="path"/> after <paramref name="tool"/> (dcmdrle or dcmdjpeg) decompressed it, and its pixel description.</summary>
+    public static (DicomPixelData PixelData, byte[][] Frames) Decompress(string tool, string path)
+    {
+        var folder = TempFolder();
+        try
+        {
+            var input = Path.Combine(folder, "in.dcm");
+            var output = Path.Combine(folder, "out.dcm");
+            File.Copy(path, input);
+            Run(tool, input, output);
+            return ReadFrames(output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>All frames of a file, decoded by our codecs when encapsulated (loaded into memory, so the file may be deleted after).</summary>
+    public static (DicomPixelData PixelData, byte[][] Frames) ReadFrames(string path)
+    {
+        var pixelData = DicomPixelData.Create(DicomFile.Open(path));
+        var codecs = DicomCodecRegistry.CreateDefault();
+        var frames = Enumerable.Range(0, pixelData.NumberOfFrames).Select(i => codecs.GetFrame(pixelData, i)).ToArray();
+        return (pixelData, frames);
+    }
+}
