@@ -1,5 +1,6 @@
 using Isocenter.Cli.Demo;
 using Isocenter.Cli.Dump;
+using Isocenter.Cli.Render;
 using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
@@ -12,6 +13,8 @@ const string Usage = """
       json FILE              print the dataset as DICOM JSON (PS3.18 Annex F)
       xml FILE               print the dataset as Native DICOM Model XML (PS3.19)
       validate FILE...       check files against the standard; exit 1 if any has errors
+      render FILE [--frame N] [--window C,W] --out X.png
+                             render a frame (1-based) through the display pipeline to PNG
       demo --out DIR         write synthetic CT studies
     """;
 
@@ -29,10 +32,11 @@ try
         "xml" when args.Length == 2 => WriteXml(args[1]),
         "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
         "demo" => DemoCommand.Run(args[1..]),
+        "render" => RenderCommand.Run(args[1..]),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }
-catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
+catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException or NotSupportedException)
 {
     return Fail(e.Message);
 }

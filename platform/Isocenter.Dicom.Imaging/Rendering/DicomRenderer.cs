@@ -1,0 +1,131 @@
+using System.Globalization;
+using Isocenter.Dicom.Imaging.Frames;
+
+namespace Isocenter.Dicom.Imaging.Rendering;
+
+/// <summary>
+/// The display pipeline for one frame (PS3.4 N.2): for greyscale, Modality LUT (rescale slope/intercept) → VOI (window,
+/// from the caller, the dataset, or automatic) → MONOCHROME1 inversion → 8 bits; for colour, RGB as is and YBR_FULL /
+/// YBR_FULL_422 converted to RGB, scaled to 8 bits.
+/// </summary>
+public static class DicomRenderer
+{
+    /// <summary>Renders a native <paramref name="frame"/> of <paramref name="pixelData"/> (as <c>DicomCodecRegistry.GetFrame</c> returns it).</summary>
+    public static RenderedImage Render(DicomPixelData pixelData, ReadOnlySpan<byte> frame, VoiWindow? window = null)
+    {
+        return pixelData.PhotometricInterpretation switch
+        {
+            "MONOCHROME1" or "MONOCHROME2" => RenderGrey(pixelData, frame, window),
+            "RGB" or "YBR_FULL" or "YBR_FULL_422" when pixelData.SamplesPerPixel == 3 => RenderColour(pixelData, frame),
+            var other => throw new NotSupportedException($"Rendering {other} is not supported yet."),
+        };
+    }
+
+    /// <summary>The window in the dataset (first Window Center/Width and VOI LUT Function), or null.</summary>
+    public static VoiWindow? DatasetWindow(DicomDataset dataset)
+    {
+        var centers = dataset.GetStrings(DicomTag.WindowCenter);
+        var widths = dataset.GetStrings(DicomTag.WindowWidth);
+        if (centers.Length == 0 || widths.Length == 0
+            || !double.TryParse(centers[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var center)
+            || !double.TryParse(widths[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var width) || width <= 0)
+        {
+            return null;
+        }
+        return new VoiWindow(center, width, VoiWindow.ParseFunction(dataset.GetString(DicomTag.VOILUTFunction)));
+    }
+
+    private static double Number(DicomDataset dataset, DicomTag tag, double fallback) =>
+        double.TryParse(dataset.GetString(tag)?.Split('\\')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+    private static RenderedImage RenderGrey(DicomPixelData pixelData, ReadOnlySpan<byte> frame, VoiWindow? window)
+    {
+        var pixels = pixelData.Rows * pixelData.Columns;
+        var slope = Number(pixelData.Dataset, DicomTag.RescaleSlope, 1);
+        var intercept = Number(pixelData.Dataset, DicomTag.RescaleIntercept, 0);
+        var stored = new int[pixels];
+        int min = int.MaxValue, max = int.MinValue;
+        for (var i = 0; i < pixels; i++)
+        {
+            var value = pixelData.ReadSample(frame, i);
+            stored[i] = value;
+            min = Math.Min(min, value);
+            max = Math.Max(max, value);
+        }
+        // Auto-window: the frame's modality value range, as dcmj2pnm +Wm computes it.
+        window ??= DatasetWindow(pixelData.Dataset) ?? AutoWindow(min * slope + intercept, max * slope + intercept);
+        var invert = pixelData.PhotometricInterpretation == "MONOCHROME1";
+        // One table entry per stored value present in the range: the pipeline runs once per value, not once per pixel.
+        var lut = new byte[(long)max - min + 1 <= 1 << 24 ? max - min + 1 : 0];
+        for (var v = 0; v < lut.Length; v++)
+        {
+            lut[v] = Output((min + v) * slope + intercept, window, invert);
+        }
+        var output = new byte[pixels];
+        for (var i = 0; i < pixels; i++)
+        {
+            output[i] = lut.Length > 0 ? lut[stored[i] - min] : Output(stored[i] * slope + intercept, window, invert);
+        }
+        return new RenderedImage(pixelData.Columns, pixelData.Rows, 1, output);
+    }
+
+    internal static VoiWindow AutoWindow(double min, double max) =>
+        new((min + max) / 2 + 0.5, Math.Max(max - min + 1, 1)); // LINEAR maps [min, max] onto [0, 255] exactly
+
+    private static byte Output(double modality, VoiWindow window, bool invert)
+    {
+        var y = Math.Round(window.Apply(modality, 255), MidpointRounding.AwayFromZero);
+        var value = (byte)Math.Clamp(y, 0, 255);
+        return invert ? (byte)(255 - value) : value;
+    }
+
+    private static RenderedImage RenderColour(DicomPixelData pixelData, ReadOnlySpan<byte> frame)
+    {
+        var pixels = pixelData.Rows * pixelData.Columns;
+        var output = new byte[pixels * 3];
+        var shift = Math.Max(pixelData.BitsStored - 8, 0);
+        var planar = pixelData.PlanarConfiguration == 1;
+        var ybr = pixelData.PhotometricInterpretation != "RGB";
+        for (var p = 0; p < pixels; p++)
+        {
+            int a, b, c;
+            if (pixelData.IsNative422)
+            {
+                // Y1 Y2 Cb Cr for each horizontal pair of pixels.
+                var pair = p / 2;
+                a = pixelData.ReadSample(frame, pair * 4 + (p & 1));
+                b = pixelData.ReadSample(frame, pair * 4 + 2);
+                c = pixelData.ReadSample(frame, pair * 4 + 3);
+            }
+            else if (planar)
+            {
+                a = pixelData.ReadSample(frame, p);
+                b = pixelData.ReadSample(frame, pixels + p);
+                c = pixelData.ReadSample(frame, 2 * pixels + p);
+            }
+            else
+            {
+                a = pixelData.ReadSample(frame, p * 3);
+                b = pixelData.ReadSample(frame, p * 3 + 1);
+                c = pixelData.ReadSample(frame, p * 3 + 2);
+            }
+            a >>= shift;
+            b >>= shift;
+            c >>= shift;
+            if (ybr)
+            {
+                // PS3.3 C.7.6.3.1.2, full range.
+                var (y, cb, cr) = (a, b - 128.0, c - 128.0);
+                a = Clamp(y + 1.402 * cr);
+                b = Clamp(y - 0.344136 * cb - 0.714136 * cr);
+                c = Clamp(y + 1.772 * cb);
+            }
+            output[p * 3] = (byte)a;
+            output[p * 3 + 1] = (byte)b;
+            output[p * 3 + 2] = (byte)c;
+        }
+        return new RenderedImage(pixelData.Columns, pixelData.Rows, 3, output);
+
+        static int Clamp(double value) => (int)Math.Clamp(Math.Round(value, MidpointRounding.AwayFromZero), 0, 255);
+    }
+}

@@ -1,0 +1,189 @@
+using Isocenter.Dicom.Imaging.Codecs;
+using Isocenter.Dicom.Imaging.Frames;
+using Isocenter.Dicom.Imaging.Png;
+using Isocenter.Dicom.Imaging.Rendering;
+using Isocenter.Dicom.Imaging.Tests.Png;
+
+namespace Isocenter.Dicom.Imaging.Tests.Rendering;
+
+public sealed class DicomRendererTests
+{
+    [Theory]
+    [InlineData("CT_small.dcm", 40, 400)]
+    [InlineData("CT_small.dcm", -600, 1500)]
+    [InlineData("CT_small.dcm", 100, 1)]
+    [InlineData("MR_small.dcm", 600, 1600)]
+    [InlineData("MR_small.dcm", 300.5, 255)]
+    [InlineData("MR_small_RLE.dcm", 600, 1600)]
+    [InlineData("MR_small_bigendian.dcm", 600, 1600)]
+    public void Render_GivenWindow_WithinOneGreyLevelOfDcmj2pnm(string name, double center, double width)
+    {
+        var ours = Render(Dcmtk.CorpusFile(name), new VoiWindow(center, width));
+
+        var dcmtk = Dcmj2pnm(Dcmtk.CorpusFile(name), "+Ww", $"{center}", $"{width}");
+
+        AssertWithinOneLevel(dcmtk, ours);
+    }
+
+    [Theory]
+    [InlineData("MR_small.dcm")]
+    public void Render_DatasetWindow_WithinOneGreyLevelOfDcmj2pnm(string name)
+    {
+        var ours = Render(Dcmtk.CorpusFile(name), window: null);
+
+        var dcmtk = Dcmj2pnm(Dcmtk.CorpusFile(name), "+Wi", "1");
+
+        AssertWithinOneLevel(dcmtk, ours);
+    }
+
+    [Theory]
+    [InlineData("CT_small.dcm")]
+    [InlineData("MR_small.dcm")]
+    public void Render_AutoWindow_WithinOneGreyLevelOfDcmj2pnmMinMax(string name)
+    {
+        var pixelData = DicomPixelData.Create(DicomFile.Open(Dcmtk.CorpusFile(name)));
+        pixelData.Dataset.Remove(DicomTag.WindowCenter);
+        pixelData.Dataset.Remove(DicomTag.WindowWidth);
+        var ours = PngReader.Read(PngEncoder.Encode(DicomRenderer.Render(pixelData, pixelData.GetNativeFrame(0))));
+
+        var dcmtk = Dcmj2pnm(Dcmtk.CorpusFile(name), "+Wm");
+
+        AssertWithinOneLevel(dcmtk, ours);
+    }
+
+    [Fact]
+    public void Render_Monochrome1_InvertedLikeDcmj2pnm()
+    {
+        var folder = Dcmtk.TempFolder();
+        try
+        {
+            var file = DicomFile.Open(Dcmtk.CorpusFile("CT_small.dcm"));
+            file.Dataset.Set(DicomTag.PhotometricInterpretation, "MONOCHROME1");
+            var path = Path.Combine(folder, "mono1.dcm");
+            file.Save(path);
+
+            var ours = Render(path, new VoiWindow(40, 400));
+            var dcmtk = Dcmj2pnm(path, "+Ww", "40", "400");
+
+            AssertWithinOneLevel(dcmtk, ours);
+            Assert.Equal(255 - Render(Dcmtk.CorpusFile("CT_small.dcm"), new VoiWindow(40, 400)).Pixels[0], ours.Pixels[0]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("SC_rgb_small_odd.dcm")]
+    [InlineData("SC_rgb_rle.dcm")]
+    [InlineData("SC_rgb_rle_16bit.dcm")]
+    [InlineData("SC_ybr_full_422_uncompressed.dcm")]
+    [InlineData("SC_rgb_jpeg_gdcm.dcm")]
+    public void Render_Colour_WithinOneLevelOfDcmj2pnm(string name)
+    {
+        var ours = Render(Dcmtk.CorpusFile(name), window: null);
+
+        var dcmtk = Dcmj2pnm(Dcmtk.CorpusFile(name));
+
+        Assert.Equal(3, ours.Channels);
+        AssertWithinOneLevel(dcmtk, ours);
+    }
+
+    [Fact]
+    public void Render_PlanarConfiguration1_EqualsInterleaved()
+    {
+        var file = DicomFile.Open(Dcmtk.CorpusFile("SC_rgb_small_odd.dcm"));
+        var pixelData = DicomPixelData.Create(file);
+        var interleaved = pixelData.GetNativeFrame(0);
+        var pixels = pixelData.Rows * pixelData.Columns;
+        var planar = new byte[interleaved.Length + (interleaved.Length & 1)];
+        for (var p = 0; p < pixels; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                planar[c * pixels + p] = interleaved[p * 3 + c];
+            }
+        }
+        file.Dataset.Set(DicomTag.PlanarConfiguration, (ushort)1);
+        file.Dataset.Add(new DicomValueElement(DicomTag.PixelData, DicomVR.OB, DicomBuffer.FromBytes(planar)));
+
+        var ours = DicomRenderer.Render(DicomPixelData.Create(file), DicomPixelData.Create(file).GetNativeFrame(0));
+
+        Assert.Equal(DicomRenderer.Render(pixelData, interleaved).Pixels, ours.Pixels);
+    }
+
+    [Theory]
+    [InlineData(VoiLutFunction.Linear, 100, 11, 94.5, 0)]
+    [InlineData(VoiLutFunction.Linear, 100, 11, 105.5, 255)]
+    [InlineData(VoiLutFunction.Linear, 100, 11, 99.5, 127.5)]
+    [InlineData(VoiLutFunction.LinearExact, 100, 10, 95, 0)]
+    [InlineData(VoiLutFunction.LinearExact, 100, 10, 100, 127.5)]
+    [InlineData(VoiLutFunction.LinearExact, 100, 10, 102.5, 191.25)]
+    [InlineData(VoiLutFunction.Sigmoid, 100, 10, 100, 127.5)]
+    public void Apply_Function_FollowsPs33(VoiLutFunction function, double center, double width, double x, double expected)
+    {
+        Assert.Equal(expected, new VoiWindow(center, width, function).Apply(x, 255), precision: 6);
+    }
+
+    [Fact]
+    public void Apply_Sigmoid_IsMonotonicAndBounded()
+    {
+        var window = new VoiWindow(0, 100, VoiLutFunction.Sigmoid);
+        var previous = -1.0;
+        for (var x = -500; x <= 500; x += 10)
+        {
+            var y = window.Apply(x, 255);
+            Assert.InRange(y, 0, 255);
+            Assert.True(y >= previous);
+            previous = y;
+        }
+    }
+
+    [Fact]
+    public void DatasetWindow_VoiLutFunction_IsRead()
+    {
+        var dataset = new DicomDataset().Set(DicomTag.WindowCenter, "40", "400").Set(DicomTag.WindowWidth, "80", "2000").Set(DicomTag.VOILUTFunction, "SIGMOID");
+
+        Assert.Equal(new VoiWindow(40, 80, VoiLutFunction.Sigmoid), DicomRenderer.DatasetWindow(dataset));
+    }
+
+    private static RenderedImage Render(string path, VoiWindow? window)
+    {
+        var pixelData = DicomPixelData.Create(DicomFile.Open(path));
+        var frame = DicomCodecRegistry.CreateDefault().GetFrame(pixelData, 0);
+        // Through our PNG encoder and back, so the encoder is checked on every image too.
+        return PngReader.Read(PngEncoder.Encode(DicomRenderer.Render(pixelData, frame, window)));
+    }
+
+    private static RenderedImage Dcmj2pnm(string path, params string[] options)
+    {
+        var folder = Dcmtk.TempFolder();
+        try
+        {
+            var output = Path.Combine(folder, "dcmtk.png");
+            Dcmtk.Run("dcmj2pnm", ["+on", "-il", .. options, path, output]);
+            return PngReader.Read(File.ReadAllBytes(output));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void AssertWithinOneLevel(RenderedImage expected, RenderedImage actual)
+    {
+        Assert.Equal((expected.Width, expected.Height, expected.Channels), (actual.Width, actual.Height, actual.Channels));
+        var worst = 0;
+        var at = -1;
+        for (var i = 0; i < expected.Pixels.Length; i++)
+        {
+            var difference = Math.Abs(expected.Pixels[i] - actual.Pixels[i]);
+            if (difference > worst)
+            {
+                (worst, at) = (difference, i);
+            }
+        }
+        Assert.True(worst <= 1, $"sample {at} differs by {worst}: DCMTK {(at >= 0 ? expected.Pixels[at] : 0)}, ours {(at >= 0 ? actual.Pixels[at] : 0)}");
+    }
+}
