@@ -116,6 +116,10 @@ public sealed class DicomPixelData
                 var available = (int)Math.Min(frame.Length, all.Length - start);
                 all.Slice((int)start, available).CopyTo(frame);
             }
+            if (FrameBits % 8 != 0)
+            {
+                frame[^1] &= (byte)((1 << (int)(FrameBits % 8)) - 1); // the rest of the byte belongs to the next frame
+            }
             return frame;
         }
         // Bits Allocated 1: bits are packed little-endian within bytes (PS3.5 8.1.1), frames follow each other without padding.
