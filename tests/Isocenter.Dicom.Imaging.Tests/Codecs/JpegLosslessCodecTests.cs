@@ -1,3 +1,7 @@
+using Isocenter.Dicom.Imaging.Codecs;
+using Isocenter.Dicom.Imaging.Codecs.JpegLossless;
+using Isocenter.Dicom.Imaging.Frames;
+
 namespace Isocenter.Dicom.Imaging.Tests.Codecs;
 
 public sealed class JpegLosslessCodecTests
@@ -63,6 +67,70 @@ public sealed class JpegLosslessCodecTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData("CT_small.dcm", 0)]
+    [InlineData("CT_small.dcm", 5)]
+    [InlineData("MR_small.dcm", 1)]
+    [InlineData("SC_rgb_small_odd.dcm", 0)]
+    [InlineData("SC_rgb_small_odd.dcm", 2)]
+    [InlineData("SC_rgb_rle_16bit_2frame.dcm", 0)]
+    [InlineData("SC_rgb_rle_2frame.dcm", 7)]
+    [InlineData("MR_small_RLE.dcm", 16)]
+    public void Encode_CorpusFrames_DcmdjpegDecodesToOriginal(string name, int restartRows)
+    {
+        var (pixelData, original) = Dcmtk.ReadFrames(Dcmtk.CorpusFile(name));
+        var codec = new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1, restartRows);
+        var encoded = original.Select(frame => codec.Encode(pixelData, frame)).ToArray();
+        var folder = Dcmtk.TempFolder();
+        try
+        {
+            var path = Path.Combine(folder, "ours.dcm");
+            RleCodecTests.Encapsulate(pixelData, encoded, DicomTransferSyntax.JPEGLosslessSV1).Save(path);
+
+            var (_, dcmtk) = Dcmtk.Decompress("dcmdjpeg", path);
+            var (_, ours) = Dcmtk.ReadFrames(path);
+
+            AssertFramesEqual(original, dcmtk);
+            AssertFramesEqual(original, ours);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(12)]
+    [InlineData(16)]
+    public void EncodeDecode_ExtremeDifferences_RoundTrips(int bitsStored)
+    {
+        var dataset = RleCodecTests.Image(rows: 5, columns: 7, bitsAllocated: bitsStored > 8 ? 16 : 8)
+            .Set(DicomTag.BitsStored, (ushort)bitsStored).Set(DicomTag.HighBit, (ushort)(bitsStored - 1));
+        var pixelData = DicomPixelData.Create(dataset, DicomTransferSyntax.JPEGLosslessSV1);
+        var frame = new byte[pixelData.FrameLength];
+        var max = (1 << bitsStored) - 1;
+        for (var i = 0; i < 35; i++)
+        {
+            var value = i % 3 == 0 ? max : i % 3 == 1 ? 0 : max / 2; // jumps of the full range, both ways
+            if (pixelData.BytesPerSample == 1)
+            {
+                frame[i] = (byte)value;
+            }
+            else
+            {
+                frame[i * 2] = (byte)value;
+                frame[i * 2 + 1] = (byte)(value >> 8);
+            }
+        }
+        var codec = new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1, restartRows: 2);
+
+        var decoded = new byte[frame.Length];
+        codec.Decode(pixelData, codec.Encode(pixelData, frame), decoded);
+
+        Assert.Equal(frame, decoded);
     }
 
     private static void AssertFramesEqual(byte[][] expected, byte[][] actual)

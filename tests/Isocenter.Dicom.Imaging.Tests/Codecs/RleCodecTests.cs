@@ -99,8 +99,8 @@ public sealed class RleCodecTests
         .Set(DicomTag.PhotometricInterpretation, samples == 3 ? "RGB" : "MONOCHROME2")
         .Add(new DicomValueElement(DicomTag.PixelData, DicomVR.OB, DicomBuffer.FromBytes(new byte[(rows * columns * samples * bitsAllocated / 8 + 1) & ~1])));
 
-    /// <summary>A Part 10 file of <paramref name="pixelData"/>'s dataset with <paramref name="frames"/> as RLE fragments, one per frame, and a Basic Offset Table.</summary>
-    internal static DicomFile Encapsulate(DicomPixelData pixelData, byte[][] frames)
+    /// <summary>A Part 10 file of <paramref name="pixelData"/>'s dataset with <paramref name="frames"/> as fragments, one per frame, and a Basic Offset Table.</summary>
+    internal static DicomFile Encapsulate(DicomPixelData pixelData, byte[][] frames, DicomTransferSyntax? transferSyntax = null)
     {
         var dataset = pixelData.Dataset.Clone();
         var offsets = new byte[frames.Length * 4];
@@ -111,6 +111,6 @@ public sealed class RleCodecTests
             offset += 8 + (uint)frames[i].Length;
         }
         dataset.Add(new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, DicomBuffer.FromBytes(offsets), frames.Select(f => DicomBuffer.FromBytes(f))));
-        return new DicomFile(dataset, DicomTransferSyntax.RLELossless);
+        return new DicomFile(dataset, transferSyntax ?? DicomTransferSyntax.RLELossless);
     }
 }
