@@ -4,9 +4,10 @@ using Isocenter.Dicom.Imaging.Frames;
 namespace Isocenter.Dicom.Imaging.Rendering;
 
 /// <summary>
-/// The display pipeline for one frame (PS3.4 N.2): for greyscale, Modality LUT (rescale slope/intercept) → VOI (window,
-/// from the caller, the dataset, or automatic) → MONOCHROME1 inversion → 8 bits; for colour, RGB as is and YBR_FULL /
-/// YBR_FULL_422 converted to RGB, scaled to 8 bits.
+/// The display pipeline for one frame (PS3.4 N.2): for greyscale, Modality LUT (Modality LUT Sequence, else rescale
+/// slope/intercept) → VOI (the caller's window, else the dataset's first window, else its first VOI LUT, else automatic)
+/// → MONOCHROME1 / Presentation LUT Shape INVERSE → 8 bits; for colour, RGB as is, YBR_FULL / YBR_FULL_422 converted to
+/// RGB, PALETTE COLOR through its LUTs, scaled to 8 bits.
 /// </summary>
 public static class DicomRenderer
 {
@@ -17,6 +18,7 @@ public static class DicomRenderer
         {
             "MONOCHROME1" or "MONOCHROME2" => RenderGrey(pixelData, frame, window),
             "RGB" or "YBR_FULL" or "YBR_FULL_422" when pixelData.SamplesPerPixel == 3 => RenderColour(pixelData, frame),
+            "PALETTE COLOR" when pixelData.SamplesPerPixel == 1 => RenderPalette(pixelData, frame),
             var other => throw new NotSupportedException($"Rendering {other} is not supported yet."),
         };
     }
@@ -41,8 +43,12 @@ public static class DicomRenderer
     private static RenderedImage RenderGrey(DicomPixelData pixelData, ReadOnlySpan<byte> frame, VoiWindow? window)
     {
         var pixels = pixelData.Rows * pixelData.Columns;
-        var slope = Number(pixelData.Dataset, DicomTag.RescaleSlope, 1);
-        var intercept = Number(pixelData.Dataset, DicomTag.RescaleIntercept, 0);
+        var dataset = pixelData.Dataset;
+        var slope = Number(dataset, DicomTag.RescaleSlope, 1);
+        var intercept = Number(dataset, DicomTag.RescaleIntercept, 0);
+        var modalityLut = dataset.GetSequence(DicomTag.ModalityLUTSequence)?.Items.FirstOrDefault() is { } modalityItem
+            ? DicomLut.Read(modalityItem, DicomTag.LUTDescriptor, DicomTag.LUTData, pixelData.IsSigned) : null;
+        double Modality(int stored) => modalityLut is null ? stored * slope + intercept : modalityLut.Lookup(stored);
         var stored = new int[pixels];
         int min = int.MaxValue, max = int.MinValue;
         for (var i = 0; i < pixels; i++)
@@ -52,19 +58,34 @@ public static class DicomRenderer
             min = Math.Min(min, value);
             max = Math.Max(max, value);
         }
-        // Auto-window: the frame's modality value range, as dcmj2pnm +Wm computes it.
-        window ??= DatasetWindow(pixelData.Dataset) ?? AutoWindow(min * slope + intercept, max * slope + intercept);
-        var invert = pixelData.PhotometricInterpretation == "MONOCHROME1";
+        window ??= DatasetWindow(dataset);
+        var voiLut = window is null && dataset.GetSequence(DicomTag.VOILUTSequence)?.Items.FirstOrDefault() is { } voiItem
+            ? DicomLut.Read(voiItem, DicomTag.LUTDescriptor, DicomTag.LUTData, Math.Min(Modality(min), Modality(max)) < 0) : null;
+        if (window is null && voiLut is null)
+        {
+            // Auto-window: the frame's modality value range, as dcmj2pnm +Wm computes it.
+            var (low, high) = (Modality(min), Modality(max));
+            window = AutoWindow(Math.Min(low, high), Math.Max(low, high));
+        }
+        var invert = pixelData.PhotometricInterpretation == "MONOCHROME1"
+            ^ dataset.GetString(DicomTag.PresentationLUTShape)?.Trim() == "INVERSE";
+        byte Pipeline(int stored)
+        {
+            var modality = Modality(stored);
+            var y = voiLut is not null ? voiLut.Lookup(modality) * 255.0 / voiLut.MaxOutput : window!.Apply(modality, 255);
+            var value = (byte)Math.Clamp(Math.Round(y, MidpointRounding.AwayFromZero), 0, 255);
+            return invert ? (byte)(255 - value) : value;
+        }
         // One table entry per stored value present in the range: the pipeline runs once per value, not once per pixel.
         var lut = new byte[(long)max - min + 1 <= 1 << 24 ? max - min + 1 : 0];
         for (var v = 0; v < lut.Length; v++)
         {
-            lut[v] = Output((min + v) * slope + intercept, window, invert);
+            lut[v] = Pipeline(min + v);
         }
         var output = new byte[pixels];
         for (var i = 0; i < pixels; i++)
         {
-            output[i] = lut.Length > 0 ? lut[stored[i] - min] : Output(stored[i] * slope + intercept, window, invert);
+            output[i] = lut.Length > 0 ? lut[stored[i] - min] : Pipeline(stored[i]);
         }
         return new RenderedImage(pixelData.Columns, pixelData.Rows, 1, output);
     }
@@ -72,11 +93,27 @@ public static class DicomRenderer
     internal static VoiWindow AutoWindow(double min, double max) =>
         new((min + max) / 2 + 0.5, Math.Max(max - min + 1, 1)); // LINEAR maps [min, max] onto [0, 255] exactly
 
-    private static byte Output(double modality, VoiWindow window, bool invert)
+    private static RenderedImage RenderPalette(DicomPixelData pixelData, ReadOnlySpan<byte> frame)
     {
-        var y = Math.Round(window.Apply(modality, 255), MidpointRounding.AwayFromZero);
-        var value = (byte)Math.Clamp(y, 0, 255);
-        return invert ? (byte)(255 - value) : value;
+        var dataset = pixelData.Dataset;
+        DicomLut[] luts =
+        [
+            DicomLut.Read(dataset, DicomTag.RedPaletteColorLookupTableDescriptor, DicomTag.RedPaletteColorLookupTableData, pixelData.IsSigned),
+            DicomLut.Read(dataset, DicomTag.GreenPaletteColorLookupTableDescriptor, DicomTag.GreenPaletteColorLookupTableData, pixelData.IsSigned),
+            DicomLut.Read(dataset, DicomTag.BluePaletteColorLookupTableDescriptor, DicomTag.BluePaletteColorLookupTableData, pixelData.IsSigned),
+        ];
+        var pixels = pixelData.Rows * pixelData.Columns;
+        var output = new byte[pixels * 3];
+        for (var p = 0; p < pixels; p++)
+        {
+            var index = pixelData.ReadSample(frame, p);
+            for (var c = 0; c < 3; c++)
+            {
+                var entry = luts[c].Lookup(index);
+                output[p * 3 + c] = (byte)(luts[c].Bits > 8 ? entry >> (luts[c].Bits - 8) : entry);
+            }
+        }
+        return new RenderedImage(pixelData.Columns, pixelData.Rows, 3, output);
     }
 
     private static RenderedImage RenderColour(DicomPixelData pixelData, ReadOnlySpan<byte> frame)

@@ -114,6 +114,75 @@ public sealed class DicomRendererTests
     }
 
     [Theory]
+    [InlineData(16)]
+    [InlineData(8)]
+    public void Render_PaletteColor_WithinOneLevelOfDcmj2pnm(int bits)
+    {
+        var file = DicomFile.Open(Dcmtk.CorpusFile("CT_small.dcm"));
+        var grey = Render(Dcmtk.CorpusFile("CT_small.dcm"), new VoiWindow(40, 400)).Pixels;
+        var dataset = file.Dataset;
+        dataset.Set(DicomTag.BitsAllocated, (ushort)8).Set(DicomTag.BitsStored, (ushort)8).Set(DicomTag.HighBit, (ushort)7)
+            .Set(DicomTag.PixelRepresentation, (ushort)0).Set(DicomTag.PhotometricInterpretation, "PALETTE COLOR");
+        dataset.Remove(DicomTag.RescaleIntercept);
+        dataset.Remove(DicomTag.RescaleSlope);
+        dataset.Add(new DicomValueElement(DicomTag.PixelData, DicomVR.OB, DicomBuffer.FromBytes(grey)));
+        var scale = bits == 16 ? 257 : 1;
+        // 200 entries from 20: values below and above exercise the clamping of C.7.6.3.1.5.
+        var red = Enumerable.Range(0, 200).Select(i => (ushort)(i * scale)).ToArray();
+        var green = Enumerable.Range(0, 200).Select(i => (ushort)((199 - i) * scale)).ToArray();
+        var blue = Enumerable.Range(0, 200).Select(i => (ushort)(i * 7 % 256 * scale)).ToArray();
+        foreach (var (descriptor, data, values) in new[]
+        {
+            (DicomTag.RedPaletteColorLookupTableDescriptor, DicomTag.RedPaletteColorLookupTableData, red),
+            (DicomTag.GreenPaletteColorLookupTableDescriptor, DicomTag.GreenPaletteColorLookupTableData, green),
+            (DicomTag.BluePaletteColorLookupTableDescriptor, DicomTag.BluePaletteColorLookupTableData, blue),
+        })
+        {
+            dataset.Set<ushort>(descriptor, DicomVR.US, 200, 20, (ushort)bits);
+            dataset.Set<ushort>(data, DicomVR.OW, values);
+        }
+
+        AssertWithinOneLevel(Dcmj2pnmOf(file), Render(file, window: null));
+    }
+
+    [Fact]
+    public void Render_VoiLutSequence_WithinOneLevelOfDcmj2pnm()
+    {
+        var file = DicomFile.Open(Dcmtk.CorpusFile("MR_small.dcm"));
+        file.Dataset.Remove(DicomTag.WindowCenter);
+        file.Dataset.Remove(DicomTag.WindowWidth);
+        // A square-root curve over 0..1499, 12-bit entries.
+        var lut = Enumerable.Range(0, 1500).Select(i => (ushort)Math.Round(Math.Sqrt(i / 1499.0) * 4095)).ToArray();
+        var item = new DicomDataset().Set<ushort>(DicomTag.LUTDescriptor, DicomVR.US, 1500, 0, 12).Set<ushort>(DicomTag.LUTData, DicomVR.OW, lut);
+        file.Dataset.Set(DicomTag.VOILUTSequence, item);
+
+        AssertWithinOneLevel(Dcmj2pnmOf(file, "+Wl", "1"), Render(file, window: null));
+    }
+
+    [Fact]
+    public void Render_ModalityLutSequence_WithinOneLevelOfDcmj2pnm()
+    {
+        var file = DicomFile.Open(Dcmtk.CorpusFile("MR_small.dcm"));
+        file.Dataset.Remove(DicomTag.RescaleIntercept);
+        file.Dataset.Remove(DicomTag.RescaleSlope);
+        var lut = Enumerable.Range(0, 2000).Select(i => (ushort)(4000 - 2 * i)).ToArray(); // decreasing, so the window sees a negative image
+        var item = new DicomDataset().Set<ushort>(DicomTag.LUTDescriptor, DicomVR.US, 2000, 0, 16).Set<ushort>(DicomTag.LUTData, DicomVR.OW, lut)
+            .Set(DicomTag.ModalityLUTType, "US");
+        file.Dataset.Set(DicomTag.ModalityLUTSequence, item);
+
+        AssertWithinOneLevel(Dcmj2pnmOf(file, "+Ww", "3000", "1500"), Render(file, new VoiWindow(3000, 1500)));
+    }
+
+    [Fact]
+    public void Render_PresentationLutShapeInverse_InvertsLikeDcmj2pnm()
+    {
+        var file = DicomFile.Open(Dcmtk.CorpusFile("CT_small.dcm"));
+        file.Dataset.Set(DicomTag.PresentationLUTShape, "INVERSE");
+
+        AssertWithinOneLevel(Dcmj2pnmOf(file, "+Ww", "40", "400"), Render(file, new VoiWindow(40, 400)));
+    }
+
+    [Theory]
     [InlineData(VoiLutFunction.Linear, 100, 11, 94.5, 0)]
     [InlineData(VoiLutFunction.Linear, 100, 11, 105.5, 255)]
     [InlineData(VoiLutFunction.Linear, 100, 11, 99.5, 127.5)]
@@ -148,12 +217,29 @@ public sealed class DicomRendererTests
         Assert.Equal(new VoiWindow(40, 80, VoiLutFunction.Sigmoid), DicomRenderer.DatasetWindow(dataset));
     }
 
-    private static RenderedImage Render(string path, VoiWindow? window)
+    private static RenderedImage Render(string path, VoiWindow? window) => Render(DicomFile.Open(path), window);
+
+    private static RenderedImage Render(DicomFile file, VoiWindow? window)
     {
-        var pixelData = DicomPixelData.Create(DicomFile.Open(path));
+        var pixelData = DicomPixelData.Create(file);
         var frame = DicomCodecRegistry.CreateDefault().GetFrame(pixelData, 0);
         // Through our PNG encoder and back, so the encoder is checked on every image too.
         return PngReader.Read(PngEncoder.Encode(DicomRenderer.Render(pixelData, frame, window)));
+    }
+
+    private static RenderedImage Dcmj2pnmOf(DicomFile file, params string[] options)
+    {
+        var folder = Dcmtk.TempFolder();
+        try
+        {
+            var path = Path.Combine(folder, "input.dcm");
+            file.Save(path);
+            return Dcmj2pnm(path, options);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static RenderedImage Dcmj2pnm(string path, params string[] options)
