@@ -4,7 +4,7 @@ using Isocenter.Dicom.Imaging.Frames;
 
 namespace Isocenter.Dicom.Imaging.Tests;
 
-/// <summary>Runs DCMTK (dcmdrle, dcmdjpeg, dcmcjpeg, dcmj2pnm) on temporary copies and reads back what it wrote.</summary>
+/// <summary>Runs DCMTK (dcmdrle, dcmdjpeg, dcmcjpeg, dcmj2pnm) and GDCM (gdcmconv) on temporary copies and reads back what they wrote.</summary>
 internal static class Dcmtk
 {
     public const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
@@ -34,8 +34,11 @@ internal static class Dcmtk
         return folder;
     }
 
-    /// <summary>The frames of <paramref name="path"/> after <paramref name="tool"/> (dcmdrle or dcmdjpeg) decompressed it, and its pixel description.</summary>
-    public static (DicomPixelData PixelData, byte[][] Frames) Decompress(string tool, string path)
+    /// <summary>
+    /// The frames of <paramref name="path"/> after <paramref name="tool"/> (dcmdrle, dcmdjpeg, or GDCM's gdcmconv with
+    /// <paramref name="options"/> such as --raw) decompressed it, and its pixel description.
+    /// </summary>
+    public static (DicomPixelData PixelData, byte[][] Frames) Decompress(string tool, string path, params string[] options)
     {
         var folder = TempFolder();
         try
@@ -43,7 +46,7 @@ internal static class Dcmtk
             var input = Path.Combine(folder, "in.dcm");
             var output = Path.Combine(folder, "out.dcm");
             File.Copy(path, input);
-            Run(tool, input, output);
+            Run(tool, [.. options, input, output]);
             return ReadFrames(output);
         }
         finally

@@ -34,6 +34,16 @@ public sealed class JpegLosslessCodecTests
     }
 
     [Theory]
+    [InlineData("SC_rgb_jpeg_gdcm.dcm")]
+    public void Decode_CorpusFile_EqualsGdcmconvRaw(string name)
+    {
+        var (_, ours) = Dcmtk.ReadFrames(Dcmtk.CorpusFile(name));
+        var (_, gdcm) = Dcmtk.Decompress("gdcmconv", Dcmtk.CorpusFile(name), "--raw");
+
+        AssertFramesEqual(gdcm, ours);
+    }
+
+    [Theory]
     [MemberData(nameof(Compressions))]
     public void Decode_DcmcjpegOutput_EqualsDcmdjpegAndOriginal(string name, int selectionValue, int pointTransform)
     {
