@@ -13,7 +13,7 @@ const string Usage = """
       json FILE              print the dataset as DICOM JSON (PS3.18 Annex F)
       xml FILE               print the dataset as Native DICOM Model XML (PS3.19)
       validate FILE...       check files against the standard; exit 1 if any has errors
-      render FILE [--frame N] [--window C,W] --out X.png
+      render FILE [--frame N] [--window C,W|minmax|percentile] --out X.png
                              render a frame (1-based) through the display pipeline to PNG
       demo --out DIR         write synthetic CT studies
     """;

@@ -90,6 +90,25 @@ public static class DicomRenderer
         return new RenderedImage(pixelData.Columns, pixelData.Rows, 1, output);
     }
 
+    /// <summary>
+    /// A window over the modality values of a greyscale <paramref name="frame"/> that leaves out the darkest and brightest
+    /// <paramref name="percent"/> % of pixels (together) — robust to a few outliers such as the padding value around a CT.
+    /// </summary>
+    public static VoiWindow PercentileWindow(DicomPixelData pixelData, ReadOnlySpan<byte> frame, double percent = 1)
+    {
+        var pixels = pixelData.Rows * pixelData.Columns;
+        var slope = Number(pixelData.Dataset, DicomTag.RescaleSlope, 1);
+        var intercept = Number(pixelData.Dataset, DicomTag.RescaleIntercept, 0);
+        var values = new double[pixels];
+        for (var i = 0; i < pixels; i++)
+        {
+            values[i] = pixelData.ReadSample(frame, i) * slope + intercept;
+        }
+        Array.Sort(values);
+        var skip = (int)Math.Clamp(pixels * percent / 200, 0, (pixels - 1) / 2);
+        return AutoWindow(values[skip], values[pixels - 1 - skip]);
+    }
+
     internal static VoiWindow AutoWindow(double min, double max) =>
         new((min + max) / 2 + 0.5, Math.Max(max - min + 1, 1)); // LINEAR maps [min, max] onto [0, 255] exactly
 

@@ -2,6 +2,7 @@ using Isocenter.Dicom.Imaging.Codecs;
 using Isocenter.Dicom.Imaging.Frames;
 using Isocenter.Dicom.Imaging.Png;
 using Isocenter.Dicom.Imaging.Rendering;
+using Isocenter.Dicom.Imaging.Tests.Codecs;
 using Isocenter.Dicom.Imaging.Tests.Png;
 
 namespace Isocenter.Dicom.Imaging.Tests.Rendering;
@@ -49,6 +50,26 @@ public sealed class DicomRendererTests
         var dcmtk = Dcmj2pnm(Dcmtk.CorpusFile(name), "+Wm");
 
         AssertWithinOneLevel(dcmtk, ours);
+    }
+
+    [Fact]
+    public void PercentileWindow_Outliers_AreLeftOut()
+    {
+        var dataset = RleCodecTests.Image(rows: 10, columns: 100, bitsAllocated: 16).Set(DicomTag.RescaleIntercept, "-1000");
+        var pixelData = DicomPixelData.Create(dataset, DicomTransferSyntax.ExplicitVRLittleEndian);
+        var frame = new byte[pixelData.FrameLength];
+        for (var i = 0; i < 1000; i++)
+        {
+            var value = i < 4 ? 0 : i >= 996 ? 60000 : 1000 + i % 100; // 4 outliers at each end, the rest 1000..1099
+            frame[i * 2] = (byte)value;
+            frame[i * 2 + 1] = (byte)(value >> 8);
+        }
+
+        var window = DicomRenderer.PercentileWindow(pixelData, frame, percent: 1);
+        var minMax = DicomRenderer.PercentileWindow(pixelData, frame, percent: 0);
+
+        Assert.Equal(new VoiWindow(50, 100), window); // modality 0..99: LINEAR maps 0 to 0 and 99 to 255
+        Assert.Equal(new VoiWindow(29000.5, 60001), minMax); // modality -1000..59000
     }
 
     [Fact]

@@ -7,22 +7,29 @@ using Isocenter.Dicom.Imaging.Rendering;
 
 namespace Isocenter.Cli.Render;
 
-/// <summary>`isocenter render FILE [--frame N] [--window C,W] --out X.png`: one frame through the display pipeline to PNG.</summary>
+/// <summary>
+/// `isocenter render FILE [--frame N] [--window C,W|minmax|percentile] --out X.png`: one frame through the display
+/// pipeline to PNG. Without --window: the dataset's window, else its VOI LUT, else min/max.
+/// </summary>
 internal static class RenderCommand
 {
-    public const string Usage = "render FILE [--frame N] [--window C,W] --out X.png";
+    public const string Usage = "render FILE [--frame N] [--window C,W|minmax|percentile] --out X.png";
 
     public static int Run(IReadOnlyList<string> args)
     {
         string? input = null, output = null;
         var frame = 1;
         VoiWindow? window = null;
+        string? autoWindow = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
                 case "--frame" when i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out frame):
                     i++;
+                    break;
+                case "--window" when i + 1 < args.Count && args[i + 1] is "minmax" or "percentile":
+                    autoWindow = args[++i];
                     break;
                 case "--window" when i + 1 < args.Count && ParseWindow(args[i + 1]) is { } parsed:
                     window = parsed;
@@ -51,6 +58,12 @@ internal static class RenderCommand
             return 2;
         }
         var pixels = DicomCodecRegistry.CreateDefault().GetFrame(pixelData, frame - 1);
+        window = autoWindow switch
+        {
+            "percentile" => DicomRenderer.PercentileWindow(pixelData, pixels, percent: 1),
+            "minmax" => DicomRenderer.PercentileWindow(pixelData, pixels, percent: 0),
+            _ => window,
+        };
         var image = DicomRenderer.Render(pixelData, pixels, window);
         using var stream = File.Create(output);
         PngEncoder.Write(image, stream);
