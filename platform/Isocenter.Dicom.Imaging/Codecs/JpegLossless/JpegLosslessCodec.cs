@@ -10,7 +10,7 @@ public sealed class JpegLosslessCodec(DicomTransferSyntax transferSyntax, int re
 
     public void Decode(DicomPixelData pixelData, ReadOnlySpan<byte> encoded, Span<byte> frame)
     {
-        var image = JpegLosslessDecoder.Decode(encoded);
+        var image = JpegLosslessDecoder.Decode(encoded, (long)pixelData.Rows * pixelData.Columns * pixelData.SamplesPerPixel);
         if (image.Width != pixelData.Columns || image.Height != pixelData.Rows || image.Components != pixelData.SamplesPerPixel)
         {
             throw new DicomDataException($"The JPEG frame is {image.Width}×{image.Height}×{image.Components}; the dataset says {pixelData}.");

@@ -15,7 +15,24 @@ internal static class JpegLosslessDecoder
         public int HuffmanTable;
     }
 
-    public static JpegLosslessImage Decode(ReadOnlySpan<byte> data)
+    /// <summary>Decodes <paramref name="data"/>; <paramref name="maxSamples"/> bounds what a corrupt SOF3 can make it allocate.</summary>
+    public static JpegLosslessImage Decode(ReadOnlySpan<byte> data, long maxSamples = 1L << 28)
+    {
+        try
+        {
+            return DecodeCore(data, maxSamples);
+        }
+        catch (IndexOutOfRangeException e)
+        {
+            throw new DicomDataException("JPEG Lossless: a marker segment is shorter than its content.", e);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new DicomDataException("JPEG Lossless: a marker segment is shorter than its content.", e);
+        }
+    }
+
+    private static JpegLosslessImage DecodeCore(ReadOnlySpan<byte> data, long maxSamples)
     {
         var tables = new HuffmanTable?[4];
         Component[]? components = null;
@@ -66,6 +83,10 @@ internal static class JpegLosslessDecoder
                     if (precision is < 2 or > 16 || count == 0 || width == 0 || height == 0 || segment.Length < 6 + count * 3)
                     {
                         throw Error($"unsupported SOF3: precision {precision}, {width}×{height}, {count} components");
+                    }
+                    if ((long)width * height * count > maxSamples)
+                    {
+                        throw Error($"SOF3 declares {width}×{height}×{count} samples, more than the {maxSamples} expected");
                     }
                     components = new Component[count];
                     for (var i = 0; i < count; i++)
