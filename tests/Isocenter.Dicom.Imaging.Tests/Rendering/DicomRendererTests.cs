@@ -40,6 +40,8 @@ public sealed class DicomRendererTests
     [Theory]
     [InlineData("CT_small.dcm")]
     [InlineData("MR_small.dcm")]
+    [InlineData("rtdose.dcm")]
+    [InlineData("liver_1frame.dcm")]
     public void Render_AutoWindow_WithinOneGreyLevelOfDcmj2pnmMinMax(string name)
     {
         var pixelData = DicomPixelData.Create(DicomFile.Open(Dcmtk.CorpusFile(name)));
