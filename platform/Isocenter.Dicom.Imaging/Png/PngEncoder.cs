@@ -44,23 +44,29 @@ public static class PngEncoder
                 candidates[f] = new byte[stride + 1];
                 candidates[f][0] = (byte)f;
             }
+            var zero = new byte[stride];
             for (var y = 0; y < image.Height; y++)
             {
                 var row = image.Pixels.AsSpan(y * stride, stride);
-                var above = y > 0 ? image.Pixels.AsSpan((y - 1) * stride, stride) : new byte[stride];
+                var above = y > 0 ? image.Pixels.AsSpan((y - 1) * stride, stride) : zero;
+                var none = candidates[0].AsSpan(1);
+                var sub = candidates[1].AsSpan(1);
+                var up = candidates[2].AsSpan(1);
+                row.CopyTo(none);
+                row[..bpp].CopyTo(sub);
+                for (var i = bpp; i < stride; i++)
+                {
+                    sub[i] = (byte)(row[i] - row[i - bpp]);
+                }
+                for (var i = 0; i < stride; i++)
+                {
+                    up[i] = (byte)(row[i] - above[i]);
+                }
                 var best = 0;
                 var bestScore = long.MaxValue;
                 for (var f = 0; f < 3; f++)
                 {
-                    var target = candidates[f].AsSpan(1);
-                    long score = 0;
-                    for (var i = 0; i < stride; i++)
-                    {
-                        var predictor = f switch { 1 => i >= bpp ? row[i - bpp] : 0, 2 => above[i], _ => 0 };
-                        var value = (byte)(row[i] - predictor);
-                        target[i] = value;
-                        score += value < 128 ? value : 256 - value;
-                    }
+                    var score = Score(candidates[f].AsSpan(1));
                     if (score < bestScore)
                     {
                         (best, bestScore) = (f, score);
@@ -70,6 +76,17 @@ public static class PngEncoder
             }
         }
         return compressed.ToArray();
+    }
+
+    /// <summary>The usual heuristic: the sum of the filtered bytes read as signed magnitudes.</summary>
+    private static long Score(ReadOnlySpan<byte> filtered)
+    {
+        long score = 0;
+        foreach (var value in filtered)
+        {
+            score += value < 128 ? value : 256 - value;
+        }
+        return score;
     }
 
     private static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
