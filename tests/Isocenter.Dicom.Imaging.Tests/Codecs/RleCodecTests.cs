@@ -79,6 +79,40 @@ public sealed class RleCodecTests
     }
 
     [Fact]
+    public void Encode_PlanarConfiguration1_DcmdrleDecodesToOriginal()
+    {
+        var file = DicomFile.Open(Dcmtk.CorpusFile("SC_rgb_small_odd.dcm"));
+        var interleaved = DicomPixelData.Create(file).GetNativeFrame(0);
+        var pixels = interleaved.Length / 3;
+        var planar = new byte[interleaved.Length];
+        for (var p = 0; p < pixels; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                planar[c * pixels + p] = interleaved[p * 3 + c];
+            }
+        }
+        file.Dataset.Set(DicomTag.PlanarConfiguration, (ushort)1);
+        var pixelData = DicomPixelData.Create(file);
+        var encoded = new RleCodec().Encode(pixelData, planar);
+        var folder = Dcmtk.TempFolder();
+        try
+        {
+            var path = Path.Combine(folder, "planar.dcm");
+            Encapsulate(pixelData, [encoded]).Save(path);
+
+            var (decodedPixelData, decoded) = Dcmtk.Decompress("dcmdrle", path);
+
+            Assert.Equal(1, decodedPixelData.PlanarConfiguration);
+            Assert.Equal(planar, decoded[0]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void EncodeDecode_RunsAndLiteralsAcrossRowEnds_RoundTrips()
     {
         var dataset = Image(rows: 3, columns: 300, bitsAllocated: 16);
