@@ -1,5 +1,8 @@
 using Isocenter.Cli.Demo;
 using Isocenter.Cli.Dump;
+using Isocenter.Cli.Echo;
+using Isocenter.Cli.Listen;
+using Isocenter.Cli.Send;
 using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
@@ -13,6 +16,9 @@ const string Usage = """
       xml FILE               print the dataset as Native DICOM Model XML (PS3.19)
       validate FILE...       check files against the standard; exit 1 if any has errors
       demo --out DIR         write synthetic CT studies
+      echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
+      send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
+      listen --port N --aet A --out DIR              receive C-STORE into DIR until Ctrl+C
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -20,6 +26,17 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine(Usage);
     return args.Length == 0 ? 2 : 0;
 }
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 try
 {
     return args[0] switch
@@ -29,10 +46,13 @@ try
         "xml" when args.Length == 2 => WriteXml(args[1]),
         "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
         "demo" => DemoCommand.Run(args[1..]),
+        "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
+        "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),
+        "listen" => await ListenCommand.RunAsync(args[1..], Console.Out, stop.Token),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }
-catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
+catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or OperationCanceledException)
 {
     return Fail(e.Message);
 }
