@@ -16,6 +16,9 @@ internal sealed class DicomConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
+    // Dataset PDUs are flushed to the socket in batches of about this many bytes (and at the last fragment).
+    private const int FlushThreshold = 128 * 1024;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public DicomConnection(Socket socket)
@@ -37,7 +40,7 @@ internal sealed class DicomConnection : IAsyncDisposable
     public uint PeerMaxPduLength { get; set; } = 16 * 1024;
 
     /// <summary>Largest PDV value that fits one PDU for the peer.</summary>
-    public int MaxFragment => PeerMaxPduLength is 0 or > 4 * 1024 * 1024 ? 4 * 1024 * 1024 - 6 : (int)PeerMaxPduLength - 6;
+    public int MaxFragment => PeerMaxPduLength is 0 or > 4 * 1024 * 1024 ? 4 * 1024 * 1024 - 6 : (int)Math.Max(PeerMaxPduLength, 256) - 6;
 
     public ValueTask<DicomPdu?> ReadAsync(uint maxPDataLength, CancellationToken cancellationToken) =>
         PduReader.ReadAsync(Reader, maxPDataLength, cancellationToken);
@@ -95,6 +98,7 @@ internal sealed class DicomConnection : IAsyncDisposable
         var size = MaxFragment;
         var current = ArrayPool<byte>.Shared.Rent(size);
         var next = ArrayPool<byte>.Shared.Rent(size);
+        var unflushed = 0;
         try
         {
             var count = await dataset.ReadAtLeastAsync(current.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
@@ -103,7 +107,10 @@ internal sealed class DicomConnection : IAsyncDisposable
                 var nextCount = count == size
                     ? await dataset.ReadAtLeastAsync(next.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)
                     : 0;
-                await SendPDataAsync(contextId, false, nextCount == 0, current.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+                unflushed += count;
+                var flush = nextCount == 0 || unflushed >= FlushThreshold;
+                await SendPDataAsync(contextId, false, nextCount == 0, current.AsMemory(0, count), cancellationToken, flush).ConfigureAwait(false);
+                unflushed = flush ? 0 : unflushed;
                 if (nextCount == 0)
                 {
                     return;
@@ -119,13 +126,16 @@ internal sealed class DicomConnection : IAsyncDisposable
         }
     }
 
-    private async Task SendPDataAsync(byte contextId, bool isCommand, bool isLast, ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken)
+    private async Task SendPDataAsync(byte contextId, bool isCommand, bool isLast, ReadOnlyMemory<byte> fragment, CancellationToken cancellationToken, bool flush = true)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             PduWriter.WritePData(Writer, contextId, isCommand, isLast, fragment.Span);
-            await Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush)
+            {
+                await Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {

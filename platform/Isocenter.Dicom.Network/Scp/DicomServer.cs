@@ -112,7 +112,16 @@ public sealed class DicomServer : IAsyncDisposable
                 }
                 return;
             }
-            await new ScpAssociation(connection, _options, _logger).RunAsync(stopping);
+            try
+            {
+                await new ScpAssociation(connection, _options, _logger).RunAsync(stopping);
+            }
+#pragma warning disable CA1031 // one association's failure, whatever it is, must not reach the server
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.AssociationFailed(_logger, e, connection.RemoteEndPoint);
+            }
         }
     }
 

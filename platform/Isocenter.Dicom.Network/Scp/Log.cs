@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "Connection from {Remote} refused: {Limit} associations already open")]
     public static partial void TooManyAssociations(ILogger logger, EndPoint? remote, int limit);
 
+    [LoggerMessage(10, LogLevel.Error, "Association from {Remote} failed")]
+    public static partial void AssociationFailed(ILogger logger, Exception exception, EndPoint? remote);
+
     [LoggerMessage(9, LogLevel.Error, "Accepting connections failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 }

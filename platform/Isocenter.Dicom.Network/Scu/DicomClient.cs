@@ -87,7 +87,7 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
         if (asStored is not null)
         {
             context = asStored;
-            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
             file.Seek(header.DataSetOffset, SeekOrigin.Begin);
             dataset = file;
         }
