@@ -56,6 +56,51 @@ public class DicomServerTests
     }
 
     [Fact]
+    public async Task Our_scu_re_encodes_a_file_whose_syntax_the_scp_does_not_accept()
+    {
+        await using var server = new ReceivingServer(o => o with { TransferSyntaxes = [DicomUid.ImplicitVRLittleEndian] });
+        var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var result = Assert.Single(await Client(server.Port).StoreAsync([file], cancellationToken: timeout.Token));
+
+        Assert.True(result.Succeeded, result.ToString());
+        var received = server.Datasets[result.SopInstanceUid!];
+        Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian, received.TransferSyntax);
+        var dataset = new DicomDataset();
+        Dicom.IO.DicomParser.Parse(new MemoryStream(received.Bytes), received.TransferSyntax, new Dicom.IO.DicomDatasetBuilder(dataset));
+        var original = DicomFile.Open(file).Dataset;
+        Assert.Equal(original.Select(e => e.Tag), dataset.Select(e => e.Tag));
+        Assert.Equal(original.GetValues<ushort>(DicomTag.PixelData), dataset.GetValues<ushort>(DicomTag.PixelData));
+    }
+
+    [Fact]
+    public async Task Answers_c_store_without_a_handler_with_sop_class_not_supported()
+    {
+        await using var server = new ReceivingServer(o => o with { StoreHandler = null });
+        var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        using var timeout = new CancellationTokenSource(Bound);
+        var result = Assert.Single(await Client(server.Port).StoreAsync([file], cancellationToken: timeout.Token));
+        Assert.Equal(DimseStatus.SopClassNotSupported, result.Status);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Reports_files_that_are_not_dicom_without_sending_them()
+    {
+        await using var server = new ReceivingServer();
+        var directory = TestFiles.NewDirectory();
+        var good = TestFiles.WriteCtSeries(directory, 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        var bad = Path.Combine(directory, "notes.txt");
+        await File.WriteAllTextAsync(bad, "not DICOM");
+        using var timeout = new CancellationTokenSource(Bound);
+        var results = await Client(server.Port).StoreAsync([bad, good], cancellationToken: timeout.Token);
+        Assert.False(results.Single(r => r.Path == bad).Succeeded);
+        Assert.True(results.Single(r => r.Path == good).Succeeded);
+        Assert.Single(server.Datasets);
+    }
+
+    [Fact]
     public async Task Rejects_an_unknown_called_ae_title()
     {
         await using var server = new ReceivingServer();
