@@ -25,10 +25,12 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
     private byte _dataContextId;
     private DicomCommand? _discarding;
     private CancellationToken _stopping;
+    private CancellationTokenSource _ending = null!; // set in RunAsync; cancelled when the association ends: handlers stop with it
 
     public async Task RunAsync(CancellationToken stopping)
     {
         _stopping = stopping;
+        _ending = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var remote = connection.RemoteEndPoint;
         string? failure = null;
         var abortReason = AbortReason.NotSpecified;
@@ -108,6 +110,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 Log.Aborted(logger, remote, failure);
                 await connection.TryAbortAsync(AbortSource.ServiceProvider, abortReason);
             }
+            await _ending.CancelAsync(); // a handler still running (after an abort or a drop) is told to stop
             try
             {
                 await Task.WhenAll(_operations);
@@ -116,6 +119,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
             {
                 // an operation whose response could not be sent: the association is gone
             }
+            _ending.Dispose();
         }
     }
 
@@ -181,7 +185,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
         switch (command.CommandField)
         {
             case DimseCommandField.CEchoRequest:
-                Track(EchoResponder.RespondAsync(connection, context, command, _stopping));
+                Track(EchoResponder.RespondAsync(connection, context, command, _ending.Token));
                 break;
             case DimseCommandField.CStoreRequest when command.HasDataSet && options.StoreHandler is { } handler:
                 _data = new Pipe(DataPipeOptions);
@@ -236,8 +240,8 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
         {
             try
             {
-                status = await handler.OnCStoreAsync(request, stream, _stopping);
-                await stream.CopyToAsync(Stream.Null, _stopping); // what the handler left unread
+                status = await handler.OnCStoreAsync(request, stream, _ending.Token);
+                await stream.CopyToAsync(Stream.Null, _ending.Token); // what the handler left unread
             }
             catch (IOException e) when (IsAborted(e))
             {
@@ -250,7 +254,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 status = DimseStatus.ProcessingFailure;
                 try
                 {
-                    await stream.CopyToAsync(Stream.Null, _stopping);
+                    await stream.CopyToAsync(Stream.Null, _ending.Token);
                 }
                 catch (IOException)
                 {
@@ -260,7 +264,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
             }
         }
         await data.CompleteAsync();
-        await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, status), _stopping);
+        await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, status), _ending.Token);
     }
 
     private static bool IsAborted(Exception e) => e is AssociationGoneException || e.InnerException is AssociationGoneException;
@@ -268,7 +272,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
     private Task RefuseAsync(PresentationContext context, DicomCommand command)
     {
         var status = command.CommandField == DimseCommandField.CStoreRequest ? DimseStatus.SopClassNotSupported : (ushort)0x0211; // unrecognized operation
-        return connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(command, status), _stopping);
+        return connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(command, status), _ending.Token);
     }
 
     private void Track(Task operation)

@@ -195,6 +195,46 @@ public class DicomServerTests
     }
 
     [Fact]
+    public async Task An_abort_reaches_a_handler_that_is_still_working()
+    {
+        // The read loop does not wait for the handler, so it sees the A-ABORT and cancels the handler's token.
+        var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new Store.CStoreHandler(async (request, dataset, cancellationToken) =>
+        {
+            await dataset.CopyToAsync(Stream.Null, cancellationToken);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.SetResult(true);
+                throw;
+            }
+            return DimseStatus.Success;
+        });
+        await using var server = new ReceivingServer(o => o with { StoreHandler = handler });
+        var data = TestFiles.DataSetBytes(TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0]);
+        var request = new AssociatePdu(false, "ISOCENTER", "TESTSCU",
+            [new PresentationContextItem(1, DicomUid.CTImageStorage, [DicomUid.ExplicitVRLittleEndian])], new UserInformation { MaxPduLength = 16384 });
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            using var timeout = new CancellationTokenSource(Bound);
+            await socket.ConnectAsync(IPAddress.Loopback, server.Port, timeout.Token);
+            await socket.SendAsync(PduWriter.ToArray(request), timeout.Token);
+            var buffer = new byte[4096];
+            Assert.True(await socket.ReceiveAsync(buffer, timeout.Token) > 0);
+            var command = DicomCommand.CStoreRequest(1, DicomUid.CTImageStorage, "1.2.3.4.5").Encode();
+            await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, true, true, command)])), timeout.Token);
+            await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, false, true, data)])), timeout.Token);
+            await socket.SendAsync(PduWriter.ToArray(new AbortPdu(AbortSource.ServiceUser, AbortReason.NotSpecified)), timeout.Token);
+            Assert.True(await cancelled.Task.WaitAsync(Bound));
+        }
+        await WaitUntil(() => server.Server.OpenAssociations == 0);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
     public async Task Aborts_a_connection_that_never_asks_to_associate()
     {
         await using var server = new ReceivingServer(o => o with { ArtimTimeout = TimeSpan.FromMilliseconds(300) });
