@@ -34,7 +34,7 @@ internal sealed class ReceivingServer : IAsyncDisposable
         {
             await dataset.CopyToAsync(buffer, cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             Failures.Enqueue(e);
             throw;

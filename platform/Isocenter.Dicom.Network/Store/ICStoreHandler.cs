@@ -18,8 +18,9 @@ public sealed record CStoreRequest(DicomAssociation Association, DicomCommand Co
 
 /// <summary>
 /// Receives the datasets of C-STORE requests. <c>dataset</c> yields the dataset bytes (no meta header) as the P-DATA
-/// fragments arrive; it ends at the last fragment, or throws <see cref="IOException"/> when the association is aborted or
-/// the connection drops before it. The returned status goes back in the C-STORE-RSP.
+/// fragments arrive; it ends at the last fragment. When the association is aborted or the connection drops first, reading
+/// throws an <see cref="IOException"/> (<see cref="Scp.AssociationGoneException"/>) and the cancellation token is cancelled;
+/// whichever the handler sees first, it should discard what it has. The returned status goes back in the C-STORE-RSP.
 /// </summary>
 public interface ICStoreHandler
 {
