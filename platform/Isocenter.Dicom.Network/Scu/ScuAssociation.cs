@@ -102,7 +102,6 @@ internal sealed class ScuAssociation : IAsyncDisposable
 
     private async Task<DicomCommand> ReadResponseAsync(CancellationToken cancellationToken)
     {
-        var skippingData = false;
         while (true)
         {
             var pdu = await _connection.ReadAsync(_options.MaxPduLength, cancellationToken);
@@ -115,10 +114,6 @@ internal sealed class ScuAssociation : IAsyncDisposable
                         {
                             if (!value.IsCommand)
                             {
-                                if (value.IsLast && skippingData)
-                                {
-                                    skippingData = false;
-                                }
                                 continue; // response datasets (C-FIND identifiers) are not used yet
                             }
                             if (_command.Add(value) is { } bytes)
@@ -128,7 +123,6 @@ internal sealed class ScuAssociation : IAsyncDisposable
                                 {
                                     return command;
                                 }
-                                skippingData = true;
                             }
                         }
                     }
