@@ -88,7 +88,7 @@ internal static class ListenCommand
             var temporary = Path.Combine(directory, $".{request.SopInstanceUid}.{Guid.NewGuid():N}.tmp");
             try
             {
-                await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+                await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
                 {
                     DicomFileHeader.WritePart10Header(file, request.SopClassUid, request.SopInstanceUid, request.TransferSyntax, request.Association.CallingAETitle);
                     await dataset.CopyToAsync(file, cancellationToken);
