@@ -1,6 +1,9 @@
 using Isocenter.Cli.Demo;
 using Isocenter.Cli.Dump;
+using Isocenter.Cli.Echo;
+using Isocenter.Cli.Listen;
 using Isocenter.Cli.Render;
+using Isocenter.Cli.Send;
 using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
@@ -16,6 +19,9 @@ const string Usage = """
       render FILE [--frame N] [--window C,W|minmax|percentile] --out X.png
                              render a frame (1-based) through the display pipeline to PNG
       demo --out DIR         write synthetic CT studies
+      echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
+      send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
+      listen --port N --aet A --out DIR              receive C-STORE into DIR until Ctrl+C
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -23,6 +29,17 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine(Usage);
     return args.Length == 0 ? 2 : 0;
 }
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 try
 {
     return args[0] switch
@@ -33,10 +50,13 @@ try
         "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
         "demo" => DemoCommand.Run(args[1..]),
         "render" => RenderCommand.Run(args[1..]),
+        "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
+        "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),
+        "listen" => await ListenCommand.RunAsync(args[1..], Console.Out, stop.Token),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }
-catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException or NotSupportedException)
+catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or OperationCanceledException or NotSupportedException)
 {
     return Fail(e.Message);
 }

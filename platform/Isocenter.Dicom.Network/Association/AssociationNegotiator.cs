@@ -1,0 +1,76 @@
+using Isocenter.Dicom.Network.Pdu;
+
+namespace Isocenter.Dicom.Network.Association;
+
+/// <summary>What an acceptor accepts: AE titles, abstract and transfer syntaxes, and the PDU length it can receive.</summary>
+public sealed record AcceptorPolicy
+{
+    /// <summary>Called AE titles answered; empty = any.</summary>
+    public IReadOnlyCollection<string> AETitles { get; init; } = [];
+
+    /// <summary>Calling AE titles accepted; null = any.</summary>
+    public IReadOnlyCollection<string>? CallingAETitles { get; init; }
+
+    /// <summary>Abstract syntaxes (SOP classes) accepted.</summary>
+    public IReadOnlySet<string> AbstractSyntaxes { get; init; } = new HashSet<string>(StringComparer.Ordinal) { DicomUid.Verification };
+
+    /// <summary>Transfer syntaxes accepted, most preferred first.</summary>
+    public IReadOnlyList<string> TransferSyntaxes { get; init; } = [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian];
+
+    /// <summary>Maximum P-DATA-TF PDU length this side receives.</summary>
+    public uint MaxPduLength { get; init; } = 128 * 1024;
+}
+
+/// <summary>Answers an A-ASSOCIATE-RQ with an A-ASSOCIATE-AC or -RJ (PS3.8 7.1, 9.3.3; PS3.7 D.3.3).</summary>
+public static class AssociationNegotiator
+{
+    /// <summary>Negotiates <paramref name="request"/> under <paramref name="policy"/>.</summary>
+    public static DicomPdu Negotiate(AssociatePdu request, AcceptorPolicy policy)
+    {
+        if ((request.ProtocolVersion & 1) == 0)
+        {
+            return new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceProviderAcse, 2);
+        }
+        if (request.ApplicationContext != AssociatePdu.DicomApplicationContext)
+        {
+            return new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, 2);
+        }
+        if (policy.AETitles.Count > 0 && !policy.AETitles.Contains(request.CalledAETitle))
+        {
+            return new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, 7);
+        }
+        if (policy.CallingAETitles is { } callers && !callers.Contains(request.CallingAETitle))
+        {
+            return new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, 3);
+        }
+
+        var contexts = new List<PresentationContextItem>(request.PresentationContexts.Count);
+        foreach (var proposed in request.PresentationContexts)
+        {
+            if (!policy.AbstractSyntaxes.Contains(proposed.AbstractSyntax!))
+            {
+                contexts.Add(new PresentationContextItem(proposed.Id, null, [DicomUid.ImplicitVRLittleEndian], PresentationContextResult.AbstractSyntaxNotSupported));
+                continue;
+            }
+            var chosen = policy.TransferSyntaxes.FirstOrDefault(proposed.TransferSyntaxes.Contains);
+            contexts.Add(chosen is null
+                ? new PresentationContextItem(proposed.Id, null, [DicomUid.ImplicitVRLittleEndian], PresentationContextResult.TransferSyntaxesNotSupported)
+                : new PresentationContextItem(proposed.Id, null, [chosen]));
+        }
+
+        var asked = request.UserInformation;
+        var user = new UserInformation
+        {
+            MaxPduLength = policy.MaxPduLength,
+            ImplementationClassUid = DicomFile.ImplementationClassUid,
+            ImplementationVersionName = DicomFile.ImplementationVersionName,
+            // One operation at a time each way (PS3.7 D.3.3.3): answered only when proposed.
+            AsyncOperationsWindow = asked.AsyncOperationsWindow is null ? null : (1, 1),
+            // The requestor may act as SCU; this side does not take the SCU role for it (no C-GET sub-operations yet).
+            RoleSelections = [.. asked.RoleSelections.Where(r => policy.AbstractSyntaxes.Contains(r.SopClassUid)).Select(r => r with { ScpRole = false })],
+        };
+        // Extended negotiation is not accepted (no sub-item returned) and a user identity is not confirmed: both are left
+        // to the application, which sees them on DicomAssociation.
+        return new AssociatePdu(true, request.CalledAETitle, request.CallingAETitle, contexts, user);
+    }
+}

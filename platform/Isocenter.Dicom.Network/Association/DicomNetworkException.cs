@@ -1,0 +1,29 @@
+using Isocenter.Dicom.Network.Pdu;
+
+namespace Isocenter.Dicom.Network.Association;
+
+/// <summary>The association failed: rejected, aborted, closed, or a peer that broke the protocol or timed out.</summary>
+public class DicomNetworkException : DicomException
+{
+    /// <summary>Creates the exception.</summary>
+    public DicomNetworkException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public DicomNetworkException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>The acceptor answered with A-ASSOCIATE-RJ.</summary>
+public sealed class DicomAssociationRejectedException(AssociateRejectPdu reject)
+    : DicomNetworkException($"Association rejected: result {reject.Result}, source {reject.Source}, reason {reject.Reason}")
+{
+    /// <summary>The A-ASSOCIATE-RJ received.</summary>
+    public AssociateRejectPdu Reject { get; } = reject;
+}
+
+/// <summary>The peer sent A-ABORT.</summary>
+public sealed class DicomAssociationAbortedException(AbortPdu abort)
+    : DicomNetworkException($"Association aborted by the peer: source {abort.Source}, reason {abort.Reason}")
+{
+    /// <summary>The A-ABORT received.</summary>
+    public AbortPdu Abort { get; } = abort;
+}

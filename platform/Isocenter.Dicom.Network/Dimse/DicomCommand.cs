@@ -1,0 +1,129 @@
+using Isocenter.Dicom.IO;
+
+namespace Isocenter.Dicom.Network.Dimse;
+
+/// <summary>
+/// A DIMSE command set (group 0000, PS3.7 9.3 and 10.3), always encoded in Implicit VR Little Endian with its Command Group
+/// Length first.
+/// </summary>
+public sealed class DicomCommand
+{
+    /// <summary>Command Data Set Type (0000,0800) value meaning "no dataset follows".</summary>
+    public const ushort NoDataSet = 0x0101;
+
+    /// <summary>Wraps a command dataset (group 0000 elements).</summary>
+    public DicomCommand(DicomDataset dataset) => Dataset = dataset;
+
+    /// <summary>The command elements.</summary>
+    public DicomDataset Dataset { get; }
+
+    /// <summary>Command Field (0000,0100).</summary>
+    public DimseCommandField CommandField => (DimseCommandField)UShort(DicomTag.CommandField);
+
+    /// <summary>Message ID (0000,0110) of a request.</summary>
+    public ushort MessageId => UShort(DicomTag.MessageID);
+
+    /// <summary>Message ID Being Responded To (0000,0120) of a response.</summary>
+    public ushort MessageIdBeingRespondedTo => UShort(DicomTag.MessageIDBeingRespondedTo);
+
+    /// <summary>Affected SOP Class UID (0000,0002).</summary>
+    public string? AffectedSopClassUid => Dataset.GetString(DicomTag.AffectedSOPClassUID);
+
+    /// <summary>Affected SOP Instance UID (0000,1000).</summary>
+    public string? AffectedSopInstanceUid => Dataset.GetString(DicomTag.AffectedSOPInstanceUID);
+
+    /// <summary>Status (0000,0900) of a response.</summary>
+    public ushort Status => UShort(DicomTag.Status);
+
+    /// <summary>Priority (0000,0700): 0 medium, 1 high, 2 low.</summary>
+    public ushort Priority => Dataset.TryGetValue<ushort>(DicomTag.Priority, out var value) ? value : (ushort)0;
+
+    /// <summary>True when a dataset follows the command (Command Data Set Type other than 0x0101).</summary>
+    public bool HasDataSet => UShort(DicomTag.CommandDataSetType) != NoDataSet;
+
+    /// <summary>True for a response (the high bit of the command field).</summary>
+    public bool IsResponse => ((ushort)CommandField & 0x8000) != 0;
+
+    /// <summary>C-ECHO-RQ (PS3.7 9.3.5.1).</summary>
+    public static DicomCommand CEchoRequest(ushort messageId) => Request(DimseCommandField.CEchoRequest, messageId, DicomUid.Verification, null, hasDataSet: false);
+
+    /// <summary>C-STORE-RQ (PS3.7 9.3.1.1).</summary>
+    public static DicomCommand CStoreRequest(ushort messageId, string sopClassUid, string sopInstanceUid, ushort priority = 0)
+    {
+        var command = Request(DimseCommandField.CStoreRequest, messageId, sopClassUid, sopInstanceUid, hasDataSet: true);
+        command.Dataset.Set(DicomTag.Priority, priority);
+        return command;
+    }
+
+    /// <summary>The response to <paramref name="request"/> (C-ECHO-RSP, C-STORE-RSP, ...) with <paramref name="status"/>.</summary>
+    public static DicomCommand ResponseTo(DicomCommand request, ushort status, string? errorComment = null)
+    {
+        var dataset = new DicomDataset();
+        if (request.AffectedSopClassUid is { } sopClass)
+        {
+            dataset.Set(DicomTag.AffectedSOPClassUID, sopClass);
+        }
+        dataset.Set(DicomTag.CommandField, (ushort)((ushort)request.CommandField | 0x8000));
+        dataset.Set(DicomTag.MessageIDBeingRespondedTo, request.MessageId);
+        dataset.Set(DicomTag.CommandDataSetType, NoDataSet);
+        dataset.Set(DicomTag.Status, status);
+        if (request.AffectedSopInstanceUid is { } sopInstance)
+        {
+            dataset.Set(DicomTag.AffectedSOPInstanceUID, sopInstance);
+        }
+        if (errorComment is { Length: > 0 })
+        {
+            dataset.Set(DicomTag.ErrorComment, errorComment.Length > 64 ? errorComment[..64] : errorComment);
+        }
+        return new DicomCommand(dataset);
+    }
+
+    /// <summary>Encodes the command in Implicit VR Little Endian, Command Group Length (0000,0000) first.</summary>
+    public byte[] Encode()
+    {
+        var elements = new DicomDataset(Dataset.Where(e => e.Tag != DicomTag.CommandGroupLength));
+        using var body = new MemoryStream();
+        DicomWriter.Write(body, elements, DicomTransferSyntax.ImplicitVRLittleEndian);
+        var bytes = new byte[12 + body.Length];
+        // (0000,0000) UL, length 4, value: the bytes of the elements after it.
+        BitConverter.TryWriteBytes(bytes.AsSpan(4), 4u);
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), (uint)body.Length);
+        body.GetBuffer().AsSpan(0, (int)body.Length).CopyTo(bytes.AsSpan(12));
+        return bytes;
+    }
+
+    /// <summary>Decodes a command set from its Implicit VR Little Endian bytes.</summary>
+    /// <exception cref="DicomReadException">The bytes are not a command set.</exception>
+    public static DicomCommand Decode(ReadOnlyMemory<byte> bytes)
+    {
+        var dataset = new DicomDataset();
+        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        DicomParser.Parse(stream, DicomTransferSyntax.ImplicitVRLittleEndian, new DicomDatasetBuilder(dataset),
+            new DicomReadOptions { TolerateTruncation = false });
+        if (dataset.Any(e => e.Tag.Group != 0x0000) || !dataset.Contains(DicomTag.CommandField))
+        {
+            throw new DicomReadException("A DIMSE command set holds only group 0000 elements, Command Field (0000,0100) among them", 0);
+        }
+        return new DicomCommand(dataset);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{CommandField} id {(IsResponse ? MessageIdBeingRespondedTo : MessageId)}{(IsResponse ? $" status 0x{Status:X4}" : "")}";
+
+    private static DicomCommand Request(DimseCommandField field, ushort messageId, string sopClassUid, string? sopInstanceUid, bool hasDataSet)
+    {
+        var dataset = new DicomDataset()
+            .Set(DicomTag.AffectedSOPClassUID, sopClassUid)
+            .Set(DicomTag.CommandField, (ushort)field)
+            .Set(DicomTag.MessageID, messageId)
+            .Set(DicomTag.CommandDataSetType, hasDataSet ? (ushort)0x0000 : NoDataSet);
+        if (sopInstanceUid is not null)
+        {
+            dataset.Set(DicomTag.AffectedSOPInstanceUID, sopInstanceUid);
+        }
+        return new DicomCommand(dataset);
+    }
+
+    private ushort UShort(DicomTag tag) =>
+        Dataset.TryGetValue<ushort>(tag, out var value) ? value : throw new DicomDataException($"The command set has no {tag} {tag.Keyword}");
+}

@@ -1,0 +1,56 @@
+using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Store;
+
+namespace Isocenter.Dicom.Network.Scp;
+
+/// <summary>Configuration of a <see cref="DicomServer"/>.</summary>
+public sealed record DicomServerOptions
+{
+    /// <summary>Called AE titles this server answers to; empty = any.</summary>
+    public IReadOnlyCollection<string> AETitles { get; init; } = [];
+
+    /// <summary>Calling AE titles accepted; null = any.</summary>
+    public IReadOnlyCollection<string>? CallingAETitles { get; init; }
+
+    /// <summary>Abstract syntaxes accepted (Verification and every storage SOP class by default).</summary>
+    public IReadOnlySet<string> AbstractSyntaxes { get; init; } = DefaultAbstractSyntaxes;
+
+    /// <summary>Transfer syntaxes accepted, preferred first (Explicit VR LE, Implicit VR LE, then every other non-retired one).</summary>
+    public IReadOnlyList<string> TransferSyntaxes { get; init; } = DefaultTransferSyntaxes;
+
+    /// <summary>Maximum P-DATA-TF PDU length this server receives (announced in A-ASSOCIATE-AC).</summary>
+    public uint MaxPduLength { get; init; } = 128 * 1024;
+
+    /// <summary>How long a new connection has to send its A-ASSOCIATE-RQ (the ARTIM timer, PS3.8 9.1.5).</summary>
+    public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an association may stay silent before it is aborted.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Associations served at once; beyond it a new one gets A-ASSOCIATE-RJ (transient, local limit exceeded).</summary>
+    public int MaxAssociations { get; init; } = 64;
+
+    /// <summary>Receives C-STORE datasets; without one, C-STORE is answered with "SOP class not supported".</summary>
+    public ICStoreHandler? StoreHandler { get; init; }
+
+    /// <summary>Every storage SOP class of the UID registry (keyword ending in "Storage") and Verification.</summary>
+    public static IReadOnlySet<string> DefaultAbstractSyntaxes { get; } = new HashSet<string>(
+        DicomUid.All.Where(u => u.Type == "SOP Class" && u.Keyword.EndsWith("Storage", StringComparison.Ordinal)).Select(u => u.Value)
+            .Append(DicomUid.Verification),
+        StringComparer.Ordinal);
+
+    /// <summary>Explicit VR LE, Implicit VR LE, then every other non-retired transfer syntax of the registry.</summary>
+    public static IReadOnlyList<string> DefaultTransferSyntaxes { get; } =
+        [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian,
+         .. DicomUid.All.Where(u => u.Type == "Transfer Syntax" && !u.IsRetired && u.Value is not DicomUid.ExplicitVRLittleEndian and not DicomUid.ImplicitVRLittleEndian)
+            .Select(u => u.Value).Order(StringComparer.Ordinal)];
+
+    internal AcceptorPolicy Policy => new()
+    {
+        AETitles = AETitles,
+        CallingAETitles = CallingAETitles,
+        AbstractSyntaxes = AbstractSyntaxes,
+        TransferSyntaxes = TransferSyntaxes,
+        MaxPduLength = MaxPduLength,
+    };
+}

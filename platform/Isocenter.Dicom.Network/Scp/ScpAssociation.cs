@@ -1,0 +1,295 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Dimse;
+using Isocenter.Dicom.Network.Echo;
+using Isocenter.Dicom.Network.Pdu;
+using Isocenter.Dicom.Network.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Isocenter.Dicom.Network.Scp;
+
+/// <summary>
+/// The acceptor side of one association (PS3.8 9.2 state machine, simplified to what an SCP needs). The read loop never
+/// awaits a handler: C-STORE data fragments are written into a pipe that the handler reads on its own task, so an A-ABORT or
+/// a dropped connection is seen while a handler runs.
+/// </summary>
+internal sealed class ScpAssociation(DicomConnection connection, DicomServerOptions options, ILogger logger)
+{
+    private static readonly PipeOptions DataPipeOptions = new(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, useSynchronizationContext: false);
+
+    private readonly CommandAssembler _command = new();
+    private readonly List<Task> _operations = [];
+    private DicomAssociation? _association;
+    private Pipe? _data;
+    private byte _dataContextId;
+    private DicomCommand? _discarding;
+    private CancellationToken _stopping;
+    private CancellationTokenSource _ending = null!; // set in RunAsync; cancelled when the association ends: handlers stop with it
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        _stopping = stopping;
+        _ending = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var remote = connection.RemoteEndPoint;
+        string? failure = null;
+        var abortReason = AbortReason.NotSpecified;
+        try
+        {
+            if (!await AssociateAsync())
+            {
+                return;
+            }
+            while (true)
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                idle.CancelAfter(options.IdleTimeout);
+                DicomPdu? pdu;
+                try
+                {
+                    pdu = await connection.ReadAsync(options.MaxPduLength, idle.Token);
+                }
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                {
+                    failure = $"idle for {options.IdleTimeout}";
+                    return;
+                }
+                switch (pdu)
+                {
+                    case null:
+                        failure = "the peer closed the connection without releasing";
+                        return;
+                    case PDataTransferPdu data:
+                        using (data)
+                        {
+                            foreach (var value in data.Values)
+                            {
+                                await OnPresentationDataValueAsync(value);
+                            }
+                        }
+                        break;
+                    case ReleaseRequestPdu:
+                        await Task.WhenAll(_operations);
+                        await connection.SendAsync(new ReleaseResponsePdu(), stopping);
+                        Log.Released(logger, remote);
+                        return;
+                    case AbortPdu abort:
+                        FailData("the association was aborted");
+                        Log.Aborted(logger, remote, $"A-ABORT from the peer (source {abort.Source}, reason {abort.Reason})");
+                        return;
+                    default:
+                        abortReason = AbortReason.UnexpectedPdu;
+                        failure = $"unexpected {pdu.Type} PDU";
+                        return;
+                }
+            }
+        }
+        catch (PduException e)
+        {
+            failure = e.Message;
+            abortReason = e.AbortReason;
+        }
+        catch (DicomReadException e)
+        {
+            failure = $"unreadable command set: {e.Message}";
+            abortReason = AbortReason.InvalidPduParameterValue;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            failure = "the server is stopping";
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            failure = $"connection lost: {e.Message}";
+        }
+        finally
+        {
+            if (failure is not null)
+            {
+                FailData(failure);
+                Log.Aborted(logger, remote, failure);
+                await connection.TryAbortAsync(AbortSource.ServiceProvider, abortReason);
+            }
+            await _ending.CancelAsync(); // a handler still running (after an abort or a drop) is told to stop
+            try
+            {
+                await Task.WhenAll(_operations);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+            {
+                // an operation whose response could not be sent: the association is gone
+            }
+            _ending.Dispose();
+        }
+    }
+
+    private async Task<bool> AssociateAsync()
+    {
+        using var artim = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        artim.CancelAfter(options.ArtimTimeout);
+        DicomPdu? first;
+        try
+        {
+            first = await connection.ReadAsync(options.MaxPduLength, artim.Token);
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            Log.Aborted(logger, connection.RemoteEndPoint, "no A-ASSOCIATE-RQ before the ARTIM timer expired");
+            await connection.TryAbortAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified);
+            return false;
+        }
+        if (first is not AssociatePdu { IsAccept: false } request)
+        {
+            if (first is not null)
+            {
+                Log.Aborted(logger, connection.RemoteEndPoint, $"expected A-ASSOCIATE-RQ, got {first.Type}");
+                await connection.TryAbortAsync(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu);
+            }
+            return false;
+        }
+        var reply = AssociationNegotiator.Negotiate(request, options.Policy);
+        await connection.SendAsync(reply, _stopping);
+        if (reply is not AssociatePdu accept)
+        {
+            Log.Rejected(logger, request.CallingAETitle, request.CalledAETitle, connection.RemoteEndPoint, reply.ToString()!);
+            return false;
+        }
+        connection.PeerMaxPduLength = request.UserInformation.MaxPduLength;
+        _association = new DicomAssociation(request, accept, connection.RemoteEndPoint);
+        Log.Accepted(logger, request.CallingAETitle, request.CalledAETitle, connection.RemoteEndPoint, _association.PresentationContexts.Count, request.PresentationContexts.Count);
+        return true;
+    }
+
+    private async ValueTask OnPresentationDataValueAsync(PresentationDataValue value)
+    {
+        if (!_association!.PresentationContexts.TryGetValue(value.PresentationContextId, out var context))
+        {
+            throw new PduException($"PDV on presentation context {value.PresentationContextId}, which was not accepted", AbortReason.InvalidPduParameterValue);
+        }
+        if (!value.IsCommand)
+        {
+            await OnDataFragmentAsync(value);
+            return;
+        }
+        if (_data is not null || _discarding is not null)
+        {
+            throw new PduException("A command fragment arrived before the last fragment of the previous dataset", AbortReason.UnexpectedPduParameter);
+        }
+        var bytes = _command.Add(value);
+        if (bytes is null)
+        {
+            return;
+        }
+        var command = DicomCommand.Decode(bytes);
+        Log.Command(logger, command.ToString(), context.Id, connection.RemoteEndPoint);
+        switch (command.CommandField)
+        {
+            case DimseCommandField.CEchoRequest:
+                Track(EchoResponder.RespondAsync(connection, context, command, _ending.Token));
+                break;
+            case DimseCommandField.CStoreRequest when command.HasDataSet && options.StoreHandler is { } handler:
+                _data = new Pipe(DataPipeOptions);
+                _dataContextId = context.Id;
+                Track(StoreAsync(handler, new CStoreRequest(_association, command, context.TransferSyntax), context, _data.Reader));
+                break;
+            case DimseCommandField.CCancelRequest:
+                break; // nothing is cancellable yet
+            default:
+                if (command.HasDataSet)
+                {
+                    _discarding = command; // answered once its dataset has gone by
+                    _dataContextId = context.Id;
+                }
+                else
+                {
+                    Track(RefuseAsync(context, command));
+                }
+                break;
+        }
+    }
+
+    private async ValueTask OnDataFragmentAsync(PresentationDataValue value)
+    {
+        if (value.PresentationContextId != _dataContextId || (_data is null && _discarding is null))
+        {
+            throw new PduException($"Dataset fragment on presentation context {value.PresentationContextId} without a command announcing it", AbortReason.UnexpectedPduParameter);
+        }
+        if (_data is { } data)
+        {
+            // One copy, into the handler's pipe; the flush waits only when the handler is 4 MiB behind.
+            var flush = await data.Writer.WriteAsync(value.Data, _stopping);
+            if (value.IsLast || flush.IsCompleted)
+            {
+                await data.Writer.CompleteAsync();
+                _data = null;
+            }
+        }
+        else if (value.IsLast)
+        {
+            var command = _discarding!;
+            _discarding = null;
+            Track(RefuseAsync(_association!.PresentationContexts[value.PresentationContextId], command));
+        }
+    }
+
+    private async Task StoreAsync(ICStoreHandler handler, CStoreRequest request, PresentationContext context, PipeReader data)
+    {
+        await Task.Yield(); // the handler runs off the read loop
+        ushort status;
+        await using (var stream = data.AsStream(leaveOpen: true))
+        {
+            try
+            {
+                status = await handler.OnCStoreAsync(request, stream, _ending.Token);
+                await stream.CopyToAsync(Stream.Null, _ending.Token); // what the handler left unread
+            }
+            catch (IOException e) when (IsAborted(e))
+            {
+                await data.CompleteAsync();
+                return; // the association is gone: nobody to answer
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.StoreHandlerFailed(logger, e, request.SopInstanceUid);
+                status = DimseStatus.ProcessingFailure;
+                try
+                {
+                    await stream.CopyToAsync(Stream.Null, _ending.Token);
+                }
+                catch (IOException)
+                {
+                    await data.CompleteAsync();
+                    return;
+                }
+            }
+        }
+        await data.CompleteAsync();
+        await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, status), _ending.Token);
+    }
+
+    private static bool IsAborted(Exception e) => e is AssociationGoneException || e.InnerException is AssociationGoneException;
+
+    private Task RefuseAsync(PresentationContext context, DicomCommand command)
+    {
+        var status = command.CommandField == DimseCommandField.CStoreRequest ? DimseStatus.SopClassNotSupported : (ushort)0x0211; // unrecognized operation
+        return connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(command, status), _ending.Token);
+    }
+
+    private void Track(Task operation)
+    {
+        _operations.RemoveAll(t => t.IsCompletedSuccessfully);
+        _operations.Add(operation);
+    }
+
+    private void FailData(string reason)
+    {
+        if (_data is { } data)
+        {
+            data.Writer.Complete(new AssociationGoneException($"The dataset was cut short: {reason}"));
+            _data = null;
+        }
+    }
+}
+
+/// <summary>The association ended (abort, dropped connection, shutdown) before a dataset was complete.</summary>
+public sealed class AssociationGoneException(string message) : IOException(message);

@@ -1,0 +1,186 @@
+using System.Net.Sockets;
+using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Dimse;
+using Isocenter.Dicom.Network.Pdu;
+
+namespace Isocenter.Dicom.Network.Scu;
+
+/// <summary>The requestor side of one association: open, send requests one at a time, release or abort.</summary>
+internal sealed class ScuAssociation : IAsyncDisposable
+{
+    private readonly DicomConnection _connection;
+    private readonly DicomClientOptions _options;
+    private readonly CommandAssembler _command = new();
+    private ushort _messageId;
+    private bool _open;
+
+    private ScuAssociation(DicomConnection connection, DicomClientOptions options, DicomAssociation association)
+    {
+        _connection = connection;
+        _options = options;
+        Association = association;
+        _open = true;
+    }
+
+    public DicomAssociation Association { get; }
+
+    public static async Task<ScuAssociation> OpenAsync(string host, int port, DicomClientOptions options, IReadOnlyList<PresentationContextItem> contexts, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.AssociationTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(host, port, timeout.Token);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var connection = new DicomConnection(socket);
+        try
+        {
+            var request = new AssociatePdu(false, options.CalledAETitle, options.CallingAETitle, contexts, new UserInformation
+            {
+                MaxPduLength = options.MaxPduLength,
+                ImplementationVersionName = DicomFile.ImplementationVersionName,
+            });
+            await connection.SendAsync(request, timeout.Token);
+            var reply = await connection.ReadAsync(options.MaxPduLength, timeout.Token);
+            switch (reply)
+            {
+                case AssociatePdu { IsAccept: true } accept:
+                    connection.PeerMaxPduLength = accept.UserInformation.MaxPduLength;
+                    return new ScuAssociation(connection, options, new DicomAssociation(request, accept, connection.RemoteEndPoint));
+                case AssociateRejectPdu reject:
+                    throw new DicomAssociationRejectedException(reject);
+                case AbortPdu abort:
+                    throw new DicomAssociationAbortedException(abort);
+                case null:
+                    throw new DicomNetworkException("The peer closed the connection instead of answering the A-ASSOCIATE-RQ");
+                default:
+                    await connection.TryAbortAsync(AbortSource.ServiceUser, AbortReason.UnexpectedPdu);
+                    throw new DicomNetworkException($"Unexpected {reply.Type} PDU in answer to A-ASSOCIATE-RQ");
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Sends a request (and its dataset) and returns the final response.</summary>
+    public async Task<DicomCommand> SendAsync(PresentationContext context, Func<ushort, DicomCommand> makeRequest, Stream? dataset, CancellationToken cancellationToken)
+    {
+        var request = makeRequest(++_messageId);
+        await _connection.SendCommandAsync(context.Id, request, cancellationToken);
+        if (dataset is not null)
+        {
+            await _connection.SendDataSetAsync(context.Id, dataset, cancellationToken);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.DimseTimeout);
+        try
+        {
+            while (true)
+            {
+                var response = await ReadResponseAsync(timeout.Token);
+                if (response.MessageIdBeingRespondedTo == request.MessageId && response.Status is not (DimseStatus.Pending or 0xFF01))
+                {
+                    return response;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await AbortAsync();
+            throw new DicomNetworkException($"No response to {request} within {_options.DimseTimeout}");
+        }
+    }
+
+    private async Task<DicomCommand> ReadResponseAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var pdu = await _connection.ReadAsync(_options.MaxPduLength, cancellationToken);
+            switch (pdu)
+            {
+                case PDataTransferPdu data:
+                    using (data)
+                    {
+                        foreach (var value in data.Values)
+                        {
+                            if (!value.IsCommand)
+                            {
+                                continue; // response datasets (C-FIND identifiers) are not used yet
+                            }
+                            if (_command.Add(value) is { } bytes)
+                            {
+                                var command = DicomCommand.Decode(bytes);
+                                if (!command.HasDataSet)
+                                {
+                                    return command;
+                                }
+                            }
+                        }
+                    }
+                    break;
+                case AbortPdu abort:
+                    _open = false;
+                    throw new DicomAssociationAbortedException(abort);
+                case null:
+                    _open = false;
+                    throw new DicomNetworkException("The peer closed the connection during the association");
+                default:
+                    await AbortAsync();
+                    throw new DicomNetworkException($"Unexpected {pdu.Type} PDU while waiting for a response");
+            }
+        }
+    }
+
+    /// <summary>Releases the association (A-RELEASE-RQ, waits for A-RELEASE-RP).</summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken)
+    {
+        if (!_open)
+        {
+            return;
+        }
+        _open = false;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.AssociationTimeout);
+        await _connection.SendAsync(new ReleaseRequestPdu(), timeout.Token);
+        while (true)
+        {
+            var pdu = await _connection.ReadAsync(_options.MaxPduLength, timeout.Token);
+            switch (pdu)
+            {
+                case ReleaseResponsePdu or null:
+                    return;
+                case AbortPdu abort:
+                    throw new DicomAssociationAbortedException(abort);
+                case PDataTransferPdu data:
+                    data.Dispose();
+                    break;
+                default:
+                    throw new DicomNetworkException($"Unexpected {pdu.Type} PDU in answer to A-RELEASE-RQ");
+            }
+        }
+    }
+
+    public async Task AbortAsync()
+    {
+        if (_open)
+        {
+            _open = false;
+            await _connection.TryAbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await AbortAsync();
+        await _connection.DisposeAsync();
+    }
+}

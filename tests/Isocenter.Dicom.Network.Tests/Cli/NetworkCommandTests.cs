@@ -1,0 +1,86 @@
+using System.Globalization;
+using Isocenter.Cli.Echo;
+using Isocenter.Cli.Listen;
+using Isocenter.Cli.Send;
+using Isocenter.Dicom.Network.Scu;
+using Isocenter.Dicom.Network.Store;
+using Isocenter.Dicom.Network.Tests.Peers;
+
+namespace Isocenter.Dicom.Network.Tests.Cli;
+
+/// <summary><c>isocenter listen</c> with storescu and <c>isocenter send</c>/<c>echo</c> as peers.</summary>
+public class NetworkCommandTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Listen_writes_part10_files_that_dcmtk_reads_with_the_datasets_as_sent()
+    {
+        var output = TestFiles.NewDirectory();
+        var port = Dcmtk.FreePort().ToString(CultureInfo.InvariantCulture);
+        using var stop = new CancellationTokenSource(Bound);
+        var log = new StringWriter();
+        var listening = ListenCommand.RunAsync(["--port", port, "--aet", "ISOCENTER", "--out", output], log, stop.Token);
+        await WaitForEcho(int.Parse(port, CultureInfo.InvariantCulture));
+
+        var explicitFiles = await DcmtkScuTests.WriteFilesAsync(DicomUid.ExplicitVRLittleEndian, 5);
+        var rleFiles = await DcmtkScuTests.WriteFilesAsync(DicomUid.RLELossless, 5);
+        var storescu = await Dcmtk.RunAsync("storescu", ["-aec", "ISOCENTER", "127.0.0.1", port, .. explicitFiles]);
+        Assert.True(storescu.ExitCode == 0, storescu.ToString());
+        var storescuRle = await Dcmtk.RunAsync("storescu", ["-xr", "-R", "-aec", "ISOCENTER", "127.0.0.1", port, .. rleFiles]);
+        Assert.True(storescuRle.ExitCode == 0, storescuRle.ToString());
+        var send = await SendCommand.RunAsync(["--called", "ISOCENTER", "127.0.0.1", port, Path.GetDirectoryName(explicitFiles[0])!], TextWriter.Null, stop.Token);
+        Assert.Equal(0, send);
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await listening.WaitAsync(Bound));
+        Assert.Equal(10, Directory.GetFiles(output).Length); // the second send overwrote the same instances; no temporary left
+        foreach (var file in explicitFiles.Concat(rleFiles))
+        {
+            var header = DicomFileHeader.Read(file);
+            var received = Path.Combine(output, header.SopInstanceUid + ".dcm");
+            var receivedHeader = DicomFileHeader.Read(received);
+            Assert.Equal(header with { DataSetOffset = 0 }, receivedHeader with { DataSetOffset = 0 });
+            Assert.True(TestFiles.DataSetBytes(file).AsSpan().SequenceEqual(TestFiles.DataSetBytes(received)), file);
+            var dump = await Dcmtk.RunAsync("dcmdump", "-q", received);
+            Assert.True(dump.ExitCode == 0 && !dump.Output.Contains("E: ", StringComparison.Ordinal), dump.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task Echo_and_send_report_a_peer_that_is_not_there()
+    {
+        var port = Dcmtk.FreePort().ToString(CultureInfo.InvariantCulture);
+        using var timeout = new CancellationTokenSource(Bound);
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => EchoCommand.RunAsync(["127.0.0.1", port], TextWriter.Null, timeout.Token));
+        var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => SendCommand.RunAsync(["127.0.0.1", port, file], TextWriter.Null, timeout.Token));
+    }
+
+    [Fact]
+    public async Task Echo_and_send_refuse_bad_arguments()
+    {
+        Assert.Equal(2, await SendCommand.RunAsync(["127.0.0.1", "104"], TextWriter.Null, CancellationToken.None));
+        Assert.Equal(2, await EchoCommand.RunAsync(["127.0.0.1", "notaport"], TextWriter.Null, CancellationToken.None));
+        Assert.Equal(2, await EchoCommand.RunAsync(["--aet", "MUCH_TOO_LONG_AE_TITLE", "127.0.0.1", "104"], TextWriter.Null, CancellationToken.None));
+        Assert.Equal(2, await ListenCommand.RunAsync(["--aet", "X"], TextWriter.Null, CancellationToken.None));
+    }
+
+    private static async Task WaitForEcho(int port)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        var client = new DicomClient("127.0.0.1", port, new DicomClientOptions { CalledAETitle = "ISOCENTER" });
+        while (true)
+        {
+            try
+            {
+                await client.EchoAsync(timeout.Token);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (!timeout.IsCancellationRequested)
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Isocenter.Dicom.Network.Dimse;
+
+namespace Isocenter.Dicom.Network.Tests.Dimse;
+
+public class DicomCommandTests
+{
+    [Fact]
+    public void Encodes_a_c_echo_request_in_implicit_vr_with_its_group_length()
+    {
+        var bytes = DicomCommand.CEchoRequest(1).Encode();
+
+        // PS3.7 9.3.5.1 and E.1: (0000,0000) UL, (0000,0002) UI 18 bytes (17 + NUL pad), (0000,0100), (0000,0110), (0000,0800) US.
+        Assert.Equal(12 + 26 + 10 + 10 + 10, bytes.Length);
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 4, 0, 0, 0, 56, 0, 0, 0 }, bytes[..12]);
+        Assert.Equal(new byte[] { 0, 0, 2, 0, 18, 0, 0, 0 }, bytes[12..20]);
+        Assert.Equal("1.2.840.10008.1.1\0"u8.ToArray(), bytes[20..38]);
+        Assert.Equal(new byte[] { 0, 0, 0, 1, 2, 0, 0, 0, 0x30, 0 }, bytes[38..48]);
+        Assert.Equal(new byte[] { 0, 0, 0x00, 8, 2, 0, 0, 0, 0x01, 1 }, bytes[58..68]);
+    }
+
+    [Fact]
+    public void Round_trips_a_c_store_request_and_its_response()
+    {
+        var request = DicomCommand.CStoreRequest(7, DicomUid.CTImageStorage, "1.2.3.4.5", priority: 2);
+        var decoded = DicomCommand.Decode(request.Encode());
+        Assert.Equal(DimseCommandField.CStoreRequest, decoded.CommandField);
+        Assert.Equal(7, decoded.MessageId);
+        Assert.Equal(DicomUid.CTImageStorage, decoded.AffectedSopClassUid);
+        Assert.Equal("1.2.3.4.5", decoded.AffectedSopInstanceUid);
+        Assert.Equal(2, decoded.Priority);
+        Assert.True(decoded.HasDataSet);
+        Assert.False(decoded.IsResponse);
+
+        var response = DicomCommand.Decode(DicomCommand.ResponseTo(decoded, DimseStatus.OutOfResources, "disk full").Encode());
+        Assert.Equal(DimseCommandField.CStoreResponse, response.CommandField);
+        Assert.Equal(7, response.MessageIdBeingRespondedTo);
+        Assert.Equal(DimseStatus.OutOfResources, response.Status);
+        Assert.Equal("1.2.3.4.5", response.AffectedSopInstanceUid);
+        Assert.Equal("disk full", response.Dataset.GetString(DicomTag.ErrorComment));
+        Assert.False(response.HasDataSet);
+        Assert.True(response.IsResponse);
+    }
+
+    [Fact]
+    public void Group_length_counts_the_bytes_after_it()
+    {
+        var bytes = DicomCommand.CStoreRequest(1, DicomUid.MRImageStorage, "1.2.3").Encode();
+        Assert.Equal((uint)(bytes.Length - 12), BitConverter.ToUInt32(bytes, 8));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 1, 2, 3 })]
+    [InlineData(new byte[] { 8, 0, 0x16, 0, 2, 0, 0, 0, 0x31, 0 })] // a dataset element, not a command
+    [InlineData(new byte[] { 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0 })] // no command field
+    public void Refuses_bytes_that_are_not_a_command_set(byte[] bytes) =>
+        Assert.Throws<DicomReadException>(() => DicomCommand.Decode(bytes));
+
+    [Fact]
+    public void Success_and_warnings_count_as_performed()
+    {
+        Assert.True(DimseStatus.IsSuccessOrWarning(DimseStatus.Success));
+        Assert.True(DimseStatus.IsSuccessOrWarning(DimseStatus.CoercionOfDataElements));
+        Assert.False(DimseStatus.IsSuccessOrWarning(DimseStatus.OutOfResources));
+        Assert.False(DimseStatus.IsSuccessOrWarning(DimseStatus.CannotUnderstand));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Isocenter.Dicom.Network.Tests.Peers;
+
+/// <summary>The outcome of running a DCMTK tool.</summary>
+internal sealed record ToolRun(string CommandLine, int ExitCode, string Output)
+{
+    public override string ToString() => $"`{CommandLine}` exited with {ExitCode}:\n{Output}";
+}
+
+/// <summary>Runs DCMTK's network tools with TCP_NODELAY=1 (Debian's build leaves Nagle on otherwise), every wait bounded.</summary>
+internal static class Dcmtk
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    public static string Require(string tool)
+    {
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, tool))
+            .FirstOrDefault(File.Exists);
+        Assert.True(found is not null, $"{tool} is not installed (Debian package dcmtk): run ./dev.sh test, which installs it");
+        return found!;
+    }
+
+    public static Process Start(string tool, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(Require(tool))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.Latin1,
+            StandardErrorEncoding = Encoding.Latin1,
+            UseShellExecute = false,
+        };
+        start.Environment["TCP_NODELAY"] = "1";
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {tool}");
+    }
+
+    public static async Task<ToolRun> RunAsync(string tool, params IEnumerable<string> arguments)
+    {
+        var list = arguments.ToList();
+        var commandLine = $"{tool} {string.Join(' ', list)}";
+        using var process = Start(tool, list);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"`{commandLine}` did not finish within {Timeout.TotalSeconds} s");
+        }
+        return new ToolRun(commandLine, process.ExitCode, await output + await errors);
+    }
+
+    /// <summary>A loopback port free now (for peers that cannot be told to pick their own).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,347 @@
+using System.Net;
+using System.Net.Sockets;
+using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Dimse;
+using Isocenter.Dicom.Network.Pdu;
+using Isocenter.Dicom.Network.Scu;
+
+namespace Isocenter.Dicom.Network.Tests.Scp;
+
+/// <summary>Our SCP against our SCU and against hand-made byte streams (PS3.8 robustness): after each, C-ECHO still works.</summary>
+public class DicomServerTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static DicomClient Client(int port, string called = "ISOCENTER") =>
+        new("127.0.0.1", port, new DicomClientOptions { CalledAETitle = called, CallingAETitle = "TESTSCU", DimseTimeout = Bound, AssociationTimeout = Bound });
+
+    private static async Task AssertEchoWorks(int port)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        Assert.Equal(DimseStatus.Success, await Client(port).EchoAsync(timeout.Token));
+    }
+
+    [Fact]
+    public async Task Answers_c_echo()
+    {
+        await using var server = new ReceivingServer();
+        await AssertEchoWorks(server.Port);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Stores_files_from_our_scu_byte_identical()
+    {
+        await using var server = new ReceivingServer(o => o with { MaxPduLength = 8192 }); // many fragments per dataset
+        var directory = TestFiles.NewDirectory();
+        var files = TestFiles.WriteCtSeries(Path.Combine(directory, "explicit"), 3, DicomTransferSyntax.ExplicitVRLittleEndian)
+            .Concat(TestFiles.WriteCtSeries(Path.Combine(directory, "implicit"), 3, DicomTransferSyntax.ImplicitVRLittleEndian))
+            .ToList();
+        var progress = new List<CStoreProgress>();
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var results = await Client(server.Port).StoreAsync(files, new SynchronousProgress<CStoreProgress>(progress.Add), timeout.Token);
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
+        Assert.Equal(files.Count, progress.Count);
+        Assert.Equal(files.Count, progress[^1].Completed);
+        foreach (var file in files)
+        {
+            var sent = DicomFile.Open(file);
+            var received = server.Datasets[sent.Dataset.GetString(DicomTag.SOPInstanceUID)!];
+            Assert.Equal(sent.TransferSyntax, received.TransferSyntax);
+            Assert.Equal(TestFiles.DataSetBytes(file), received.Bytes);
+            Assert.Equal("TESTSCU", received.CallingAETitle);
+        }
+    }
+
+    [Fact]
+    public async Task Our_scu_re_encodes_a_file_whose_syntax_the_scp_does_not_accept()
+    {
+        await using var server = new ReceivingServer(o => o with { TransferSyntaxes = [DicomUid.ImplicitVRLittleEndian] });
+        var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var result = Assert.Single(await Client(server.Port).StoreAsync([file], cancellationToken: timeout.Token));
+
+        Assert.True(result.Succeeded, result.ToString());
+        var received = server.Datasets[result.SopInstanceUid!];
+        Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian, received.TransferSyntax);
+        var dataset = new DicomDataset();
+        Dicom.IO.DicomParser.Parse(new MemoryStream(received.Bytes), received.TransferSyntax, new Dicom.IO.DicomDatasetBuilder(dataset));
+        var original = DicomFile.Open(file).Dataset;
+        Assert.Equal(original.Select(e => e.Tag), dataset.Select(e => e.Tag));
+        Assert.Equal(original.GetValues<ushort>(DicomTag.PixelData), dataset.GetValues<ushort>(DicomTag.PixelData));
+    }
+
+    [Fact]
+    public async Task Answers_c_store_without_a_handler_with_sop_class_not_supported()
+    {
+        await using var server = new ReceivingServer(o => o with { StoreHandler = null });
+        var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        using var timeout = new CancellationTokenSource(Bound);
+        var result = Assert.Single(await Client(server.Port).StoreAsync([file], cancellationToken: timeout.Token));
+        Assert.Equal(DimseStatus.SopClassNotSupported, result.Status);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Reports_files_that_are_not_dicom_without_sending_them()
+    {
+        await using var server = new ReceivingServer();
+        var directory = TestFiles.NewDirectory();
+        var good = TestFiles.WriteCtSeries(directory, 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        var bad = Path.Combine(directory, "notes.txt");
+        await File.WriteAllTextAsync(bad, "not DICOM");
+        using var timeout = new CancellationTokenSource(Bound);
+        var results = await Client(server.Port).StoreAsync([bad, good], cancellationToken: timeout.Token);
+        Assert.False(results.Single(r => r.Path == bad).Succeeded);
+        Assert.True(results.Single(r => r.Path == good).Succeeded);
+        Assert.Single(server.Datasets);
+    }
+
+    [Fact]
+    public async Task Rejects_an_unknown_called_ae_title()
+    {
+        await using var server = new ReceivingServer();
+        using var timeout = new CancellationTokenSource(Bound);
+        var e = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => Client(server.Port, "SOMEONE").EchoAsync(timeout.Token));
+        Assert.Equal(AssociateRejectSource.ServiceUser, e.Reject.Source);
+        Assert.Equal(7, e.Reject.Reason);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Rejects_a_calling_ae_title_not_in_the_allowlist()
+    {
+        await using var server = new ReceivingServer(o => o with { CallingAETitles = ["MODALITY1"] });
+        using var timeout = new CancellationTokenSource(Bound);
+        var e = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => Client(server.Port).EchoAsync(timeout.Token));
+        Assert.Equal(3, e.Reject.Reason);
+    }
+
+    [Fact]
+    public async Task Answers_garbage_with_an_abort_and_keeps_serving()
+    {
+        await using var server = new ReceivingServer();
+        var reply = await SendRawAsync(server.Port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), close: false);
+        Assert.Equal((byte)PduType.Abort, reply[0]);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Refuses_an_oversize_pdu_length_without_allocating_it()
+    {
+        await using var server = new ReceivingServer();
+        var reply = await SendRawAsync(server.Port, [0x01, 0, 0xFF, 0xFF, 0xFF, 0xF0, 0, 1], close: false);
+        Assert.Equal((byte)PduType.Abort, reply[0]);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Survives_a_truncated_pdu()
+    {
+        await using var server = new ReceivingServer();
+        var request = PduWriter.ToArray(EchoRequest("ISOCENTER"));
+        await SendRawAsync(server.Port, request[..(request.Length / 2)], close: true);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Accepts_an_association_with_no_acceptable_context_and_rejects_each_context()
+    {
+        // PS3.8 9.3.3.2: contexts are answered one by one; an association may be accepted with none of them.
+        await using var server = new ReceivingServer(o => o with { TransferSyntaxes = [DicomUid.ExplicitVRLittleEndian] });
+        var request = new AssociatePdu(false, "ISOCENTER", "TESTSCU",
+            [
+                new PresentationContextItem(1, "1.2.3.4.5.6", [DicomUid.ImplicitVRLittleEndian]),
+                new PresentationContextItem(3, DicomUid.CTImageStorage, [DicomUid.ImplicitVRLittleEndian]),
+            ],
+            new UserInformation { MaxPduLength = 16384 });
+        var reply = await SendRawAsync(server.Port, PduWriter.ToArray(request), close: false);
+        var sequence = new System.Buffers.ReadOnlySequence<byte>(reply);
+        Assert.True(PduReader.TryRead(ref sequence, 0, out var pdu));
+        var accept = Assert.IsType<AssociatePdu>(pdu);
+        Assert.True(accept.IsAccept);
+        Assert.Equal([PresentationContextResult.AbstractSyntaxNotSupported, PresentationContextResult.TransferSyntaxesNotSupported],
+            accept.PresentationContexts.Select(c => c.Result));
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Survives_a_connection_dropped_mid_dataset_and_tells_the_handler()
+    {
+        await using var server = new ReceivingServer();
+        var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        var data = TestFiles.DataSetBytes(file);
+        var request = new AssociatePdu(false, "ISOCENTER", "TESTSCU",
+            [new PresentationContextItem(1, DicomUid.CTImageStorage, [DicomUid.ExplicitVRLittleEndian])], new UserInformation { MaxPduLength = 16384 });
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            using var timeout = new CancellationTokenSource(Bound);
+            await socket.ConnectAsync(IPAddress.Loopback, server.Port, timeout.Token);
+            await socket.SendAsync(PduWriter.ToArray(request), timeout.Token);
+            // The whole A-ASSOCIATE-AC is read: closing with unread bytes would reset the connection and could discard
+            // what was sent before the close.
+            Assert.IsType<AssociatePdu>(await ReadPduAsync(socket, timeout.Token));
+            var command = DicomCommand.CStoreRequest(1, DicomUid.CTImageStorage, "1.2.3.4.5").Encode();
+            await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, true, true, command)])), timeout.Token);
+            await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, false, false, data.AsMemory(0, 8000))])), timeout.Token);
+        }
+        await WaitUntil(() => !server.Failures.IsEmpty && server.Server.OpenAssociations == 0);
+        // The dataset stream throws (AssociationGoneException), or the token is cancelled first: either way the handler knows.
+        Assert.True(server.Failures.Single() is Network.Scp.AssociationGoneException or OperationCanceledException, server.Failures.Single().ToString());
+        Assert.Empty(server.Datasets);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task An_abort_reaches_a_handler_that_is_still_working()
+    {
+        // The read loop does not wait for the handler, so it sees the A-ABORT and cancels the handler's token.
+        var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new Store.CStoreHandler(async (request, dataset, cancellationToken) =>
+        {
+            await dataset.CopyToAsync(Stream.Null, cancellationToken);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.SetResult(true);
+                throw;
+            }
+            return DimseStatus.Success;
+        });
+        await using var server = new ReceivingServer(o => o with { StoreHandler = handler });
+        var data = TestFiles.DataSetBytes(TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0]);
+        var request = new AssociatePdu(false, "ISOCENTER", "TESTSCU",
+            [new PresentationContextItem(1, DicomUid.CTImageStorage, [DicomUid.ExplicitVRLittleEndian])], new UserInformation { MaxPduLength = 16384 });
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            using var timeout = new CancellationTokenSource(Bound);
+            await socket.ConnectAsync(IPAddress.Loopback, server.Port, timeout.Token);
+            await socket.SendAsync(PduWriter.ToArray(request), timeout.Token);
+            Assert.IsType<AssociatePdu>(await ReadPduAsync(socket, timeout.Token));
+            var command = DicomCommand.CStoreRequest(1, DicomUid.CTImageStorage, "1.2.3.4.5").Encode();
+            await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, true, true, command)])), timeout.Token);
+            await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, false, true, data)])), timeout.Token);
+            await socket.SendAsync(PduWriter.ToArray(new AbortPdu(AbortSource.ServiceUser, AbortReason.NotSpecified)), timeout.Token);
+            Assert.True(await cancelled.Task.WaitAsync(Bound));
+        }
+        await WaitUntil(() => server.Server.OpenAssociations == 0);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Aborts_a_connection_that_never_asks_to_associate()
+    {
+        await using var server = new ReceivingServer(o => o with { ArtimTimeout = TimeSpan.FromMilliseconds(300) });
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(Bound);
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port, timeout.Token);
+        var buffer = new byte[64];
+        var read = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.True(read == 0 || buffer[0] == (byte)PduType.Abort);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Refuses_associations_beyond_the_limit_with_a_transient_rejection()
+    {
+        await using var server = new ReceivingServer(o => o with { MaxAssociations = 1 });
+        using var holder = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(Bound);
+        await holder.ConnectAsync(IPAddress.Loopback, server.Port, timeout.Token);
+        await WaitUntil(() => server.Server.OpenAssociations == 1);
+
+        var e = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => Client(server.Port).EchoAsync(timeout.Token));
+        Assert.Equal(AssociateRejectResult.Transient, e.Reject.Result);
+
+        holder.Close();
+        await WaitUntil(() => server.Server.OpenAssociations == 0);
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Stops_with_open_associations()
+    {
+        var server = new ReceivingServer();
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(Bound);
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port, timeout.Token);
+        await socket.SendAsync(PduWriter.ToArray(EchoRequest("ISOCENTER")), timeout.Token);
+        await WaitUntil(() => server.Server.OpenAssociations == 1);
+        await server.DisposeAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(0, server.Server.OpenAssociations);
+    }
+
+    internal static AssociatePdu EchoRequest(string called) => new(false, called, "TESTSCU",
+        [new PresentationContextItem(1, DicomUid.Verification, [DicomUid.ImplicitVRLittleEndian])], new UserInformation { MaxPduLength = 16384 });
+
+    /// <summary>Sends raw bytes; returns what the server answers before it closes (bounded), or nothing when <paramref name="close"/>.</summary>
+    private static async Task<byte[]> SendRawAsync(int port, byte[] bytes, bool close)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(Bound);
+        await socket.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+        await socket.SendAsync(bytes, timeout.Token);
+        if (close)
+        {
+            socket.Shutdown(SocketShutdown.Both);
+            return [];
+        }
+        var received = new MemoryStream();
+        var buffer = new byte[65536];
+        while (true)
+        {
+            var read = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                return received.ToArray();
+            }
+            received.Write(buffer, 0, read);
+            var sequence = new System.Buffers.ReadOnlySequence<byte>(received.ToArray());
+            if (PduReader.TryRead(ref sequence, 0, out _))
+            {
+                return received.ToArray();
+            }
+        }
+    }
+
+    private static async Task<DicomPdu?> ReadPduAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var sequence = new System.Buffers.ReadOnlySequence<byte>(received.ToArray());
+            if (PduReader.TryRead(ref sequence, 0, out var pdu))
+            {
+                return pdu;
+            }
+            var read = await socket.ReceiveAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                return null;
+            }
+            received.Write(buffer, 0, read);
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
+
+/// <summary>Reports on the caller's thread (System.Progress posts to the thread pool).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
