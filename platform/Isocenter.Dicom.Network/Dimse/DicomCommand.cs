@@ -55,8 +55,25 @@ public sealed class DicomCommand
         return command;
     }
 
-    /// <summary>The response to <paramref name="request"/> (C-ECHO-RSP, C-STORE-RSP, ...) with <paramref name="status"/>.</summary>
-    public static DicomCommand ResponseTo(DicomCommand request, ushort status, string? errorComment = null)
+    /// <summary>C-FIND-RQ (PS3.7 9.1.2.1, 9.3.2.1): an identifier dataset follows.</summary>
+    public static DicomCommand CFindRequest(ushort messageId, string sopClassUid, ushort priority = 0)
+    {
+        var command = Request(DimseCommandField.CFindRequest, messageId, sopClassUid, null, hasDataSet: true);
+        command.Dataset.Set(DicomTag.Priority, priority);
+        return command;
+    }
+
+    /// <summary>C-CANCEL-RQ (PS3.7 9.3.2.3) for the request with <paramref name="messageIdBeingRespondedTo"/>.</summary>
+    public static DicomCommand CCancelRequest(ushort messageIdBeingRespondedTo) => new(new DicomDataset()
+        .Set(DicomTag.CommandField, (ushort)DimseCommandField.CCancelRequest)
+        .Set(DicomTag.MessageIDBeingRespondedTo, messageIdBeingRespondedTo)
+        .Set(DicomTag.CommandDataSetType, NoDataSet));
+
+    /// <summary>
+    /// The response to <paramref name="request"/> (C-ECHO-RSP, C-STORE-RSP, C-FIND-RSP, ...) with <paramref name="status"/>;
+    /// <paramref name="hasDataSet"/> for a C-FIND-RSP that carries a match (PS3.7 9.3.2.2).
+    /// </summary>
+    public static DicomCommand ResponseTo(DicomCommand request, ushort status, string? errorComment = null, bool hasDataSet = false)
     {
         var dataset = new DicomDataset();
         if (request.AffectedSopClassUid is { } sopClass)
@@ -65,7 +82,7 @@ public sealed class DicomCommand
         }
         dataset.Set(DicomTag.CommandField, (ushort)((ushort)request.CommandField | 0x8000));
         dataset.Set(DicomTag.MessageIDBeingRespondedTo, request.MessageId);
-        dataset.Set(DicomTag.CommandDataSetType, NoDataSet);
+        dataset.Set(DicomTag.CommandDataSetType, hasDataSet ? (ushort)0x0000 : NoDataSet);
         dataset.Set(DicomTag.Status, status);
         if (request.AffectedSopInstanceUid is { } sopInstance)
         {

@@ -37,7 +37,7 @@ public enum DimseCommandField : ushort
     CCancelRequest = 0x0FFF,
 }
 
-/// <summary>Status (0000,0900) values used by C-ECHO and C-STORE (PS3.7 C, PS3.4 B.2.3).</summary>
+/// <summary>Status (0000,0900) values used by C-ECHO, C-STORE and C-FIND (PS3.7 C, PS3.4 B.2.3, C.4.1.1.4).</summary>
 public static class DimseStatus
 {
     /// <summary>Success.</summary>
@@ -73,11 +73,23 @@ public static class DimseStatus
     /// <summary>Failure: SOP class not supported.</summary>
     public const ushort SopClassNotSupported = 0x0122;
 
+    /// <summary>Failure: unable to process (C-FIND, PS3.4 C.4.1.1.4; the C000-CFFF range).</summary>
+    public const ushort UnableToProcess = 0xC000;
+
+    /// <summary>Failure: identifier does not match SOP class (C-FIND).</summary>
+    public const ushort IdentifierDoesNotMatchSopClass = 0xA900;
+
+    /// <summary>Pending, some optional keys were not supported (C-FIND).</summary>
+    public const ushort PendingWarning = 0xFF01;
+
     /// <summary>Cancel.</summary>
     public const ushort Cancel = 0xFE00;
 
     /// <summary>Pending.</summary>
     public const ushort Pending = 0xFF00;
+
+    /// <summary>True for Pending (FF00, FF01): more responses follow.</summary>
+    public static bool IsPending(ushort status) => status is Pending or PendingWarning;
 
     /// <summary>True for success and warning statuses (PS3.7 C.1-C.4): the operation was performed.</summary>
     public static bool IsSuccessOrWarning(ushort status) => status == Success || (status & 0xF000) == 0xB000 || status == 0x0001 || status == 0x0107 || status == 0x0116;

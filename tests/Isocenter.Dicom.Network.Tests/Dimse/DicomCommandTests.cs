@@ -42,6 +42,35 @@ public class DicomCommandTests
     }
 
     [Fact]
+    public void Round_trips_a_c_find_request_and_a_pending_response_announcing_a_match()
+    {
+        // PS3.7 9.3.2.1 and 9.3.2.2: the request and each Pending response carry an identifier (Command Data Set Type 0000).
+        var request = DicomCommand.Decode(DicomCommand.CFindRequest(3, DicomUid.StudyRootQueryRetrieveInformationModelFind, priority: 1).Encode());
+        Assert.Equal(DimseCommandField.CFindRequest, request.CommandField);
+        Assert.Equal(3, request.MessageId);
+        Assert.Equal(1, request.Priority);
+        Assert.True(request.HasDataSet);
+
+        var pending = DicomCommand.Decode(DicomCommand.ResponseTo(request, DimseStatus.Pending, hasDataSet: true).Encode());
+        Assert.Equal(DimseCommandField.CFindResponse, pending.CommandField);
+        Assert.Equal(3, pending.MessageIdBeingRespondedTo);
+        Assert.True(pending.HasDataSet);
+        Assert.True(DimseStatus.IsPending(pending.Status));
+        Assert.False(DicomCommand.ResponseTo(request, DimseStatus.Success).HasDataSet);
+    }
+
+    [Fact]
+    public void Encodes_a_c_cancel_request_with_the_message_id_it_cancels()
+    {
+        // PS3.7 9.3.2.3: Command Field 0FFF, Message ID Being Responded To, no dataset; no SOP class.
+        var cancel = DicomCommand.Decode(DicomCommand.CCancelRequest(9).Encode());
+        Assert.Equal(DimseCommandField.CCancelRequest, cancel.CommandField);
+        Assert.Equal(9, cancel.MessageIdBeingRespondedTo);
+        Assert.False(cancel.HasDataSet);
+        Assert.Null(cancel.AffectedSopClassUid);
+    }
+
+    [Fact]
     public void Group_length_counts_the_bytes_after_it()
     {
         var bytes = DicomCommand.CStoreRequest(1, DicomUid.MRImageStorage, "1.2.3").Encode();
