@@ -27,3 +27,14 @@ public sealed class DicomAssociationAbortedException(AbortPdu abort)
     /// <summary>The A-ABORT received.</summary>
     public AbortPdu Abort { get; } = abort;
 }
+
+/// <summary>The peer answered a request with a failure status (C-FIND: refused, identifier does not match, unable to process).</summary>
+public sealed class DimseFailureException(string operation, ushort status, string? errorComment)
+    : DicomNetworkException($"{operation} failed: status 0x{status:X4}{(errorComment is null ? "" : $" ({errorComment})")}")
+{
+    /// <summary>The Status (0000,0900) of the final response.</summary>
+    public ushort Status { get; } = status;
+
+    /// <summary>The Error Comment (0000,0902) of the final response, if any.</summary>
+    public string? ErrorComment { get; } = errorComment;
+}

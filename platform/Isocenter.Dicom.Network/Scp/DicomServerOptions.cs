@@ -1,4 +1,5 @@
 using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Query;
 using Isocenter.Dicom.Network.Store;
 
 namespace Isocenter.Dicom.Network.Scp;
@@ -33,6 +34,16 @@ public sealed record DicomServerOptions
     /// <summary>Receives C-STORE datasets; without one, C-STORE is answered with "SOP class not supported".</summary>
     public ICStoreHandler? StoreHandler { get; init; }
 
+    /// <summary>
+    /// Answers C-FIND requests; with one, the Patient Root and Study Root Query/Retrieve FIND SOP classes are accepted as
+    /// well as <see cref="AbstractSyntaxes"/>. Without one, C-FIND is not negotiated.
+    /// </summary>
+    public ICFindHandler? FindHandler { get; init; }
+
+    /// <summary>The FIND SOP classes accepted when a <see cref="FindHandler"/> is set.</summary>
+    public static IReadOnlySet<string> FindAbstractSyntaxes { get; } = new HashSet<string>(
+        [DicomUid.PatientRootQueryRetrieveInformationModelFind, DicomUid.StudyRootQueryRetrieveInformationModelFind], StringComparer.Ordinal);
+
     /// <summary>Every storage SOP class of the UID registry (keyword ending in "Storage") and Verification.</summary>
     public static IReadOnlySet<string> DefaultAbstractSyntaxes { get; } = new HashSet<string>(
         DicomUid.All.Where(u => u.Type == "SOP Class" && u.Keyword.EndsWith("Storage", StringComparison.Ordinal)).Select(u => u.Value)
@@ -49,7 +60,7 @@ public sealed record DicomServerOptions
     {
         AETitles = AETitles,
         CallingAETitles = CallingAETitles,
-        AbstractSyntaxes = AbstractSyntaxes,
+        AbstractSyntaxes = FindHandler is null ? AbstractSyntaxes : new HashSet<string>(AbstractSyntaxes.Concat(FindAbstractSyntaxes), StringComparer.Ordinal),
         TransferSyntaxes = TransferSyntaxes,
         MaxPduLength = MaxPduLength,
     };

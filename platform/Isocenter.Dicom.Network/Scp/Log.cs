@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Error, "C-STORE handler failed for {SopInstanceUid}")]
     public static partial void StoreHandlerFailed(ILogger logger, Exception exception, string sopInstanceUid);
 
+    [LoggerMessage(11, LogLevel.Error, "C-FIND handler failed for {SopClassUid}")]
+    public static partial void FindHandlerFailed(ILogger logger, Exception exception, string sopClassUid);
+
     [LoggerMessage(8, LogLevel.Warning, "Connection from {Remote} refused: {Limit} associations already open")]
     public static partial void TooManyAssociations(ILogger logger, EndPoint? remote, int limit);
 

@@ -1,9 +1,12 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Echo;
 using Isocenter.Dicom.Network.Pdu;
+using Isocenter.Dicom.Network.Query;
 using Isocenter.Dicom.Network.Store;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +27,9 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
     private Pipe? _data;
     private byte _dataContextId;
     private DicomCommand? _discarding;
+    private DicomCommand? _identifierFor; // a C-FIND-RQ whose identifier is arriving
+    private readonly ArrayBufferWriter<byte> _identifier = new(256);
+    private readonly ConcurrentDictionary<ushort, CancellationTokenSource> _finds = new(); // running C-FINDs by message ID, for C-CANCEL
     private CancellationToken _stopping;
     private CancellationTokenSource _ending = null!; // set in RunAsync; cancelled when the association ends: handlers stop with it
 
@@ -171,7 +177,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
             await OnDataFragmentAsync(value);
             return;
         }
-        if (_data is not null || _discarding is not null)
+        if (_data is not null || _discarding is not null || _identifierFor is not null)
         {
             throw new PduException("A command fragment arrived before the last fragment of the previous dataset", AbortReason.UnexpectedPduParameter);
         }
@@ -192,8 +198,16 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 _dataContextId = context.Id;
                 Track(StoreAsync(handler, new CStoreRequest(_association, command, context.TransferSyntax), context, _data.Reader));
                 break;
+            case DimseCommandField.CFindRequest when command.HasDataSet && options.FindHandler is not null:
+                _identifierFor = command;
+                _dataContextId = context.Id;
+                break;
             case DimseCommandField.CCancelRequest:
-                break; // nothing is cancellable yet
+                if (_finds.TryGetValue(command.MessageIdBeingRespondedTo, out var find))
+                {
+                    await find.CancelAsync();
+                }
+                break; // a C-CANCEL for an operation that has ended is ignored (PS3.7 9.3.2.3)
             default:
                 if (command.HasDataSet)
                 {
@@ -210,7 +224,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
 
     private async ValueTask OnDataFragmentAsync(PresentationDataValue value)
     {
-        if (value.PresentationContextId != _dataContextId || (_data is null && _discarding is null))
+        if (value.PresentationContextId != _dataContextId || (_data is null && _discarding is null && _identifierFor is null))
         {
             throw new PduException($"Dataset fragment on presentation context {value.PresentationContextId} without a command announcing it", AbortReason.UnexpectedPduParameter);
         }
@@ -222,6 +236,24 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
             {
                 await data.Writer.CompleteAsync();
                 _data = null;
+            }
+        }
+        else if (_identifierFor is { } find)
+        {
+            if (_identifier.WrittenCount + value.Data.Length > DimseDataSet.MaxLength)
+            {
+                throw new PduException($"C-FIND identifier longer than {DimseDataSet.MaxLength} bytes");
+            }
+            _identifier.Write(value.Data.Span);
+            if (value.IsLast)
+            {
+                _identifierFor = null;
+                var context = _association!.PresentationContexts[value.PresentationContextId];
+                var identifier = DimseDataSet.Decode(_identifier.WrittenMemory, context.TransferSyntax);
+                _identifier.ResetWrittenCount();
+                var cancel = CancellationTokenSource.CreateLinkedTokenSource(_ending.Token);
+                _finds[find.MessageId] = cancel;
+                Track(FindAsync(options.FindHandler!, new CFindRequest(_association, find, identifier), context, cancel));
             }
         }
         else if (value.IsLast)
@@ -265,6 +297,50 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
         }
         await data.CompleteAsync();
         await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, status), _ending.Token);
+    }
+
+    private async Task FindAsync(ICFindHandler handler, CFindRequest request, PresentationContext context, CancellationTokenSource cancel)
+    {
+        await Task.Yield(); // the handler runs off the read loop, so a C-CANCEL-RQ gets through
+        var token = cancel.Token;
+        try
+        {
+            ushort status = DimseStatus.Success;
+            string? error = null;
+            try
+            {
+                await foreach (var match in handler.OnCFindAsync(request, token).WithCancellation(token))
+                {
+                    await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, DimseStatus.Pending, hasDataSet: true), _ending.Token);
+                    using var bytes = DimseDataSet.Encode(match, context.TransferSyntax);
+                    await connection.SendDataSetAsync(context.Id, bytes, _ending.Token);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                status = DimseStatus.Cancel;
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not IOException)
+            {
+                Log.FindHandlerFailed(logger, e, request.SopClassUid);
+                status = DimseStatus.UnableToProcess;
+                error = e.Message;
+            }
+            if (_ending.IsCancellationRequested)
+            {
+                return; // the association is gone: nobody to answer
+            }
+            if (status == DimseStatus.Success && token.IsCancellationRequested)
+            {
+                status = DimseStatus.Cancel; // cancelled after the last match
+            }
+            await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, status, error), _ending.Token);
+        }
+        finally
+        {
+            _finds.TryRemove(request.Command.MessageId, out _);
+            cancel.Dispose();
+        }
     }
 
     private static bool IsAborted(Exception e) => e is AssociationGoneException || e.InnerException is AssociationGoneException;

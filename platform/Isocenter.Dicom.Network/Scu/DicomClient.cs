@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Isocenter.Dicom.IO;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
@@ -20,7 +22,7 @@ public sealed record CStoreResult(string Path, string? SopInstanceUid, ushort? S
 /// <summary>Progress of <see cref="DicomClient.StoreAsync"/>: files done out of the total, and the latest result.</summary>
 public sealed record CStoreProgress(int Completed, int Total, CStoreResult Latest);
 
-/// <summary>A DICOM SCU: C-ECHO and C-STORE to one peer, each call on its own association.</summary>
+/// <summary>A DICOM SCU: C-ECHO, C-STORE and C-FIND to one peer, each call on its own association.</summary>
 public sealed class DicomClient(string host, int port, DicomClientOptions? options = null)
 {
     private readonly DicomClientOptions _options = options ?? new DicomClientOptions();
@@ -35,6 +37,73 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
         var response = await association.SendAsync(context, DicomCommand.CEchoRequest, null, cancellationToken);
         await association.ReleaseAsync(cancellationToken);
         return response.Status;
+    }
+
+    /// <summary>
+    /// Opens an association, sends C-FIND-RQ with <paramref name="identifier"/> under <paramref name="sopClassUid"/> (Patient
+    /// Root, Study Root, ...), yields each match as it arrives and releases after the final response. Breaking out of the
+    /// enumeration or cancelling sends C-CANCEL-RQ and waits (bounded by the DIMSE timeout) for the final response.
+    /// </summary>
+    /// <exception cref="DimseFailureException">The peer answered with a failure status.</exception>
+    public async IAsyncEnumerable<DicomDataset> FindAsync(string sopClassUid, DicomDataset identifier, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var proposal = new PresentationContextItem(1, sopClassUid, [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian]);
+        await using var association = await ScuAssociation.OpenAsync(host, port, _options, [proposal], cancellationToken);
+        var context = association.Association.FindContext(sopClassUid)
+            ?? throw new DicomNetworkException($"The peer did not accept {DicomUid.Find(sopClassUid)?.Name ?? sopClassUid}");
+        DicomCommand request;
+        using (var encoded = DimseDataSet.Encode(identifier, context.TransferSyntax))
+        {
+            request = await association.SendRequestAsync(context, id => DicomCommand.CFindRequest(id, sopClassUid), encoded, cancellationToken);
+        }
+        var final = false;
+        try
+        {
+            while (true)
+            {
+                var (response, data) = await association.ReadResponseAsync(request, cancellationToken);
+                if (!DimseStatus.IsPending(response.Status))
+                {
+                    final = true;
+                    if (response.Status is not (DimseStatus.Success or DimseStatus.Cancel))
+                    {
+                        throw new DimseFailureException("C-FIND", response.Status, response.Dataset.GetString(DicomTag.ErrorComment));
+                    }
+                    break;
+                }
+                if (data is not null)
+                {
+                    yield return DimseDataSet.Decode(data, context.TransferSyntax);
+                }
+            }
+        }
+        finally
+        {
+            if (!final)
+            {
+                await CancelAsync(association, context, request);
+            }
+        }
+        await association.ReleaseAsync(cancellationToken);
+    }
+
+    // The caller stopped early (or cancelled, or a response could not be read): C-CANCEL-RQ, then the final response and
+    // A-RELEASE, each bounded; anything going wrong leaves the association to be aborted when it is disposed.
+    private async Task CancelAsync(ScuAssociation association, PresentationContext context, DicomCommand request)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.DimseTimeout);
+            await association.SendCancelAsync(context, request, timeout.Token);
+            while (DimseStatus.IsPending((await association.ReadResponseAsync(request, timeout.Token)).Response.Status))
+            {
+            }
+            await association.ReleaseAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is DicomException or IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            await association.AbortAsync();
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
@@ -5,12 +6,17 @@ using Isocenter.Dicom.Network.Pdu;
 
 namespace Isocenter.Dicom.Network.Scu;
 
-/// <summary>The requestor side of one association: open, send requests one at a time, release or abort.</summary>
+/// <summary>The requestor side of one association: open, send requests one at a time (reading their responses), release or abort.</summary>
 internal sealed class ScuAssociation : IAsyncDisposable
 {
     private readonly DicomConnection _connection;
     private readonly DicomClientOptions _options;
+    private const int MaxResponseDataSetLength = 16 * 1024 * 1024;
+
     private readonly CommandAssembler _command = new();
+    private readonly Queue<(DicomCommand Response, byte[]? DataSet)> _messages = new();
+    private readonly ArrayBufferWriter<byte> _data = new(256);
+    private DicomCommand? _awaitingData;
     private ushort _messageId;
     private bool _open;
 
@@ -74,22 +80,49 @@ internal sealed class ScuAssociation : IAsyncDisposable
     /// <summary>Sends a request (and its dataset) and returns the final response.</summary>
     public async Task<DicomCommand> SendAsync(PresentationContext context, Func<ushort, DicomCommand> makeRequest, Stream? dataset, CancellationToken cancellationToken)
     {
+        var request = await SendRequestAsync(context, makeRequest, dataset, cancellationToken);
+        while (true)
+        {
+            var (response, _) = await ReadResponseAsync(request, cancellationToken);
+            if (!DimseStatus.IsPending(response.Status))
+            {
+                return response;
+            }
+        }
+    }
+
+    /// <summary>Sends a request (and its dataset); returns it, for <see cref="ReadResponseAsync"/>.</summary>
+    public async Task<DicomCommand> SendRequestAsync(PresentationContext context, Func<ushort, DicomCommand> makeRequest, Stream? dataset, CancellationToken cancellationToken)
+    {
         var request = makeRequest(++_messageId);
         await _connection.SendCommandAsync(context.Id, request, cancellationToken);
         if (dataset is not null)
         {
             await _connection.SendDataSetAsync(context.Id, dataset, cancellationToken);
         }
+        return request;
+    }
+
+    /// <summary>Sends C-CANCEL-RQ for <paramref name="request"/> (PS3.7 9.3.2.3) on its context.</summary>
+    public Task SendCancelAsync(PresentationContext context, DicomCommand request, CancellationToken cancellationToken) =>
+        _connection.SendCommandAsync(context.Id, DicomCommand.CCancelRequest(request.MessageId), cancellationToken);
+
+    /// <summary>
+    /// The next response to <paramref name="request"/> (pending or final) and the bytes of its dataset, if any, within the
+    /// DIMSE timeout; on timeout the association is aborted.
+    /// </summary>
+    public async Task<(DicomCommand Response, byte[]? DataSet)> ReadResponseAsync(DicomCommand request, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DimseTimeout);
         try
         {
             while (true)
             {
-                var response = await ReadResponseAsync(timeout.Token);
-                if (response.MessageIdBeingRespondedTo == request.MessageId && response.Status is not (DimseStatus.Pending or 0xFF01))
+                var message = await ReadMessageAsync(timeout.Token);
+                if (message.Response.MessageIdBeingRespondedTo == request.MessageId)
                 {
-                    return response;
+                    return message;
                 }
             }
         }
@@ -100,9 +133,10 @@ internal sealed class ScuAssociation : IAsyncDisposable
         }
     }
 
-    private async Task<DicomCommand> ReadResponseAsync(CancellationToken cancellationToken)
+    private async Task<(DicomCommand Response, byte[]? DataSet)> ReadMessageAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        (DicomCommand Response, byte[]? DataSet) ready;
+        while (!_messages.TryDequeue(out ready))
         {
             var pdu = await _connection.ReadAsync(_options.MaxPduLength, cancellationToken);
             switch (pdu)
@@ -112,18 +146,7 @@ internal sealed class ScuAssociation : IAsyncDisposable
                     {
                         foreach (var value in data.Values)
                         {
-                            if (!value.IsCommand)
-                            {
-                                continue; // response datasets (C-FIND identifiers) are not used yet
-                            }
-                            if (_command.Add(value) is { } bytes)
-                            {
-                                var command = DicomCommand.Decode(bytes);
-                                if (!command.HasDataSet)
-                                {
-                                    return command;
-                                }
-                            }
+                            OnPresentationDataValue(value);
                         }
                     }
                     break;
@@ -136,6 +159,43 @@ internal sealed class ScuAssociation : IAsyncDisposable
                 default:
                     await AbortAsync();
                     throw new DicomNetworkException($"Unexpected {pdu.Type} PDU while waiting for a response");
+            }
+        }
+        return ready;
+    }
+
+    // Completes messages (a command, and the dataset it announces) from the PDVs of a P-DATA-TF; a PDU may hold several.
+    private void OnPresentationDataValue(PresentationDataValue value)
+    {
+        if (!value.IsCommand)
+        {
+            if (_awaitingData is not { } command)
+            {
+                throw new DicomNetworkException("A dataset fragment arrived without a command announcing it");
+            }
+            if (_data.WrittenCount + value.Data.Length > MaxResponseDataSetLength)
+            {
+                throw new DicomNetworkException($"Response dataset longer than {MaxResponseDataSetLength} bytes");
+            }
+            _data.Write(value.Data.Span);
+            if (value.IsLast)
+            {
+                _messages.Enqueue((command, _data.WrittenSpan.ToArray()));
+                _data.ResetWrittenCount();
+                _awaitingData = null;
+            }
+            return;
+        }
+        if (_command.Add(value) is { } bytes)
+        {
+            var command = DicomCommand.Decode(bytes);
+            if (command.HasDataSet)
+            {
+                _awaitingData = command;
+            }
+            else
+            {
+                _messages.Enqueue((command, null));
             }
         }
     }

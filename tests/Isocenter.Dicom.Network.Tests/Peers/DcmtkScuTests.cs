@@ -13,6 +13,31 @@ public class DcmtkScuTests
         Assert.True(run.ExitCode == 0, run.ToString());
     }
 
+    [Fact]
+    public async Task Findscu_gets_each_match_then_success()
+    {
+        Network.Query.CFindRequest? seen = null;
+        await using var server = new ReceivingServer(o => o with
+        {
+            FindHandler = new Network.Query.CFindHandler((request, _) =>
+            {
+                seen = request;
+                return new[] { Tests.Query.CFindTests.Study("1.2.3.1", "Alpha^One"), Tests.Query.CFindTests.Study("1.2.3.2", "Alpha^Two") }.ToAsyncEnumerable();
+            }),
+        });
+
+        var run = await Dcmtk.RunAsync("findscu", "-v", "-S", "-aec", "ISOCENTER", "-aet", "FINDSCU",
+            "-k", "QueryRetrieveLevel=STUDY", "-k", "PatientName=Alpha*", "-k", "StudyInstanceUID", "127.0.0.1", Port(server));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Output.Contains("Find Response: 2 (Pending)", StringComparison.Ordinal), run.ToString());
+        Assert.True(run.Output.Contains("[1.2.3.2", StringComparison.Ordinal), run.ToString());
+        Assert.True(run.Output.Contains("[Alpha^One", StringComparison.Ordinal), run.ToString());
+        Assert.True(run.Output.Contains("Received Final Find Response (Success)", StringComparison.Ordinal), run.ToString());
+        Assert.Equal("Alpha*", seen?.Identifier.GetString(DicomTag.PatientName));
+        Assert.Equal(DicomUid.StudyRootQueryRetrieveInformationModelFind, seen?.SopClassUid);
+    }
+
     public static TheoryData<string, string[]> Syntaxes() => new()
     {
         { DicomUid.ExplicitVRLittleEndian, ["-R"] },

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using Isocenter.Dicom.Network.Dimse;
+using Isocenter.Dicom.Network.Scu;
+
+namespace Isocenter.Dicom.Network.Tests.Peers;
+
+/// <summary>
+/// Our C-FIND SCU against DCMTK's dcmqrscp (PS3.4 C.4.1): four studies stored into its archive with our C-STORE SCU, then
+/// queried at STUDY and SERIES level in the Patient Root and Study Root models, with a wildcard and a date range.
+/// </summary>
+public sealed class DcmqrscpTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly string _directory = TestFiles.NewDirectory();
+    private readonly Dictionary<string, string> _studies = []; // name -> Study Instance UID
+    private readonly Dictionary<string, List<string>> _series = []; // Study Instance UID -> Series Instance UIDs
+    private Process? _dcmqrscp;
+    private int _port;
+
+    public async Task InitializeAsync()
+    {
+        _port = Dcmtk.FreePort();
+        var storage = Path.Combine(_directory, "archive");
+        Directory.CreateDirectory(storage);
+        var config = Path.Combine(_directory, "dcmqrscp.cfg");
+        await File.WriteAllTextAsync(config, $"""
+            NetworkTCPPort = {_port}
+            MaxPDUSize = 16384
+            MaxAssociations = 16
+
+            HostTable BEGIN
+            HostTable END
+
+            VendorTable BEGIN
+            VendorTable END
+
+            AETable BEGIN
+            QRSCP {storage} RW (100, 1024mb) ANY
+            AETable END
+            """);
+        // Forks a child per association (--single-process would serve one association and exit).
+        _dcmqrscp = Dcmtk.Start("dcmqrscp", ["-c", config]);
+        _ = _dcmqrscp.StandardOutput.ReadToEndAsync(); // drained so dcmqrscp never blocks on a full pipe
+        _ = _dcmqrscp.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Bound);
+        while (true)
+        {
+            try
+            {
+                await Client().EchoAsync(timeout.Token);
+                break;
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException && !timeout.IsCancellationRequested)
+            {
+                Assert.False(_dcmqrscp.HasExited, "dcmqrscp exited");
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+        var files = new List<string>();
+        files.AddRange(WriteStudy("P1", "Alpha^One", "20240105", series: 2));
+        files.AddRange(WriteStudy("P1", "Alpha^One", "20240310", series: 1));
+        files.AddRange(WriteStudy("P2", "Alpha^Two", "20240120", series: 1));
+        files.AddRange(WriteStudy("P3", "Beta^Three", "20240115", series: 1));
+        var results = await Client().StoreAsync(files, cancellationToken: timeout.Token);
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_dcmqrscp is { HasExited: false })
+        {
+            _dcmqrscp.Kill(entireProcessTree: true);
+        }
+        _dcmqrscp?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private DicomClient Client() => new("127.0.0.1", _port, new DicomClientOptions { CalledAETitle = "QRSCP", CallingAETitle = "ISOCENTER", DimseTimeout = Bound, AssociationTimeout = Bound });
+
+    private List<string> WriteStudy(string patientId, string name, string date, int series)
+    {
+        var study = DicomUid.Generate();
+        _studies[$"{name} {date}"] = study;
+        _series[study] = [];
+        var paths = new List<string>();
+        for (var s = 0; s < series; s++)
+        {
+            var seriesUid = DicomUid.Generate();
+            _series[study].Add(seriesUid);
+            var dataset = new DicomDataset()
+                .Set(DicomTag.SOPClassUID, DicomUid.CTImageStorage)
+                .Set(DicomTag.SOPInstanceUID, DicomUid.Generate())
+                .Set(DicomTag.StudyInstanceUID, study)
+                .Set(DicomTag.SeriesInstanceUID, seriesUid)
+                .Set(DicomTag.StudyDate, date)
+                .Set(DicomTag.StudyTime, "101500")
+                .Set(DicomTag.AccessionNumber, "")
+                .Set(DicomTag.StudyID, "1")
+                .Set(DicomTag.Modality, "CT")
+                .Set(DicomTag.SeriesNumber, (s + 1).ToString(CultureInfo.InvariantCulture))
+                .Set(DicomTag.PatientName, name)
+                .Set(DicomTag.PatientID, patientId)
+                .Set(DicomTag.InstanceNumber, "1")
+                .Set(DicomTag.SamplesPerPixel, (ushort)1)
+                .Set(DicomTag.PhotometricInterpretation, "MONOCHROME2")
+                .Set(DicomTag.Rows, (ushort)8)
+                .Set(DicomTag.Columns, (ushort)8)
+                .Set(DicomTag.BitsAllocated, (ushort)16)
+                .Set(DicomTag.BitsStored, (ushort)12)
+                .Set(DicomTag.HighBit, (ushort)11)
+                .Set(DicomTag.PixelRepresentation, (ushort)0)
+                .Set(DicomTag.PixelData, DicomVR.OW, new ushort[64]);
+            var path = Path.Combine(_directory, $"{seriesUid}.dcm");
+            new DicomFile(dataset, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+            paths.Add(path);
+        }
+        return paths;
+    }
+
+    private async Task<List<DicomDataset>> FindAsync(string model, DicomDataset identifier)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        return await Client().FindAsync(model, identifier, timeout.Token).ToListAsync(timeout.Token);
+    }
+
+    [Fact]
+    public async Task Study_root_study_level_matches_a_wildcard_name_and_a_date_range()
+    {
+        var matches = await FindAsync(DicomUid.StudyRootQueryRetrieveInformationModelFind, new DicomDataset()
+            .Set(DicomTag.QueryRetrieveLevel, "STUDY")
+            .Set(DicomTag.PatientName, "Alpha*")
+            .Set(DicomTag.StudyDate, "20240101-20240131")
+            .Set(DicomTag.StudyInstanceUID, ""));
+
+        Assert.Equal(
+            new[] { _studies["Alpha^One 20240105"], _studies["Alpha^Two 20240120"] }.Order(),
+            matches.Select(m => m.GetString(DicomTag.StudyInstanceUID)!).Order());
+        Assert.All(matches, m => Assert.StartsWith("Alpha^", m.GetString(DicomTag.PatientName), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Study_root_series_level_returns_the_series_of_a_study()
+    {
+        var study = _studies["Alpha^One 20240105"];
+        var matches = await FindAsync(DicomUid.StudyRootQueryRetrieveInformationModelFind, new DicomDataset()
+            .Set(DicomTag.QueryRetrieveLevel, "SERIES")
+            .Set(DicomTag.StudyInstanceUID, study)
+            .Set(DicomTag.SeriesInstanceUID, "")
+            .Set(DicomTag.Modality, ""));
+
+        Assert.Equal(_series[study].Order(), matches.Select(m => m.GetString(DicomTag.SeriesInstanceUID)!).Order());
+        Assert.All(matches, m => Assert.Equal("CT", m.GetString(DicomTag.Modality)));
+    }
+
+    [Fact]
+    public async Task Patient_root_study_level_matches_within_a_patient_and_a_date_range()
+    {
+        var matches = await FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, new DicomDataset()
+            .Set(DicomTag.QueryRetrieveLevel, "STUDY")
+            .Set(DicomTag.PatientID, "P1")
+            .Set(DicomTag.StudyDate, "20240101-20240131")
+            .Set(DicomTag.StudyInstanceUID, ""));
+
+        Assert.Equal(_studies["Alpha^One 20240105"], Assert.Single(matches).GetString(DicomTag.StudyInstanceUID));
+    }
+
+    [Fact]
+    public async Task Patient_root_series_level_returns_the_series_of_a_study()
+    {
+        var study = _studies["Alpha^One 20240310"];
+        var matches = await FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, new DicomDataset()
+            .Set(DicomTag.QueryRetrieveLevel, "SERIES")
+            .Set(DicomTag.PatientID, "P1")
+            .Set(DicomTag.StudyInstanceUID, study)
+            .Set(DicomTag.SeriesInstanceUID, ""));
+
+        Assert.Equal(_series[study], matches.Select(m => m.GetString(DicomTag.SeriesInstanceUID)!));
+    }
+
+    [Fact]
+    public async Task Patient_root_patient_level_matches_a_wildcard_name_and_echo_works_after()
+    {
+        var matches = await FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, new DicomDataset()
+            .Set(DicomTag.QueryRetrieveLevel, "PATIENT")
+            .Set(DicomTag.PatientName, "Alpha*")
+            .Set(DicomTag.PatientID, ""));
+
+        Assert.Equal(["P1", "P2"], matches.Select(m => m.GetString(DicomTag.PatientID)!).Order());
+        using var timeout = new CancellationTokenSource(Bound);
+        Assert.Equal(DimseStatus.Success, await Client().EchoAsync(timeout.Token));
+    }
+}
