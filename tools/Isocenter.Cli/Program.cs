@@ -1,6 +1,7 @@
 using Isocenter.Cli.Demo;
 using Isocenter.Cli.Dump;
 using Isocenter.Cli.Echo;
+using Isocenter.Cli.Find;
 using Isocenter.Cli.Listen;
 using Isocenter.Cli.Render;
 using Isocenter.Cli.Send;
@@ -22,6 +23,8 @@ const string Usage = """
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
       send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
       listen --port N --aet A --out DIR              receive C-STORE into DIR until Ctrl+C
+      find [--aet A] [--called B] [--study|--patient] [--json] HOST PORT -k Key[=Value]...
+                             C-FIND a peer; print each match (dcmdump layout, or DICOM JSON lines)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -53,6 +56,7 @@ try
         "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "listen" => await ListenCommand.RunAsync(args[1..], Console.Out, stop.Token),
+        "find" => await FindCommand.RunAsync(args[1..], Console.Out, stop.Token),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Isocenter.Cli.Echo;
+using Isocenter.Cli.Find;
 using Isocenter.Cli.Listen;
 using Isocenter.Cli.Send;
 using Isocenter.Dicom.Network.Scu;
@@ -45,6 +46,43 @@ public class NetworkCommandTests
             var dump = await Dcmtk.RunAsync("dcmdump", "-q", received);
             Assert.True(dump.ExitCode == 0 && !dump.Output.Contains("E: ", StringComparison.Ordinal), dump.ToString());
         }
+    }
+
+    [Fact]
+    public async Task Find_prints_each_match_as_json_lines_and_as_dump_lines()
+    {
+        DicomDataset? identifier = null;
+        await using var server = new ReceivingServer(o => o with
+        {
+            FindHandler = new Network.Query.CFindHandler((request, _) =>
+            {
+                identifier = request.Identifier;
+                return new[] { Query.CFindTests.Study("1.2.3.1", "Alpha^One"), Query.CFindTests.Study("1.2.3.2", "Alpha^Two") }.ToAsyncEnumerable();
+            }),
+        });
+        var port = server.Port.ToString(CultureInfo.InvariantCulture);
+        using var timeout = new CancellationTokenSource(Bound);
+        var json = new StringWriter();
+        var dump = new StringWriter();
+
+        Assert.Equal(0, await FindCommand.RunAsync(["--called", "ISOCENTER", "--json", "127.0.0.1", port, "-k", "PatientName=A*", "-k", "0020,000D", "-k", "StudyDate=20240101-20241231"], json, timeout.Token));
+        Assert.Equal(0, await FindCommand.RunAsync(["--called", "ISOCENTER", "--patient", "127.0.0.1", port, "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID"], dump, timeout.Token));
+
+        var lines = json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("Alpha^Two", Json.DicomJson.Deserialize(lines[1]).GetString(DicomTag.PatientName));
+        Assert.Contains("(0020,000d) UI [1.2.3.1]", dump.ToString(), StringComparison.Ordinal);
+        Assert.Contains("# match 2", dump.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(identifier);
+        Assert.Equal("STUDY", identifier.GetString(DicomTag.QueryRetrieveLevel));
+    }
+
+    [Fact]
+    public async Task Find_refuses_an_unknown_key()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        Assert.Equal(2, await FindCommand.RunAsync(["127.0.0.1", "104", "-k", "NoSuchKeyword=1"], TextWriter.Null, timeout.Token));
+        Assert.Equal(2, await FindCommand.RunAsync(["127.0.0.1", "104", "-k"], TextWriter.Null, timeout.Token));
     }
 
     [Fact]
