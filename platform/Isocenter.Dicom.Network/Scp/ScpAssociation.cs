@@ -203,11 +203,8 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 _dataContextId = context.Id;
                 break;
             case DimseCommandField.CCancelRequest:
-                if (_finds.TryGetValue(command.MessageIdBeingRespondedTo, out var find))
-                {
-                    await find.CancelAsync();
-                }
-                break; // a C-CANCEL for an operation that has ended is ignored (PS3.7 9.3.2.3)
+                await CancelFindAsync(command.MessageIdBeingRespondedTo);
+                break;
             default:
                 if (command.HasDataSet)
                 {
@@ -316,15 +313,20 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                     await connection.SendDataSetAsync(context.Id, bytes, _ending.Token);
                 }
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (Exception e)
             {
-                status = DimseStatus.Cancel;
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not IOException)
-            {
-                Log.FindHandlerFailed(logger, e, request.SopClassUid);
-                status = DimseStatus.UnableToProcess;
-                error = e.Message;
+                if (token.IsCancellationRequested)
+                {
+                    status = DimseStatus.Cancel; // C-CANCEL-RQ, or the association ended (then nothing is sent)
+                }
+                else
+                {
+                    // A handler failure (or a response that could not be sent: then the one below fails too, and the
+                    // association's end is seen by the read loop).
+                    Log.FindHandlerFailed(logger, e, request.SopClassUid);
+                    status = DimseStatus.UnableToProcess;
+                    error = e.Message;
+                }
             }
             if (_ending.IsCancellationRequested)
             {
@@ -340,6 +342,22 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
         {
             _finds.TryRemove(request.Command.MessageId, out _);
             cancel.Dispose();
+        }
+    }
+
+    // A C-CANCEL-RQ for an operation that has ended (or never was) is ignored (PS3.7 9.3.2.3).
+    private async Task CancelFindAsync(ushort messageId)
+    {
+        if (_finds.TryGetValue(messageId, out var find))
+        {
+            try
+            {
+                await find.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the find ended while the C-CANCEL-RQ was on its way
+            }
         }
     }
 
