@@ -190,4 +190,20 @@ public sealed class DcmqrscpTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(Bound);
         Assert.Equal(DimseStatus.Success, await Client().EchoAsync(timeout.Token));
     }
+
+    [Fact]
+    public async Task Leaving_after_the_first_match_cancels_and_the_next_query_works()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        var identifier = new DicomDataset().Set(DicomTag.QueryRetrieveLevel, "PATIENT").Set(DicomTag.PatientID, "");
+        var seen = 0;
+        await foreach (var _ in Client().FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, identifier, timeout.Token))
+        {
+            seen++;
+            break; // C-CANCEL-RQ, then the rest of dcmqrscp's responses are read up to its final one
+        }
+
+        Assert.Equal(1, seen);
+        Assert.Equal(3, (await FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, identifier)).Count);
+    }
 }
