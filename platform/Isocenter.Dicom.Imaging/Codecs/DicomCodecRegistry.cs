@@ -1,3 +1,4 @@
+using Isocenter.Dicom.Imaging.Codecs.Jpeg;
 using Isocenter.Dicom.Imaging.Codecs.JpegLossless;
 using Isocenter.Dicom.Imaging.Codecs.Rle;
 using Isocenter.Dicom.Imaging.Frames;
@@ -9,11 +10,17 @@ public sealed class DicomCodecRegistry
 {
     private readonly Dictionary<string, IDicomCodec> _codecs = new(StringComparer.Ordinal);
 
-    /// <summary>A registry with the codecs written in C#: RLE Lossless, JPEG Lossless (process 14) and its selection value 1.</summary>
+    /// <summary>
+    /// A registry with the codecs written in C# (RLE Lossless, JPEG Lossless process 14 and its selection value 1) and the
+    /// native-library decoders (JPEG Baseline/Extended through libturbojpeg), which throw a <see cref="DicomDataException"/>
+    /// naming the Debian package when their library is absent.
+    /// </summary>
     public static DicomCodecRegistry CreateDefault() => new DicomCodecRegistry()
         .Add(new RleCodec())
         .Add(new JpegLosslessCodec(DicomTransferSyntax.JPEGLossless))
-        .Add(new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1));
+        .Add(new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1))
+        .Add(new JpegCodec(DicomTransferSyntax.JPEGBaseline8Bit))
+        .Add(new JpegCodec(DicomTransferSyntax.JPEGExtended12Bit));
 
     /// <summary>Adds or replaces the codec for its transfer syntax.</summary>
     public DicomCodecRegistry Add(IDicomCodec codec)

@@ -58,6 +58,15 @@ public sealed class DicomPixelData
     public int PlanarConfiguration { get; }
 
     public string PhotometricInterpretation { get; }
+
+    /// <summary>
+    /// The photometric interpretation of frames as the codecs return them: RGB for YBR_FULL and YBR_FULL_422 in JPEG
+    /// Baseline/Extended (converted while decoding, as <c>dcmdjpeg</c> does), else <see cref="PhotometricInterpretation"/>.
+    /// </summary>
+    public string FramePhotometricInterpretation =>
+        IsEncapsulated && PhotometricInterpretation is "YBR_FULL" or "YBR_FULL_422"
+            && (TransferSyntax.Uid == DicomUid.JPEGBaseline8Bit || TransferSyntax.Uid == DicomUid.JPEGExtended12Bit)
+            ? "RGB" : PhotometricInterpretation;
     public int NumberOfFrames { get; }
 
     /// <summary>Whether the pixel data is encapsulated (compressed) rather than native.</summary>
