@@ -40,6 +40,35 @@ internal static class NativeFrame
         }
     }
 
+    /// <summary>
+    /// Writes samples of <paramref name="decodedBytes"/> bytes each (1 or 2, little-endian), interleaved pixel by pixel or one
+    /// plane per component, into <paramref name="frame"/> in the dataset's Planar Configuration and Bits Allocated.
+    /// </summary>
+    public static void Store(DicomPixelData pixelData, ReadOnlySpan<byte> samples, int decodedBytes, bool interleaved, Span<byte> frame)
+    {
+        if (decodedBytes == 1)
+        {
+            Store8(pixelData, samples, interleaved, frame);
+            return;
+        }
+        var pixels = pixelData.Rows * pixelData.Columns;
+        var components = pixelData.SamplesPerPixel;
+        var planar = pixelData.PlanarConfiguration == 1 || components == 1;
+        if (pixelData.BytesPerSample == 2 && (planar == !interleaved || components == 1))
+        {
+            samples[..(pixels * components * 2)].CopyTo(frame);
+            return;
+        }
+        for (var c = 0; c < components; c++)
+        {
+            for (var p = 0; p < pixels; p++)
+            {
+                var value = BinaryPrimitives.ReadUInt16LittleEndian(samples[((interleaved ? p * components + c : c * pixels + p) * 2)..]);
+                Write(pixelData, frame, planar ? c * pixels + p : p * components + c, value);
+            }
+        }
+    }
+
     /// <summary>Writes sample <paramref name="index"/> (in native sample order) of <paramref name="frame"/>, little-endian.</summary>
     public static void Write(DicomPixelData pixelData, Span<byte> frame, int index, int value)
     {
