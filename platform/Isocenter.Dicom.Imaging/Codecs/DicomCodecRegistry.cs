@@ -1,4 +1,5 @@
 using Isocenter.Dicom.Imaging.Codecs.Jpeg;
+using Isocenter.Dicom.Imaging.Codecs.Jpeg2000;
 using Isocenter.Dicom.Imaging.Codecs.JpegLossless;
 using Isocenter.Dicom.Imaging.Codecs.JpegLS;
 using Isocenter.Dicom.Imaging.Codecs.Rle;
@@ -13,7 +14,7 @@ public sealed class DicomCodecRegistry
 
     /// <summary>
     /// A registry with the codecs written in C# (RLE Lossless, JPEG Lossless process 14 and its selection value 1) and the
-    /// native-library decoders (JPEG Baseline/Extended through libturbojpeg, JPEG-LS through CharLS), which throw a <see cref="DicomDataException"/>
+    /// native-library decoders (JPEG Baseline/Extended through libturbojpeg, JPEG-LS through CharLS, JPEG 2000 through OpenJPEG), which throw a <see cref="DicomDataException"/>
     /// naming the Debian package when their library is absent.
     /// </summary>
     public static DicomCodecRegistry CreateDefault() => new DicomCodecRegistry()
@@ -23,7 +24,9 @@ public sealed class DicomCodecRegistry
         .Add(new JpegCodec(DicomTransferSyntax.JPEGBaseline8Bit))
         .Add(new JpegCodec(DicomTransferSyntax.JPEGExtended12Bit))
         .Add(new JpegLSCodec(DicomTransferSyntax.JPEGLSLossless))
-        .Add(new JpegLSCodec(DicomTransferSyntax.JPEGLSNearLossless));
+        .Add(new JpegLSCodec(DicomTransferSyntax.JPEGLSNearLossless))
+        .Add(new Jpeg2000Codec(DicomTransferSyntax.JPEG2000Lossless))
+        .Add(new Jpeg2000Codec(DicomTransferSyntax.JPEG2000));
 
     /// <summary>Adds or replaces the codec for its transfer syntax.</summary>
     public DicomCodecRegistry Add(IDicomCodec codec)
