@@ -1,4 +1,7 @@
+using Isocenter.Dicom.Imaging.Codecs.Jpeg;
+using Isocenter.Dicom.Imaging.Codecs.Jpeg2000;
 using Isocenter.Dicom.Imaging.Codecs.JpegLossless;
+using Isocenter.Dicom.Imaging.Codecs.JpegLS;
 using Isocenter.Dicom.Imaging.Codecs.Rle;
 using Isocenter.Dicom.Imaging.Frames;
 
@@ -9,11 +12,21 @@ public sealed class DicomCodecRegistry
 {
     private readonly Dictionary<string, IDicomCodec> _codecs = new(StringComparer.Ordinal);
 
-    /// <summary>A registry with the codecs written in C#: RLE Lossless, JPEG Lossless (process 14) and its selection value 1.</summary>
+    /// <summary>
+    /// A registry with the codecs written in C# (RLE Lossless, JPEG Lossless process 14 and its selection value 1) and the
+    /// native-library decoders (JPEG Baseline/Extended through libturbojpeg, JPEG-LS through CharLS, JPEG 2000 through OpenJPEG), which throw a <see cref="DicomDataException"/>
+    /// naming the Debian package when their library is absent.
+    /// </summary>
     public static DicomCodecRegistry CreateDefault() => new DicomCodecRegistry()
         .Add(new RleCodec())
         .Add(new JpegLosslessCodec(DicomTransferSyntax.JPEGLossless))
-        .Add(new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1));
+        .Add(new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1))
+        .Add(new JpegCodec(DicomTransferSyntax.JPEGBaseline8Bit))
+        .Add(new JpegCodec(DicomTransferSyntax.JPEGExtended12Bit))
+        .Add(new JpegLSCodec(DicomTransferSyntax.JPEGLSLossless))
+        .Add(new JpegLSCodec(DicomTransferSyntax.JPEGLSNearLossless))
+        .Add(new Jpeg2000Codec(DicomTransferSyntax.JPEG2000Lossless))
+        .Add(new Jpeg2000Codec(DicomTransferSyntax.JPEG2000));
 
     /// <summary>Adds or replaces the codec for its transfer syntax.</summary>
     public DicomCodecRegistry Add(IDicomCodec codec)

@@ -58,6 +58,18 @@ public sealed class DicomPixelData
     public int PlanarConfiguration { get; }
 
     public string PhotometricInterpretation { get; }
+
+    /// <summary>
+    /// The photometric interpretation of frames as the codecs return them: RGB for YBR_FULL and YBR_FULL_422 in JPEG
+    /// Baseline/Extended (converted while decoding, as <c>dcmdjpeg</c> does) and for YBR_RCT and YBR_ICT in JPEG 2000
+    /// (OpenJPEG undoes the component transform, as <c>gdcmconv --raw</c> does), else <see cref="PhotometricInterpretation"/>.
+    /// </summary>
+    public string FramePhotometricInterpretation =>
+        IsEncapsulated && PhotometricInterpretation is "YBR_FULL" or "YBR_FULL_422"
+            && (TransferSyntax.Uid == DicomUid.JPEGBaseline8Bit || TransferSyntax.Uid == DicomUid.JPEGExtended12Bit)
+        || IsEncapsulated && PhotometricInterpretation is "YBR_RCT" or "YBR_ICT"
+            && (TransferSyntax.Uid == DicomUid.JPEG2000Lossless || TransferSyntax.Uid == DicomUid.JPEG2000)
+            ? "RGB" : PhotometricInterpretation;
     public int NumberOfFrames { get; }
 
     /// <summary>Whether the pixel data is encapsulated (compressed) rather than native.</summary>

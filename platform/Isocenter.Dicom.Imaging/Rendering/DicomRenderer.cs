@@ -14,7 +14,7 @@ public static class DicomRenderer
     /// <summary>Renders a native <paramref name="frame"/> of <paramref name="pixelData"/> (as <c>DicomCodecRegistry.GetFrame</c> returns it).</summary>
     public static RenderedImage Render(DicomPixelData pixelData, ReadOnlySpan<byte> frame, VoiWindow? window = null)
     {
-        return pixelData.PhotometricInterpretation switch
+        return pixelData.FramePhotometricInterpretation switch
         {
             "MONOCHROME1" or "MONOCHROME2" => RenderGrey(pixelData, frame, window),
             "RGB" or "YBR_FULL" or "YBR_FULL_422" when pixelData.SamplesPerPixel == 3 => RenderColour(pixelData, frame),
@@ -141,7 +141,7 @@ public static class DicomRenderer
         var output = new byte[pixels * 3];
         var shift = Math.Max(pixelData.BitsStored - 8, 0);
         var planar = pixelData.PlanarConfiguration == 1;
-        var ybr = pixelData.PhotometricInterpretation != "RGB";
+        var ybr = pixelData.FramePhotometricInterpretation != "RGB";
         for (var p = 0; p < pixels; p++)
         {
             int a, b, c;

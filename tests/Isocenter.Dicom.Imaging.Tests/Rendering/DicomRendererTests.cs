@@ -103,6 +103,8 @@ public sealed class DicomRendererTests
     [InlineData("SC_rgb_rle_16bit.dcm")]
     [InlineData("SC_ybr_full_422_uncompressed.dcm")]
     [InlineData("SC_rgb_jpeg_gdcm.dcm")]
+    [InlineData("SC_rgb_dcmtk_+eb+cy+np.dcm")] // JPEG baseline YBR_FULL_422, decoded to RGB
+    [InlineData("SC_rgb_jpeg_dcmtk.dcm")] // JPEG baseline YBR_FULL
     public void Render_Colour_WithinOneLevelOfDcmj2pnm(string name)
     {
         var ours = Render(Dcmtk.CorpusFile(name), window: null);
