@@ -15,7 +15,7 @@ public class NetworkCommandTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Listen_writes_part10_files_that_dcmtk_reads_with_the_datasets_as_sent()
+    public async Task Listen_ReceivedFiles_WritesPart10FilesDcmtkReadsAsSent()
     {
         var output = TestFiles.NewDirectory();
         var port = Dcmtk.FreePort().ToString(CultureInfo.InvariantCulture);
@@ -49,7 +49,7 @@ public class NetworkCommandTests
     }
 
     [Fact]
-    public async Task Find_prints_each_match_as_json_lines_and_as_dump_lines()
+    public async Task Find_Matches_PrintsJsonLinesAndDumpLines()
     {
         DicomDataset? identifier = null;
         await using var server = new ReceivingServer(o => o with
@@ -78,7 +78,7 @@ public class NetworkCommandTests
     }
 
     [Fact]
-    public async Task Find_refuses_an_unknown_key()
+    public async Task Find_UnknownKey_IsRefused()
     {
         using var timeout = new CancellationTokenSource(Bound);
         Assert.Equal(2, await FindCommand.RunAsync(["127.0.0.1", "104", "-k", "NoSuchKeyword=1"], TextWriter.Null, timeout.Token));
@@ -86,7 +86,7 @@ public class NetworkCommandTests
     }
 
     [Fact]
-    public async Task Echo_and_send_report_a_peer_that_is_not_there()
+    public async Task EchoAndSend_PeerNotThere_IsReported()
     {
         var port = Dcmtk.FreePort().ToString(CultureInfo.InvariantCulture);
         using var timeout = new CancellationTokenSource(Bound);
@@ -96,7 +96,7 @@ public class NetworkCommandTests
     }
 
     [Fact]
-    public async Task Echo_and_send_refuse_bad_arguments()
+    public async Task EchoAndSend_BadArguments_AreRefused()
     {
         Assert.Equal(2, await SendCommand.RunAsync(["127.0.0.1", "104"], TextWriter.Null, CancellationToken.None));
         Assert.Equal(2, await EchoCommand.RunAsync(["127.0.0.1", "notaport"], TextWriter.Null, CancellationToken.None));

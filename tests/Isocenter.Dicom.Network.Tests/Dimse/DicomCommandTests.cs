@@ -5,7 +5,7 @@ namespace Isocenter.Dicom.Network.Tests.Dimse;
 public class DicomCommandTests
 {
     [Fact]
-    public void Encodes_a_c_echo_request_in_implicit_vr_with_its_group_length()
+    public void Encode_CEchoRequest_ImplicitVRWithGroupLength()
     {
         var bytes = DicomCommand.CEchoRequest(1).Encode();
 
@@ -19,7 +19,7 @@ public class DicomCommandTests
     }
 
     [Fact]
-    public void Round_trips_a_c_store_request_and_its_response()
+    public void EncodeDecode_CStoreRequestAndResponse_RoundTrips()
     {
         var request = DicomCommand.CStoreRequest(7, DicomUid.CTImageStorage, "1.2.3.4.5", priority: 2);
         var decoded = DicomCommand.Decode(request.Encode());
@@ -42,7 +42,7 @@ public class DicomCommandTests
     }
 
     [Fact]
-    public void Round_trips_a_c_find_request_and_a_pending_response_announcing_a_match()
+    public void EncodeDecode_CFindRequestAndPendingResponse_RoundTrips()
     {
         // PS3.7 9.3.2.1 and 9.3.2.2: the request and each Pending response carry an identifier (Command Data Set Type 0000).
         var request = DicomCommand.Decode(DicomCommand.CFindRequest(3, DicomUid.StudyRootQueryRetrieveInformationModelFind, priority: 1).Encode());
@@ -60,7 +60,7 @@ public class DicomCommandTests
     }
 
     [Fact]
-    public void Encodes_a_c_cancel_request_with_the_message_id_it_cancels()
+    public void Encode_CCancelRequest_CarriesTheMessageIdItCancels()
     {
         // PS3.7 9.3.2.3: Command Field 0FFF, Message ID Being Responded To, no dataset; no SOP class.
         var cancel = DicomCommand.Decode(DicomCommand.CCancelRequest(9).Encode());
@@ -71,7 +71,7 @@ public class DicomCommandTests
     }
 
     [Fact]
-    public void Group_length_counts_the_bytes_after_it()
+    public void Encode_GroupLength_CountsTheBytesAfterIt()
     {
         var bytes = DicomCommand.CStoreRequest(1, DicomUid.MRImageStorage, "1.2.3").Encode();
         Assert.Equal((uint)(bytes.Length - 12), BitConverter.ToUInt32(bytes, 8));
@@ -81,11 +81,11 @@ public class DicomCommandTests
     [InlineData(new byte[] { 1, 2, 3 })]
     [InlineData(new byte[] { 8, 0, 0x16, 0, 2, 0, 0, 0, 0x31, 0 })] // a dataset element, not a command
     [InlineData(new byte[] { 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0 })] // no command field
-    public void Refuses_bytes_that_are_not_a_command_set(byte[] bytes) =>
+    public void Decode_BytesThatAreNotACommandSet_Throws(byte[] bytes) =>
         Assert.Throws<DicomReadException>(() => DicomCommand.Decode(bytes));
 
     [Fact]
-    public void Success_and_warnings_count_as_performed()
+    public void Status_SuccessAndWarnings_CountAsPerformed()
     {
         Assert.True(DimseStatus.IsSuccessOrWarning(DimseStatus.Success));
         Assert.True(DimseStatus.IsSuccessOrWarning(DimseStatus.CoercionOfDataElements));

@@ -40,7 +40,7 @@ public class PduCodecTests
 
     [Theory]
     [MemberData(nameof(Pdus))]
-    public async Task Round_trips_through_a_pipe(DicomPdu pdu)
+    public async Task WriteRead_ThroughAPipe_RoundTrips(DicomPdu pdu)
     {
         var pipe = new Pipe();
         PduWriter.Write(pipe.Writer, pdu);
@@ -54,7 +54,7 @@ public class PduCodecTests
     }
 
     [Fact]
-    public void Parses_a_pdu_split_across_segments()
+    public void TryParse_PduSplitAcrossSegments_Parses()
     {
         var bytes = PduWriter.ToArray(FullRequest());
         for (var split = 1; split < bytes.Length; split += 7)
@@ -67,7 +67,7 @@ public class PduCodecTests
     }
 
     [Fact]
-    public void Needs_the_whole_pdu_before_parsing()
+    public void TryParse_PartialPdu_NeedsTheWholePdu()
     {
         var bytes = PduWriter.ToArray(FullRequest());
         for (var length = 0; length < bytes.Length; length++)
@@ -78,7 +78,7 @@ public class PduCodecTests
     }
 
     [Fact]
-    public void Refuses_an_oversize_length_from_the_header_alone()
+    public void TryParse_OversizeLengthInHeader_RefusedFromTheHeaderAlone()
     {
         // Only the 6 header bytes: the length is refused before any allocation or wait for the body.
         var sequence = new ReadOnlySequence<byte>([0x04, 0, 0xFF, 0xFF, 0xFF, 0xF0]);
@@ -97,7 +97,7 @@ public class PduCodecTests
     [InlineData(new byte[] { 0x04, 0, 0, 0, 0, 6, 0, 0, 0, 9, 1, 3 }, "does not fit")]
     [InlineData(new byte[] { 0x04, 0, 0, 0, 0, 6, 0, 0, 0, 2, 1, 0xF3 }, "reserved bits")]
     [InlineData(new byte[] { 0x01, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 }, "68 bytes")]
-    public void Refuses_malformed_pdus(byte[] bytes, string message)
+    public void TryParse_MalformedPdu_IsRefused(byte[] bytes, string message)
     {
         var sequence = new ReadOnlySequence<byte>(bytes);
         var e = Assert.Throws<PduException>(() => PduReader.TryRead(ref sequence, 16384, out _));
@@ -105,7 +105,7 @@ public class PduCodecTests
     }
 
     [Fact]
-    public void Refuses_an_associate_request_whose_item_overruns_it()
+    public void TryParse_AssociateRequestItemOverrunsIt_IsRefused()
     {
         var bytes = PduWriter.ToArray(FullRequest());
         bytes[6 + 68 + 3] = 0xFF; // application context item length beyond the PDU
@@ -114,7 +114,7 @@ public class PduCodecTests
     }
 
     [Fact]
-    public async Task Reports_a_pdu_truncated_by_the_end_of_the_stream()
+    public async Task Read_PduTruncatedByEndOfStream_IsReported()
     {
         var bytes = PduWriter.ToArray(FullRequest());
         var pipe = new Pipe();
@@ -125,7 +125,7 @@ public class PduCodecTests
     }
 
     [Fact]
-    public void Writes_one_fragment_pdata_like_the_general_writer()
+    public void Write_OneFragmentPData_LikeTheGeneralWriter()
     {
         var direct = new ArrayBufferWriter<byte>();
         PduWriter.WritePData(direct, 5, false, true, [7, 8, 9]);

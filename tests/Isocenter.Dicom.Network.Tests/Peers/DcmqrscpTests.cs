@@ -125,7 +125,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Study_root_study_level_matches_a_wildcard_name_and_a_date_range()
+    public async Task CFind_StudyRootStudyLevel_MatchesWildcardNameAndDateRange()
     {
         var matches = await FindAsync(DicomUid.StudyRootQueryRetrieveInformationModelFind, new DicomDataset()
             .Set(DicomTag.QueryRetrieveLevel, "STUDY")
@@ -140,7 +140,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Study_root_series_level_returns_the_series_of_a_study()
+    public async Task CFind_StudyRootSeriesLevel_ReturnsTheSeriesOfAStudy()
     {
         var study = _studies["Alpha^One 20240105"];
         var matches = await FindAsync(DicomUid.StudyRootQueryRetrieveInformationModelFind, new DicomDataset()
@@ -154,7 +154,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Patient_root_study_level_matches_within_a_patient_and_a_date_range()
+    public async Task CFind_PatientRootStudyLevel_MatchesWithinPatientAndDateRange()
     {
         var matches = await FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, new DicomDataset()
             .Set(DicomTag.QueryRetrieveLevel, "STUDY")
@@ -166,7 +166,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Patient_root_series_level_returns_the_series_of_a_study()
+    public async Task CFind_PatientRootSeriesLevel_ReturnsTheSeriesOfAStudy()
     {
         var study = _studies["Alpha^One 20240310"];
         var matches = await FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, new DicomDataset()
@@ -179,7 +179,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Patient_root_patient_level_matches_a_wildcard_name_and_echo_works_after()
+    public async Task CFind_PatientRootPatientLevel_MatchesWildcardNameAndEchoWorksAfter()
     {
         var matches = await FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, new DicomDataset()
             .Set(DicomTag.QueryRetrieveLevel, "PATIENT")
@@ -192,7 +192,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Leaving_after_the_first_match_cancels_and_the_next_query_works()
+    public async Task CFind_LeavingAfterFirstMatch_CancelsAndNextQueryWorks()
     {
         using var timeout = new CancellationTokenSource(Bound);
         var identifier = new DicomDataset().Set(DicomTag.QueryRetrieveLevel, "PATIENT").Set(DicomTag.PatientID, "");

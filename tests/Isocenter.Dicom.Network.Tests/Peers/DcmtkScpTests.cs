@@ -49,7 +49,7 @@ public sealed class DcmtkScpTests : IAsyncLifetime
     private DicomClient Client() => new("127.0.0.1", _port, new DicomClientOptions { CalledAETitle = "STORESCP", CallingAETitle = "ISOCENTER", DimseTimeout = Bound, AssociationTimeout = Bound });
 
     [Fact]
-    public async Task Echo_gets_success()
+    public async Task Echo_ToStorescp_GetsSuccess()
     {
         using var timeout = new CancellationTokenSource(Bound);
         Assert.Equal(DimseStatus.Success, await Client().EchoAsync(timeout.Token));
@@ -59,7 +59,7 @@ public sealed class DcmtkScpTests : IAsyncLifetime
     [InlineData(DicomUid.ExplicitVRLittleEndian)]
     [InlineData(DicomUid.ImplicitVRLittleEndian)]
     [InlineData(DicomUid.RLELossless)]
-    public async Task Store_lands_every_file_in_storescps_folder(string syntaxUid)
+    public async Task Store_ToStorescp_LandsEveryFileInItsFolder(string syntaxUid)
     {
         var files = await DcmtkScuTests.WriteFilesAsync(syntaxUid, 10);
         using var timeout = new CancellationTokenSource(Bound);

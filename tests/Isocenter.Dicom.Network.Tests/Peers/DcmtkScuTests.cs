@@ -6,7 +6,7 @@ namespace Isocenter.Dicom.Network.Tests.Peers;
 public class DcmtkScuTests
 {
     [Fact]
-    public async Task Echoscu_gets_an_answer()
+    public async Task Echoscu_OurScp_GetsAnAnswer()
     {
         await using var server = new ReceivingServer();
         var run = await Dcmtk.RunAsync("echoscu", "-aec", "ISOCENTER", "-aet", "ECHOSCU", "127.0.0.1", Port(server));
@@ -14,7 +14,7 @@ public class DcmtkScuTests
     }
 
     [Fact]
-    public async Task Findscu_gets_each_match_then_success()
+    public async Task Findscu_OurScp_GetsEachMatchThenSuccess()
     {
         Network.Query.CFindRequest? seen = null;
         await using var server = new ReceivingServer(o => o with
@@ -47,7 +47,7 @@ public class DcmtkScuTests
 
     [Theory]
     [MemberData(nameof(Syntaxes))]
-    public async Task Storescu_sends_twenty_files_received_byte_identical(string syntaxUid, string[] proposal)
+    public async Task Storescu_TwentyFiles_ReceivedByteIdentical(string syntaxUid, string[] proposal)
     {
         await using var server = new ReceivingServer();
         var files = await WriteFilesAsync(syntaxUid, 20);
@@ -59,7 +59,7 @@ public class DcmtkScuTests
     }
 
     [Fact]
-    public async Task Three_storescu_processes_at_once()
+    public async Task Storescu_ThreeProcessesAtOnce_AllReceivedAsSent()
     {
         await using var server = new ReceivingServer();
         var batches = (await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => WriteFilesAsync(DicomUid.ExplicitVRLittleEndian, 10)))).ToList();
@@ -72,7 +72,7 @@ public class DcmtkScuTests
     }
 
     [Fact]
-    public async Task Surfaces_the_user_identity_to_the_handler()
+    public async Task Storescu_UserIdentity_SurfacedToTheHandler()
     {
         await using var server = new ReceivingServer();
         var files = await WriteFilesAsync(DicomUid.ExplicitVRLittleEndian, 1);
@@ -82,7 +82,7 @@ public class DcmtkScuTests
     }
 
     [Fact]
-    public async Task Storescu_with_an_unknown_called_ae_title_is_rejected_and_echo_works_after()
+    public async Task Storescu_UnknownCalledAETitle_IsRejectedAndEchoWorksAfter()
     {
         await using var server = new ReceivingServer();
         var files = await WriteFilesAsync(DicomUid.ExplicitVRLittleEndian, 1);

@@ -34,7 +34,7 @@ public class CFindTests
         .Set(DicomTag.StudyInstanceUID, "");
 
     [Fact]
-    public async Task Yields_each_match_and_gives_the_handler_the_identifier()
+    public async Task CFind_Matches_YieldsEachAndGivesTheHandlerTheIdentifier()
     {
         CFindRequest? seen = null;
         await using var server = Serve(new CFindHandler((request, _) =>
@@ -56,7 +56,7 @@ public class CFindTests
     }
 
     [Fact]
-    public async Task Stopping_early_sends_c_cancel_and_cancels_the_handler()
+    public async Task CFind_StoppingEarly_SendsCCancelAndCancelsTheHandler()
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = Serve(new CFindHandler((_, token) => Slowly(cancelled, token)), out var port);
@@ -77,7 +77,7 @@ public class CFindTests
     }
 
     [Fact]
-    public async Task Cancelling_the_token_stops_the_query_and_the_handler()
+    public async Task CFind_TokenCancelled_StopsTheQueryAndTheHandler()
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = Serve(new CFindHandler((_, token) => Slowly(cancelled, token)), out var port);
@@ -97,7 +97,7 @@ public class CFindTests
     }
 
     [Fact]
-    public async Task A_handler_that_throws_gives_unable_to_process_with_its_message()
+    public async Task CFind_HandlerThrows_UnableToProcessWithItsMessage()
     {
         await using var server = Serve(new CFindHandler((_, token) => Failing(token)), out var port);
         using var timeout = new CancellationTokenSource(Bound);
@@ -118,7 +118,7 @@ public class CFindTests
     }
 
     [Fact]
-    public async Task Find_is_not_negotiated_without_a_handler()
+    public async Task CFind_NoHandler_IsNotNegotiated()
     {
         await using var server = new ReceivingServer();
         using var timeout = new CancellationTokenSource(Bound);

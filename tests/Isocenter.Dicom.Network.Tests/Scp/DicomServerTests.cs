@@ -22,7 +22,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Answers_c_echo()
+    public async Task CEcho_FromOurScu_GetsSuccess()
     {
         await using var server = new ReceivingServer();
         await AssertEchoWorks(server.Port);
@@ -30,7 +30,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Stores_files_from_our_scu_byte_identical()
+    public async Task CStore_FilesFromOurScu_StoredByteIdentical()
     {
         await using var server = new ReceivingServer(o => o with { MaxPduLength = 8192 }); // many fragments per dataset
         var directory = TestFiles.NewDirectory();
@@ -56,7 +56,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Our_scu_re_encodes_a_file_whose_syntax_the_scp_does_not_accept()
+    public async Task Store_SyntaxNotAcceptedByScp_ScuReEncodesTheFile()
     {
         await using var server = new ReceivingServer(o => o with { TransferSyntaxes = [DicomUid.ImplicitVRLittleEndian] });
         var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
@@ -75,7 +75,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Answers_c_store_without_a_handler_with_sop_class_not_supported()
+    public async Task CStore_NoHandler_AnsweredWithSopClassNotSupported()
     {
         await using var server = new ReceivingServer(o => o with { StoreHandler = null });
         var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
@@ -86,7 +86,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Reports_files_that_are_not_dicom_without_sending_them()
+    public async Task Store_FilesThatAreNotDicom_ReportedWithoutSending()
     {
         await using var server = new ReceivingServer();
         var directory = TestFiles.NewDirectory();
@@ -101,7 +101,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Rejects_an_unknown_called_ae_title()
+    public async Task Associate_UnknownCalledAETitle_IsRejected()
     {
         await using var server = new ReceivingServer();
         using var timeout = new CancellationTokenSource(Bound);
@@ -112,7 +112,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Rejects_a_calling_ae_title_not_in_the_allowlist()
+    public async Task Associate_CallingAETitleNotInAllowlist_IsRejected()
     {
         await using var server = new ReceivingServer(o => o with { CallingAETitles = ["MODALITY1"] });
         using var timeout = new CancellationTokenSource(Bound);
@@ -121,7 +121,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Answers_garbage_with_an_abort_and_keeps_serving()
+    public async Task Serve_GarbageBytes_AbortsAndKeepsServing()
     {
         await using var server = new ReceivingServer();
         var reply = await SendRawAsync(server.Port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), close: false);
@@ -130,7 +130,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Refuses_an_oversize_pdu_length_without_allocating_it()
+    public async Task Serve_OversizePduLength_RefusedWithoutAllocating()
     {
         await using var server = new ReceivingServer();
         var reply = await SendRawAsync(server.Port, [0x01, 0, 0xFF, 0xFF, 0xFF, 0xF0, 0, 1], close: false);
@@ -139,7 +139,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Survives_a_truncated_pdu()
+    public async Task Serve_TruncatedPdu_KeepsServing()
     {
         await using var server = new ReceivingServer();
         var request = PduWriter.ToArray(EchoRequest("ISOCENTER"));
@@ -148,7 +148,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Accepts_an_association_with_no_acceptable_context_and_rejects_each_context()
+    public async Task Associate_NoAcceptableContext_AcceptsAndRejectsEachContext()
     {
         // PS3.8 9.3.3.2: contexts are answered one by one; an association may be accepted with none of them.
         await using var server = new ReceivingServer(o => o with { TransferSyntaxes = [DicomUid.ExplicitVRLittleEndian] });
@@ -169,7 +169,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Survives_a_connection_dropped_mid_dataset_and_tells_the_handler()
+    public async Task Serve_ConnectionDroppedMidDataset_KeepsServingAndTellsTheHandler()
     {
         await using var server = new ReceivingServer();
         var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
@@ -196,7 +196,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task An_abort_reaches_a_handler_that_is_still_working()
+    public async Task Abort_HandlerStillWorking_ReachesTheHandler()
     {
         // The read loop does not wait for the handler, so it sees the A-ABORT and cancels the handler's token.
         var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -235,7 +235,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Aborts_a_connection_that_never_asks_to_associate()
+    public async Task Serve_ConnectionNeverAsksToAssociate_IsAborted()
     {
         await using var server = new ReceivingServer(o => o with { ArtimTimeout = TimeSpan.FromMilliseconds(300) });
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -248,7 +248,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Refuses_associations_beyond_the_limit_with_a_transient_rejection()
+    public async Task Associate_BeyondTheLimit_RejectedTransiently()
     {
         await using var server = new ReceivingServer(o => o with { MaxAssociations = 1 });
         using var holder = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -265,7 +265,7 @@ public class DicomServerTests
     }
 
     [Fact]
-    public async Task Stops_with_open_associations()
+    public async Task Stop_OpenAssociations_ClosesThem()
     {
         var server = new ReceivingServer();
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);

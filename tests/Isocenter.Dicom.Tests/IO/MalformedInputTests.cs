@@ -41,7 +41,7 @@ public class MalformedInputTests
 
     [Theory]
     [MemberData(nameof(WritableSyntaxes))]
-    public void Open_RandomByteFlips_ThrowsOrReads_AndWhatIsReadCanBeWritten(string syntax)
+    public void Open_RandomByteFlips_ThrowsOrReadsWhatCanBeWritten(string syntax)
     {
         var bytes = SampleFiles.Bytes(SampleFiles.Dataset(), Syntax(syntax));
         var random = new Random(20240229 + syntax.Length);
@@ -225,7 +225,7 @@ public class MalformedInputTests
     }
 
     [Fact]
-    public void Open_TruncatedFileFromPath_WithoutTolerance_ThrowsTruncation()
+    public void Open_TruncatedFileFromPathWithoutTolerance_ThrowsTruncation()
     {
         var bytes = SampleFiles.Bytes(SampleFiles.Dataset(), DicomTransferSyntax.ExplicitVRLittleEndian);
         var path = Path.GetTempFileName();
@@ -258,7 +258,7 @@ public class MalformedInputTests
 
     [Theory]
     [MemberData(nameof(WritableSyntaxes))]
-    public void Open_FromPath_LeavesBigValuesInTheFile_WithTheBytesOfAnEagerRead(string syntax)
+    public void Open_FromPathLeavingBigValuesInTheFile_GivesTheBytesOfAnEagerRead(string syntax)
     {
         var transferSyntax = Syntax(syntax);
         var bytes = SampleFiles.Bytes(SampleFiles.Dataset(pixelBytes: 4096, bulkBytes: 1001), transferSyntax);
@@ -349,7 +349,7 @@ public class MalformedInputTests
     }
 
     [Fact]
-    public void Open_StopBeforePixelData_WithoutPixelData_ReadsEverything()
+    public void Open_StopBeforePixelDataWithoutPixelData_ReadsEverything()
     {
         var dataset = SampleFiles.Dataset();
         dataset.Remove(DicomTag.PixelData);

@@ -34,7 +34,7 @@ public class DicomValidatorTests
     public void MatchesVM_ReadsPS3_6Notation(int count, string vm, bool ok) => Assert.Equal(ok, DicomValidator.MatchesVM(count, vm));
 
     [Fact]
-    public void Validate_ReportsPathInsideSequences()
+    public void Validate_IssuesInsideSequences_ReportsTheirPath()
     {
         var item = new DicomDataset().Set(DicomTag.ReferencedSOPInstanceUID, "1.2.03");
         var dataset = new DicomDataset().Set(DicomTag.ReferencedImageSequence, item).Set(DicomTag.Modality, "CT", "MR");
