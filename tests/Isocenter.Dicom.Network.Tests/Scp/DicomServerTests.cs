@@ -174,18 +174,10 @@ public class DicomServerTests
         await using var server = new ReceivingServer();
         var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
         var data = TestFiles.DataSetBytes(file);
-        var request = new AssociatePdu(false, "ISOCENTER", "TESTSCU",
-            [new PresentationContextItem(1, DicomUid.CTImageStorage, [DicomUid.ExplicitVRLittleEndian])], new UserInformation { MaxPduLength = 16384 });
         using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
         {
             using var timeout = new CancellationTokenSource(Bound);
-            await socket.ConnectAsync(IPAddress.Loopback, server.Port, timeout.Token);
-            await socket.SendAsync(PduWriter.ToArray(request), timeout.Token);
-            // The whole A-ASSOCIATE-AC is read: closing with unread bytes would reset the connection and could discard
-            // what was sent before the close.
-            Assert.IsType<AssociatePdu>(await ReadPduAsync(socket, timeout.Token));
-            var command = DicomCommand.CStoreRequest(1, DicomUid.CTImageStorage, "1.2.3.4.5").Encode();
-            await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, true, true, command)])), timeout.Token);
+            await StartRawCStoreAsync(socket, server.Port, timeout.Token);
             await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, false, false, data.AsMemory(0, 8000))])), timeout.Token);
         }
         await WaitUntil(() => !server.Failures.IsEmpty && server.Server.OpenAssociations == 0);
@@ -216,16 +208,10 @@ public class DicomServerTests
         });
         await using var server = new ReceivingServer(o => o with { StoreHandler = handler });
         var data = TestFiles.DataSetBytes(TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0]);
-        var request = new AssociatePdu(false, "ISOCENTER", "TESTSCU",
-            [new PresentationContextItem(1, DicomUid.CTImageStorage, [DicomUid.ExplicitVRLittleEndian])], new UserInformation { MaxPduLength = 16384 });
         using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
         {
             using var timeout = new CancellationTokenSource(Bound);
-            await socket.ConnectAsync(IPAddress.Loopback, server.Port, timeout.Token);
-            await socket.SendAsync(PduWriter.ToArray(request), timeout.Token);
-            Assert.IsType<AssociatePdu>(await ReadPduAsync(socket, timeout.Token));
-            var command = DicomCommand.CStoreRequest(1, DicomUid.CTImageStorage, "1.2.3.4.5").Encode();
-            await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, true, true, command)])), timeout.Token);
+            await StartRawCStoreAsync(socket, server.Port, timeout.Token);
             await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, false, true, data)])), timeout.Token);
             await socket.SendAsync(PduWriter.ToArray(new AbortPdu(AbortSource.ServiceUser, AbortReason.NotSpecified)), timeout.Token);
             Assert.True(await cancelled.Task.WaitAsync(Bound));
@@ -308,6 +294,20 @@ public class DicomServerTests
                 return received.ToArray();
             }
         }
+    }
+
+    // A raw association (no DicomClient) that has sent a C-STORE-RQ command for a CT image on context 1; the dataset is the caller's.
+    private static async Task StartRawCStoreAsync(Socket socket, int port, CancellationToken cancellationToken)
+    {
+        var request = new AssociatePdu(false, "ISOCENTER", "TESTSCU",
+            [new PresentationContextItem(1, DicomUid.CTImageStorage, [DicomUid.ExplicitVRLittleEndian])], new UserInformation { MaxPduLength = 16384 });
+        await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+        await socket.SendAsync(PduWriter.ToArray(request), cancellationToken);
+        // The whole A-ASSOCIATE-AC is read: closing with unread bytes would reset the connection and could discard
+        // what was sent before the close.
+        Assert.IsType<AssociatePdu>(await ReadPduAsync(socket, cancellationToken));
+        var command = DicomCommand.CStoreRequest(1, DicomUid.CTImageStorage, "1.2.3.4.5").Encode();
+        await socket.SendAsync(PduWriter.ToArray(new PDataTransferPdu([new PresentationDataValue(1, true, true, command)])), cancellationToken);
     }
 
     private static async Task<DicomPdu?> ReadPduAsync(Socket socket, CancellationToken cancellationToken)
