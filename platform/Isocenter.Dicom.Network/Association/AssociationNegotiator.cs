@@ -19,6 +19,9 @@ public sealed record AcceptorPolicy
 
     /// <summary>Maximum P-DATA-TF PDU length this side receives.</summary>
     public uint MaxPduLength { get; init; } = 128 * 1024;
+
+    /// <summary>Whether a requestor proposing the SCP role (for C-GET sub-operations, PS3.7 D.3.3.4) gets it.</summary>
+    public bool AcceptScpRole { get; init; }
 }
 
 /// <summary>Answers an A-ASSOCIATE-RQ with an A-ASSOCIATE-AC or -RJ (PS3.8 7.1, 9.3.3; PS3.7 D.3.3).</summary>
@@ -66,8 +69,8 @@ public static class AssociationNegotiator
             ImplementationVersionName = DicomFile.ImplementationVersionName,
             // One operation at a time each way (PS3.7 D.3.3.3): answered only when proposed.
             AsyncOperationsWindow = asked.AsyncOperationsWindow is null ? null : (1, 1),
-            // The requestor may act as SCU; this side does not take the SCU role for it (no C-GET sub-operations yet).
-            RoleSelections = [.. asked.RoleSelections.Where(r => policy.AbstractSyntaxes.Contains(r.SopClassUid)).Select(r => r with { ScpRole = false })],
+            // The requestor may act as SCU; it gets the SCP role (receiving C-GET sub-operations) only under the policy.
+            RoleSelections = [.. asked.RoleSelections.Where(r => policy.AbstractSyntaxes.Contains(r.SopClassUid)).Select(r => r with { ScpRole = r.ScpRole && policy.AcceptScpRole })],
         };
         // Extended negotiation is not accepted (no sub-item returned) and a user identity is not confirmed: both are left
         // to the application, which sees them on DicomAssociation.

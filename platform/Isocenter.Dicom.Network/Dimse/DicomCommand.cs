@@ -63,6 +63,22 @@ public sealed class DicomCommand
         return command;
     }
 
+    /// <summary>C-MOVE-RQ (PS3.7 9.1.4.1, 9.3.4.1): an identifier follows; the instances go to <paramref name="moveDestination"/>.</summary>
+    public static DicomCommand CMoveRequest(ushort messageId, string sopClassUid, string moveDestination, ushort priority = 0)
+    {
+        var command = Request(DimseCommandField.CMoveRequest, messageId, sopClassUid, null, hasDataSet: true);
+        command.Dataset.Set(DicomTag.Priority, priority).Set(DicomTag.MoveDestination, moveDestination);
+        return command;
+    }
+
+    /// <summary>C-GET-RQ (PS3.7 9.1.3.1, 9.3.3.1): an identifier follows; the instances come back on the same association.</summary>
+    public static DicomCommand CGetRequest(ushort messageId, string sopClassUid, ushort priority = 0)
+    {
+        var command = Request(DimseCommandField.CGetRequest, messageId, sopClassUid, null, hasDataSet: true);
+        command.Dataset.Set(DicomTag.Priority, priority);
+        return command;
+    }
+
     /// <summary>C-CANCEL-RQ (PS3.7 9.3.2.3) for the request with <paramref name="messageIdBeingRespondedTo"/>.</summary>
     public static DicomCommand CCancelRequest(ushort messageIdBeingRespondedTo) => new(new DicomDataset()
         .Set(DicomTag.CommandField, (ushort)DimseCommandField.CCancelRequest)
@@ -71,7 +87,8 @@ public sealed class DicomCommand
 
     /// <summary>
     /// The response to <paramref name="request"/> (C-ECHO-RSP, C-STORE-RSP, C-FIND-RSP, ...) with <paramref name="status"/>;
-    /// <paramref name="hasDataSet"/> for a C-FIND-RSP that carries a match (PS3.7 9.3.2.2).
+    /// <paramref name="hasDataSet"/> for a C-FIND-RSP that carries a match (PS3.7 9.3.2.2) or a C-MOVE/C-GET-RSP that
+    /// carries a Failed SOP Instance UID List.
     /// </summary>
     public static DicomCommand ResponseTo(DicomCommand request, ushort status, string? errorComment = null, bool hasDataSet = false)
     {
@@ -93,6 +110,33 @@ public sealed class DicomCommand
             dataset.Set(DicomTag.ErrorComment, errorComment.Length > 64 ? errorComment[..64] : errorComment);
         }
         return new DicomCommand(dataset);
+    }
+
+    /// <summary>Move Destination (0000,0600) of a C-MOVE-RQ.</summary>
+    public string? MoveDestination => Dataset.GetString(DicomTag.MoveDestination);
+
+    /// <summary>The sub-operation counts of a C-MOVE-RSP or C-GET-RSP (PS3.7 9.3.3.2, 9.3.4.2); absent ones are 0.</summary>
+    public SubOperationCounts SubOperations => new(Count(DicomTag.NumberOfRemainingSuboperations), Count(DicomTag.NumberOfCompletedSuboperations),
+        Count(DicomTag.NumberOfFailedSuboperations), Count(DicomTag.NumberOfWarningSuboperations));
+
+    /// <summary>Sets the sub-operation counts of a C-MOVE-RSP or C-GET-RSP; Remaining only when <paramref name="withRemaining"/> (Pending, Cancel).</summary>
+    public DicomCommand WithSubOperations(SubOperationCounts counts, bool withRemaining)
+    {
+        if (withRemaining)
+        {
+            Dataset.Set(DicomTag.NumberOfRemainingSuboperations, counts.Remaining);
+        }
+        Dataset.Set(DicomTag.NumberOfCompletedSuboperations, counts.Completed)
+            .Set(DicomTag.NumberOfFailedSuboperations, counts.Failed)
+            .Set(DicomTag.NumberOfWarningSuboperations, counts.Warning);
+        return this;
+    }
+
+    /// <summary>Sets Move Originator AE Title and Message ID (0000,1030-1031) on a C-STORE-RQ sent for a C-MOVE.</summary>
+    public DicomCommand WithMoveOriginator(string aeTitle, ushort messageId)
+    {
+        Dataset.Set(DicomTag.MoveOriginatorApplicationEntityTitle, aeTitle).Set(DicomTag.MoveOriginatorMessageID, messageId);
+        return this;
     }
 
     /// <summary>Encodes the command in Implicit VR Little Endian, Command Group Length (0000,0000) first.</summary>
@@ -140,6 +184,8 @@ public sealed class DicomCommand
         }
         return new DicomCommand(dataset);
     }
+
+    private ushort Count(DicomTag tag) => Dataset.TryGetValue<ushort>(tag, out var value) ? value : (ushort)0;
 
     private ushort UShort(DicomTag tag) =>
         Dataset.TryGetValue<ushort>(tag, out var value) ? value : throw new DicomDataException($"The command set has no {tag} {tag.Keyword}");

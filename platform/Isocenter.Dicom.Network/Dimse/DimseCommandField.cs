@@ -37,7 +37,10 @@ public enum DimseCommandField : ushort
     CCancelRequest = 0x0FFF,
 }
 
-/// <summary>Status (0000,0900) values used by C-ECHO, C-STORE and C-FIND (PS3.7 C, PS3.4 B.2.3, C.4.1.1.4).</summary>
+/// <summary>Number of Remaining, Completed, Failed and Warning Sub-operations (0000,1020-1023) of a C-MOVE or C-GET.</summary>
+public readonly record struct SubOperationCounts(ushort Remaining, ushort Completed, ushort Failed, ushort Warning);
+
+/// <summary>Status (0000,0900) values used by C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET (PS3.7 C, PS3.4 B.2.3, C.4.1.1.4, C.4.2.1.5).</summary>
 public static class DimseStatus
 {
     /// <summary>Success.</summary>
@@ -78,6 +81,15 @@ public static class DimseStatus
 
     /// <summary>Failure: identifier does not match SOP class (C-FIND).</summary>
     public const ushort IdentifierDoesNotMatchSopClass = 0xA900;
+
+    /// <summary>Failure: refused, out of resources, unable to perform sub-operations (C-MOVE, C-GET).</summary>
+    public const ushort UnableToPerformSubOperations = 0xA702;
+
+    /// <summary>Failure: move destination unknown (C-MOVE, PS3.4 C.4.2.1.5).</summary>
+    public const ushort MoveDestinationUnknown = 0xA801;
+
+    /// <summary>Warning: sub-operations complete, one or more failures or warnings (C-MOVE, C-GET).</summary>
+    public const ushort SubOperationsWarning = 0xB000;
 
     /// <summary>Pending, some optional keys were not supported (C-FIND).</summary>
     public const ushort PendingWarning = 0xFF01;

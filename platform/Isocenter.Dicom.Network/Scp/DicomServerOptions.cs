@@ -1,5 +1,8 @@
+using System.Net;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Query;
+using Isocenter.Dicom.Network.Retrieve;
+using Isocenter.Dicom.Network.Scu;
 using Isocenter.Dicom.Network.Store;
 
 namespace Isocenter.Dicom.Network.Scp;
@@ -40,6 +43,24 @@ public sealed record DicomServerOptions
     /// </summary>
     public ICFindHandler? FindHandler { get; init; }
 
+    /// <summary>
+    /// Resolves C-MOVE and C-GET requests to files; with one, the Patient Root and Study Root MOVE and GET SOP classes are
+    /// accepted and the SCP role (for C-GET sub-operations) is granted to requestors that propose it. Without one, neither
+    /// is negotiated.
+    /// </summary>
+    public ICRetrieveHandler? RetrieveHandler { get; init; }
+
+    /// <summary>C-MOVE destinations: AE title → host and port; a C-MOVE-RQ naming another gets Move destination unknown (A801).</summary>
+    public IReadOnlyDictionary<string, DnsEndPoint> MoveDestinations { get; init; } = new Dictionary<string, DnsEndPoint>();
+
+    /// <summary>Timeouts and PDU length of the associations opened to move destinations (the AE titles are set per move).</summary>
+    public DicomClientOptions MoveClientOptions { get; init; } = new();
+
+    /// <summary>The MOVE and GET SOP classes accepted when a <see cref="RetrieveHandler"/> is set.</summary>
+    public static IReadOnlySet<string> RetrieveAbstractSyntaxes { get; } = new HashSet<string>(
+        [DicomUid.PatientRootQueryRetrieveInformationModelMove, DicomUid.StudyRootQueryRetrieveInformationModelMove,
+         DicomUid.PatientRootQueryRetrieveInformationModelGet, DicomUid.StudyRootQueryRetrieveInformationModelGet], StringComparer.Ordinal);
+
     /// <summary>The FIND SOP classes accepted when a <see cref="FindHandler"/> is set.</summary>
     public static IReadOnlySet<string> FindAbstractSyntaxes { get; } = new HashSet<string>(
         [DicomUid.PatientRootQueryRetrieveInformationModelFind, DicomUid.StudyRootQueryRetrieveInformationModelFind], StringComparer.Ordinal);
@@ -60,7 +81,9 @@ public sealed record DicomServerOptions
     {
         AETitles = AETitles,
         CallingAETitles = CallingAETitles,
-        AbstractSyntaxes = FindHandler is null ? AbstractSyntaxes : new HashSet<string>(AbstractSyntaxes.Concat(FindAbstractSyntaxes), StringComparer.Ordinal),
+        AbstractSyntaxes = FindHandler is null && RetrieveHandler is null ? AbstractSyntaxes : new HashSet<string>(
+            AbstractSyntaxes.Concat(FindHandler is null ? [] : FindAbstractSyntaxes).Concat(RetrieveHandler is null ? [] : RetrieveAbstractSyntaxes), StringComparer.Ordinal),
+        AcceptScpRole = RetrieveHandler is not null,
         TransferSyntaxes = TransferSyntaxes,
         MaxPduLength = MaxPduLength,
     };

@@ -7,6 +7,7 @@ using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Echo;
 using Isocenter.Dicom.Network.Pdu;
 using Isocenter.Dicom.Network.Query;
+using Isocenter.Dicom.Network.Retrieve;
 using Isocenter.Dicom.Network.Store;
 using Microsoft.Extensions.Logging;
 
@@ -27,9 +28,10 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
     private Pipe? _data;
     private byte _dataContextId;
     private DicomCommand? _discarding;
-    private DicomCommand? _identifierFor; // a C-FIND-RQ whose identifier is arriving
+    private DicomCommand? _identifierFor; // a C-FIND, C-MOVE or C-GET-RQ whose identifier is arriving
     private readonly ArrayBufferWriter<byte> _identifier = new(256);
-    private readonly ConcurrentDictionary<ushort, CancellationTokenSource> _finds = new(); // running C-FINDs by message ID, for C-CANCEL
+    private readonly ConcurrentDictionary<ushort, CancellationTokenSource> _finds = new(); // running C-FINDs, C-MOVEs and C-GETs by message ID, for C-CANCEL
+    private RetrieveProvider? _retrieve;
     private CancellationToken _stopping;
     private CancellationTokenSource _ending = null!; // set in RunAsync; cancelled when the association ends: handlers stop with it
 
@@ -199,11 +201,15 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 Track(StoreAsync(handler, new CStoreRequest(_association, command, context.TransferSyntax), context, _data.Reader));
                 break;
             case DimseCommandField.CFindRequest when command.HasDataSet && options.FindHandler is not null:
+            case DimseCommandField.CMoveRequest or DimseCommandField.CGetRequest when command.HasDataSet && options.RetrieveHandler is not null:
                 _identifierFor = command;
                 _dataContextId = context.Id;
                 break;
             case DimseCommandField.CCancelRequest:
                 await CancelFindAsync(command.MessageIdBeingRespondedTo);
+                break;
+            case DimseCommandField.CStoreResponse:
+                _retrieve?.OnStoreResponse(command); // a C-GET sub-operation's answer
                 break;
             default:
                 if (command.HasDataSet)
@@ -250,7 +256,9 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 _identifier.ResetWrittenCount();
                 var cancel = CancellationTokenSource.CreateLinkedTokenSource(_ending.Token);
                 _finds[find.MessageId] = cancel;
-                Track(FindAsync(options.FindHandler!, new CFindRequest(_association, find, identifier), context, cancel));
+                Track(find.CommandField == DimseCommandField.CFindRequest
+                    ? FindAsync(options.FindHandler!, new CFindRequest(_association, find, identifier), context, cancel)
+                    : RetrieveAsync(find, identifier, context, cancel));
             }
         }
         else if (value.IsLast)
@@ -341,6 +349,19 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
         finally
         {
             _finds.TryRemove(request.Command.MessageId, out _);
+            cancel.Dispose();
+        }
+    }
+
+    private async Task RetrieveAsync(DicomCommand request, DicomDataset identifier, PresentationContext context, CancellationTokenSource cancel)
+    {
+        try
+        {
+            await (_retrieve ??= new RetrieveProvider(connection, _association!, options, logger, _ending.Token)).RunAsync(options.RetrieveHandler!, request, identifier, context, cancel.Token);
+        }
+        finally
+        {
+            _finds.TryRemove(request.MessageId, out _);
             cancel.Dispose();
         }
     }

@@ -4,6 +4,7 @@ using Isocenter.Dicom.IO;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Pdu;
+using Isocenter.Dicom.Network.Retrieve;
 using Isocenter.Dicom.Network.Store;
 
 namespace Isocenter.Dicom.Network.Scu;
@@ -22,7 +23,7 @@ public sealed record CStoreResult(string Path, string? SopInstanceUid, ushort? S
 /// <summary>Progress of <see cref="DicomClient.StoreAsync"/>: files done out of the total, and the latest result.</summary>
 public sealed record CStoreProgress(int Completed, int Total, CStoreResult Latest);
 
-/// <summary>A DICOM SCU: C-ECHO, C-STORE and C-FIND to one peer, each call on its own association.</summary>
+/// <summary>A DICOM SCU: C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET to one peer, each call on its own association.</summary>
 public sealed class DicomClient(string host, int port, DicomClientOptions? options = null)
 {
     private readonly DicomClientOptions _options = options ?? new DicomClientOptions();
@@ -47,15 +48,8 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
     /// <exception cref="DimseFailureException">The peer answered with a failure status.</exception>
     public async IAsyncEnumerable<DicomDataset> FindAsync(string sopClassUid, DicomDataset identifier, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var proposal = new PresentationContextItem(1, sopClassUid, [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian]);
-        await using var association = await ScuAssociation.OpenAsync(host, port, _options, [proposal], cancellationToken);
-        var context = association.Association.FindContext(sopClassUid)
-            ?? throw new DicomNetworkException($"The peer did not accept {DicomUid.Find(sopClassUid)?.Name ?? sopClassUid}");
-        DicomCommand request;
-        using (var encoded = DimseDataSet.Encode(identifier, context.TransferSyntax))
-        {
-            request = await association.SendRequestAsync(context, id => DicomCommand.CFindRequest(id, sopClassUid), encoded, cancellationToken);
-        }
+        await using var association = await ScuAssociation.OpenAsync(host, port, _options, [QueryProposal(sopClassUid)], cancellationToken);
+        var (context, request) = await SendQueryAsync(association, sopClassUid, id => DicomCommand.CFindRequest(id, sopClassUid), identifier, cancellationToken);
         var final = false;
         try
         {
@@ -85,6 +79,98 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
             }
         }
         await association.ReleaseAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens an association, sends C-MOVE-RQ with <paramref name="identifier"/> under <paramref name="sopClassUid"/> (the
+    /// Patient Root or Study Root MOVE SOP class), reports the sub-operation counts of each Pending response and returns the
+    /// final one. The peer sends the instances to <paramref name="destinationAETitle"/> on an association of its own.
+    /// Cancelling sends C-CANCEL-RQ and waits (bounded by the DIMSE timeout) for the final response.
+    /// </summary>
+    /// <exception cref="DimseFailureException">The peer answered with a failure status (A801: destination unknown).</exception>
+    public async Task<CRetrieveResult> MoveAsync(string sopClassUid, DicomDataset identifier, string destinationAETitle, IProgress<SubOperationCounts>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await using var association = await ScuAssociation.OpenAsync(host, port, _options, [QueryProposal(sopClassUid)], cancellationToken);
+        return await RetrieveAsync(association, "C-MOVE", sopClassUid, id => DicomCommand.CMoveRequest(id, sopClassUid, destinationAETitle), identifier, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens an association proposing the GET SOP class <paramref name="sopClassUid"/> and, with the SCP role (PS3.7
+    /// D.3.3.4), <paramref name="storageSopClasses"/> (<see cref="GetStorageSopClasses"/> when null) in Explicit and
+    /// Implicit VR Little Endian; sends C-GET-RQ and streams each C-STORE sub-operation the peer sends into
+    /// <paramref name="sink"/> (as the SCP does for C-STORE), reporting the counts of each Pending response; returns the
+    /// final one. Cancelling sends C-CANCEL-RQ and waits (bounded by the DIMSE timeout) for the final response.
+    /// </summary>
+    /// <exception cref="DimseFailureException">The peer answered with a failure status.</exception>
+    public async Task<CRetrieveResult> GetAsync(string sopClassUid, DicomDataset identifier, ICStoreHandler sink, IReadOnlyCollection<string>? storageSopClasses = null,
+        IProgress<SubOperationCounts>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var classes = (storageSopClasses ?? GetStorageSopClasses).Take(127).ToList(); // 128 contexts at most, one for C-GET
+        List<PresentationContextItem> contexts = [QueryProposal(sopClassUid),
+            .. classes.Select((uid, i) => new PresentationContextItem((byte)(3 + 2 * i), uid, [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian]))];
+        await using var association = await ScuAssociation.OpenAsync(host, port, _options, contexts, cancellationToken,
+            [.. classes.Select(uid => new RoleSelection(uid, ScuRole: false, ScpRole: true))], sink);
+        return await RetrieveAsync(association, "C-GET", sopClassUid, id => DicomCommand.CGetRequest(id, sopClassUid), identifier, progress, cancellationToken);
+    }
+
+    /// <summary>The storage SOP classes <see cref="GetAsync"/> offers to receive by default: the common image, structured report and presentation state classes.</summary>
+    public static IReadOnlyList<string> GetStorageSopClasses { get; } =
+    [
+        DicomUid.CTImageStorage, DicomUid.EnhancedCTImageStorage, DicomUid.MRImageStorage, DicomUid.EnhancedMRImageStorage,
+        DicomUid.ComputedRadiographyImageStorage, DicomUid.DigitalXRayImageStorageForPresentation, DicomUid.DigitalMammographyXRayImageStorageForPresentation,
+        DicomUid.UltrasoundImageStorage, DicomUid.UltrasoundMultiFrameImageStorage, DicomUid.SecondaryCaptureImageStorage,
+        DicomUid.XRayAngiographicImageStorage, DicomUid.NuclearMedicineImageStorage, DicomUid.PositronEmissionTomographyImageStorage,
+        DicomUid.RTImageStorage, DicomUid.RTDoseStorage, DicomUid.RTStructureSetStorage, DicomUid.RTPlanStorage,
+        DicomUid.SegmentationStorage, DicomUid.BasicTextSRStorage, DicomUid.EnhancedSRStorage, DicomUid.ComprehensiveSRStorage,
+        DicomUid.KeyObjectSelectionDocumentStorage, DicomUid.GrayscaleSoftcopyPresentationStateStorage, DicomUid.EncapsulatedPDFStorage,
+    ];
+
+    private static PresentationContextItem QueryProposal(string sopClassUid) =>
+        new(1, sopClassUid, [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian]);
+
+    // Sends a C-FIND/C-MOVE/C-GET request and its identifier in the accepted context of the query SOP class.
+    private static async Task<(PresentationContext Context, DicomCommand Request)> SendQueryAsync(ScuAssociation association, string sopClassUid, Func<ushort, DicomCommand> makeRequest,
+        DicomDataset identifier, CancellationToken cancellationToken)
+    {
+        var context = association.Association.FindContext(sopClassUid)
+            ?? throw new DicomNetworkException($"The peer did not accept {DicomUid.Find(sopClassUid)?.Name ?? sopClassUid}");
+        using var encoded = DimseDataSet.Encode(identifier, context.TransferSyntax);
+        return (context, await association.SendRequestAsync(context, makeRequest, encoded, cancellationToken));
+    }
+
+    private async Task<CRetrieveResult> RetrieveAsync(ScuAssociation association, string operation, string sopClassUid, Func<ushort, DicomCommand> makeRequest,
+        DicomDataset identifier, IProgress<SubOperationCounts>? progress, CancellationToken cancellationToken)
+    {
+        var (context, request) = await SendQueryAsync(association, sopClassUid, makeRequest, identifier, cancellationToken);
+        var final = false;
+        try
+        {
+            while (true)
+            {
+                var (response, data) = await association.ReadResponseAsync(request, cancellationToken);
+                if (DimseStatus.IsPending(response.Status))
+                {
+                    progress?.Report(response.SubOperations);
+                    continue;
+                }
+                final = true;
+                var error = response.Dataset.GetString(DicomTag.ErrorComment);
+                if (!DimseStatus.IsSuccessOrWarning(response.Status) && response.Status != DimseStatus.Cancel)
+                {
+                    throw new DimseFailureException(operation, response.Status, error);
+                }
+                var failed = data is null ? [] : DimseDataSet.Decode(data, context.TransferSyntax).GetStrings(DicomTag.FailedSOPInstanceUIDList);
+                await association.ReleaseAsync(cancellationToken);
+                return new CRetrieveResult(response.Status, response.SubOperations, failed, error);
+            }
+        }
+        finally
+        {
+            if (!final)
+            {
+                await CancelAsync(association, context, request);
+            }
+        }
     }
 
     // The caller stopped early (or cancelled, or a response could not be read): C-CANCEL-RQ, then the final response and
@@ -136,48 +222,31 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
             return results;
         }
 
-        await using var association = await ScuAssociation.OpenAsync(host, port, _options, Propose(files.Select(f => f.Header)), cancellationToken);
-        foreach (var (path, header) in files)
+        await SendFilesAsync(files, null, result =>
         {
-            var result = await StoreOneAsync(association, path, header, cancellationToken);
             results.Add(result);
             progress?.Report(new CStoreProgress(results.Count, total, result));
-        }
-        await association.ReleaseAsync(cancellationToken);
+            return ValueTask.FromResult(true);
+        }, cancellationToken);
         return results;
     }
 
-    private static async Task<CStoreResult> StoreOneAsync(ScuAssociation association, string path, DicomFileHeader header, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the files (their headers read) on one association, each as a C-STORE sub-operation of a C-MOVE when
+    /// <paramref name="moveOriginator"/> is set; <paramref name="onResult"/> gets each outcome and returns false to stop.
+    /// </summary>
+    internal async Task SendFilesAsync(IReadOnlyList<(string Path, DicomFileHeader Header)> files, (string AETitle, ushort MessageId)? moveOriginator,
+        Func<CStoreResult, ValueTask<bool>> onResult, CancellationToken cancellationToken)
     {
-        var accepted = association.Association;
-        var asStored = accepted.FindContext(header.SopClassUid, header.TransferSyntax);
-        Stream dataset;
-        PresentationContext context;
-        if (asStored is not null)
+        await using var association = await ScuAssociation.OpenAsync(host, port, _options, Propose(files.Select(f => f.Header)), cancellationToken);
+        foreach (var (path, header) in files)
         {
-            context = asStored;
-            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
-            file.Seek(header.DataSetOffset, SeekOrigin.Begin);
-            dataset = file;
+            if (!await onResult(await CStoreSender.SendFileAsync(association, path, header, moveOriginator, cancellationToken)))
+            {
+                break;
+            }
         }
-        else if (!header.TransferSyntax.IsEncapsulated
-            && (accepted.FindContext(header.SopClassUid, DicomTransferSyntax.ExplicitVRLittleEndian) ?? accepted.FindContext(header.SopClassUid, DicomTransferSyntax.ImplicitVRLittleEndian)) is { } fallback)
-        {
-            context = fallback;
-            var buffer = new MemoryStream();
-            DicomWriter.Write(buffer, DicomFile.Open(path).Dataset, fallback.TransferSyntax);
-            buffer.Position = 0;
-            dataset = buffer;
-        }
-        else
-        {
-            return new CStoreResult(path, header.SopInstanceUid, null, $"no presentation context accepted for {header.SopClassUid} in {header.TransferSyntax.Name}");
-        }
-        await using (dataset)
-        {
-            var response = await association.SendAsync(context, id => DicomCommand.CStoreRequest(id, header.SopClassUid, header.SopInstanceUid), dataset, cancellationToken);
-            return new CStoreResult(path, header.SopInstanceUid, response.Status, response.Dataset.GetString(DicomTag.ErrorComment));
-        }
+        await association.ReleaseAsync(cancellationToken);
     }
 
     private static List<PresentationContextItem> Propose(IEnumerable<DicomFileHeader> headers)

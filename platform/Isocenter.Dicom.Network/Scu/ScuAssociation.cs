@@ -1,13 +1,20 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Pdu;
+using Isocenter.Dicom.Network.Scp;
+using Isocenter.Dicom.Network.Store;
 
 namespace Isocenter.Dicom.Network.Scu;
 
-/// <summary>The requestor side of one association: open, send requests one at a time (reading their responses), release or abort.</summary>
-internal sealed class ScuAssociation : IAsyncDisposable
+/// <summary>
+/// The requestor side of one association: open, send requests one at a time (reading their responses), release or abort.
+/// With a store handler (C-GET), C-STORE-RQ sub-operations arriving between the responses are streamed into it on its own
+/// task, which sends the C-STORE-RSP.
+/// </summary>
+internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
 {
     private readonly DicomConnection _connection;
     private readonly DicomClientOptions _options;
@@ -19,18 +26,28 @@ internal sealed class ScuAssociation : IAsyncDisposable
     private DicomCommand? _awaitingData;
     private ushort _messageId;
     private bool _open;
+    private readonly ICStoreHandler? _storeHandler;
+    private Pipe? _storeData; // the C-STORE sub-operation whose dataset is arriving
+    private readonly List<Task> _stores = [];
+    private readonly CancellationTokenSource _ending = new(); // cancelled when the association ends: store handlers stop
 
-    private ScuAssociation(DicomConnection connection, DicomClientOptions options, DicomAssociation association)
+    private ScuAssociation(DicomConnection connection, DicomClientOptions options, DicomAssociation association, ICStoreHandler? storeHandler)
     {
         _connection = connection;
         _options = options;
         Association = association;
+        _storeHandler = storeHandler;
         _open = true;
     }
 
     public DicomAssociation Association { get; }
 
-    public static async Task<ScuAssociation> OpenAsync(string host, int port, DicomClientOptions options, IReadOnlyList<PresentationContextItem> contexts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects and negotiates <paramref name="contexts"/> (and <paramref name="roles"/>); C-STORE-RQs the peer sends go to
+    /// <paramref name="storeHandler"/>.
+    /// </summary>
+    public static async Task<ScuAssociation> OpenAsync(string host, int port, DicomClientOptions options, IReadOnlyList<PresentationContextItem> contexts, CancellationToken cancellationToken,
+        IReadOnlyList<RoleSelection>? roles = null, ICStoreHandler? storeHandler = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.AssociationTimeout);
@@ -51,6 +68,7 @@ internal sealed class ScuAssociation : IAsyncDisposable
             {
                 MaxPduLength = options.MaxPduLength,
                 ImplementationVersionName = DicomFile.ImplementationVersionName,
+                RoleSelections = roles ?? [],
             });
             await connection.SendAsync(request, timeout.Token);
             var reply = await connection.ReadAsync(options.MaxPduLength, timeout.Token);
@@ -58,7 +76,7 @@ internal sealed class ScuAssociation : IAsyncDisposable
             {
                 case AssociatePdu { IsAccept: true } accept:
                     connection.PeerMaxPduLength = accept.UserInformation.MaxPduLength;
-                    return new ScuAssociation(connection, options, new DicomAssociation(request, accept, connection.RemoteEndPoint));
+                    return new ScuAssociation(connection, options, new DicomAssociation(request, accept, connection.RemoteEndPoint), storeHandler);
                 case AssociateRejectPdu reject:
                     throw new DicomAssociationRejectedException(reject);
                 case AbortPdu abort:
@@ -76,6 +94,8 @@ internal sealed class ScuAssociation : IAsyncDisposable
             throw;
         }
     }
+
+    public PresentationContext? FindStoreContext(string sopClassUid, DicomTransferSyntax syntax) => Association.FindContext(sopClassUid, syntax);
 
     /// <summary>Sends a request (and its dataset) and returns the final response.</summary>
     public async Task<DicomCommand> SendAsync(PresentationContext context, Func<ushort, DicomCommand> makeRequest, Stream? dataset, CancellationToken cancellationToken)
@@ -146,15 +166,15 @@ internal sealed class ScuAssociation : IAsyncDisposable
                     {
                         foreach (var value in data.Values)
                         {
-                            OnPresentationDataValue(value);
+                            await OnPresentationDataValueAsync(value, cancellationToken);
                         }
                     }
                     break;
                 case AbortPdu abort:
-                    _open = false;
+                    await EndAsync("the association was aborted");
                     throw new DicomAssociationAbortedException(abort);
                 case null:
-                    _open = false;
+                    await EndAsync("the peer closed the connection");
                     throw new DicomNetworkException("The peer closed the connection during the association");
                 default:
                     await AbortAsync();
@@ -165,8 +185,19 @@ internal sealed class ScuAssociation : IAsyncDisposable
     }
 
     // Completes messages (a command, and the dataset it announces) from the PDVs of a P-DATA-TF; a PDU may hold several.
-    private void OnPresentationDataValue(PresentationDataValue value)
+    // A C-STORE sub-operation's dataset goes into its handler's pipe instead (the write waits when the handler is 4 MiB behind).
+    private async ValueTask OnPresentationDataValueAsync(PresentationDataValue value, CancellationToken cancellationToken)
     {
+        if (!value.IsCommand && _storeData is { } store)
+        {
+            var flush = await store.Writer.WriteAsync(value.Data, cancellationToken);
+            if (value.IsLast || flush.IsCompleted)
+            {
+                await store.Writer.CompleteAsync();
+                _storeData = null;
+            }
+            return;
+        }
         if (!value.IsCommand)
         {
             if (_awaitingData is not { } command)
@@ -189,7 +220,14 @@ internal sealed class ScuAssociation : IAsyncDisposable
         if (_command.Add(value) is { } bytes)
         {
             var command = DicomCommand.Decode(bytes);
-            if (command.HasDataSet)
+            if (command.CommandField == DimseCommandField.CStoreRequest && command.HasDataSet && _storeHandler is { } handler
+                && Association.PresentationContexts.TryGetValue(value.PresentationContextId, out var context))
+            {
+                _storeData = new Pipe(CStoreReceiver.DataPipeOptions);
+                _stores.RemoveAll(t => t.IsCompleted);
+                _stores.Add(ReceiveStoreAsync(handler, new CStoreRequest(Association, command, context.TransferSyntax), context, _storeData.Reader));
+            }
+            else if (command.HasDataSet)
             {
                 _awaitingData = command;
             }
@@ -200,13 +238,34 @@ internal sealed class ScuAssociation : IAsyncDisposable
         }
     }
 
-    /// <summary>Releases the association (A-RELEASE-RQ, waits for A-RELEASE-RP).</summary>
+    private async Task ReceiveStoreAsync(ICStoreHandler handler, CStoreRequest request, PresentationContext context, PipeReader data)
+    {
+        if (await CStoreReceiver.ReceiveAsync(handler, request, data, _ending.Token) is { } answer)
+        {
+            await _connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, answer.Status, answer.Error), _ending.Token);
+        }
+    }
+
+    // The association is gone: a sub-operation's dataset is cut short and its handler told to stop.
+    private async Task EndAsync(string reason)
+    {
+        _open = false;
+        if (_storeData is { } store)
+        {
+            await store.Writer.CompleteAsync(new AssociationGoneException($"The dataset was cut short: {reason}"));
+            _storeData = null;
+        }
+        await _ending.CancelAsync();
+    }
+
+    /// <summary>Releases the association (A-RELEASE-RQ, waits for A-RELEASE-RP) once the C-STORE sub-operations have answered.</summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
         if (!_open)
         {
             return;
         }
+        await Task.WhenAll(_stores).WaitAsync(cancellationToken);
         _open = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.AssociationTimeout);
@@ -233,7 +292,7 @@ internal sealed class ScuAssociation : IAsyncDisposable
     {
         if (_open)
         {
-            _open = false;
+            await EndAsync("the association was aborted");
             await _connection.TryAbortAsync(AbortSource.ServiceUser, AbortReason.NotSpecified);
         }
     }
@@ -241,6 +300,16 @@ internal sealed class ScuAssociation : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await AbortAsync();
+        await _ending.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_stores);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // a sub-operation whose response could not be sent: the association is gone
+        }
         await _connection.DisposeAsync();
+        _ending.Dispose();
     }
 }

@@ -1,0 +1,45 @@
+using System.IO.Pipelines;
+using Isocenter.Dicom.Network.Dimse;
+using Isocenter.Dicom.Network.Scp;
+
+namespace Isocenter.Dicom.Network.Store;
+
+/// <summary>Runs an <see cref="ICStoreHandler"/> over a dataset whose fragments a read loop writes into a pipe.</summary>
+internal static class CStoreReceiver
+{
+    public static readonly PipeOptions DataPipeOptions = new(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, useSynchronizationContext: false);
+
+    /// <summary>
+    /// The status (and error comment) to answer once the handler is done and the dataset read to its end; a handler that
+    /// throws is answered with Processing failure. Null when the association ended first: nobody to answer.
+    /// </summary>
+    public static async Task<(ushort Status, string? Error)?> ReceiveAsync(ICStoreHandler handler, CStoreRequest request, PipeReader data, CancellationToken ending)
+    {
+        await Task.Yield(); // the handler runs off the read loop
+        await using var stream = data.AsStream();
+        try
+        {
+            var status = await handler.OnCStoreAsync(request, stream, ending);
+            await stream.CopyToAsync(Stream.Null, ending); // what the handler left unread
+            return (status, null);
+        }
+        catch (Exception e) when (e is OperationCanceledException || IsGone(e))
+        {
+            return null;
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                await stream.CopyToAsync(Stream.Null, ending);
+            }
+            catch (Exception drain) when (drain is OperationCanceledException || IsGone(drain))
+            {
+                return null;
+            }
+            return (DimseStatus.ProcessingFailure, e.Message);
+        }
+    }
+
+    private static bool IsGone(Exception e) => e is AssociationGoneException || e.InnerException is AssociationGoneException;
+}

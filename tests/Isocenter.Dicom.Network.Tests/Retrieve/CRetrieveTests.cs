@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Dimse;
+using Isocenter.Dicom.Network.Scu;
+using Isocenter.Dicom.Network.Store;
+
+namespace Isocenter.Dicom.Network.Tests.Retrieve;
+
+/// <summary>Our C-MOVE and C-GET SCU against our SCP (PS3.4 C.4.2, C.4.3; PS3.7 9.1.3-9.1.4; PS3.8 role selection).</summary>
+public sealed class CRetrieveTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly string _directory = TestFiles.NewDirectory();
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    internal static DicomClient Client(int port) =>
+        new("127.0.0.1", port, new DicomClientOptions { CalledAETitle = "ISOCENTER", CallingAETitle = "TESTSCU", DimseTimeout = Bound, AssociationTimeout = Bound });
+
+    internal static DicomDataset StudyKeys(string file) => new DicomDataset()
+        .Set(DicomTag.QueryRetrieveLevel, "STUDY")
+        .Set(DicomTag.StudyInstanceUID, DicomFile.Open(file).Dataset.GetString(DicomTag.StudyInstanceUID)!);
+
+    /// <summary>Collects each progress report as it is made (not through a synchronization context).</summary>
+    internal sealed class Reports : IProgress<SubOperationCounts>
+    {
+        public ConcurrentQueue<SubOperationCounts> Seen { get; } = new();
+
+        public void Report(SubOperationCounts value) => Seen.Enqueue(value);
+    }
+
+    [Fact]
+    public async Task MoveAsync_ToOurListener_SendsEachByteIdenticalWithCounts()
+    {
+        var files = TestFiles.WriteCtSeries(_directory, 5, DicomTransferSyntax.ExplicitVRLittleEndian, size: 32);
+        await using var destination = new ReceivingServer(o => o with { AETitles = ["DEST"] });
+        await using var source = new RetrievingServer(files, new Dictionary<string, DnsEndPoint> { ["DEST"] = new("127.0.0.1", destination.Port) });
+        var reports = new Reports();
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var result = await Client(source.Port).MoveAsync(DicomUid.StudyRootQueryRetrieveInformationModelMove, StudyKeys(files[0]), "DEST", reports, timeout.Token);
+
+        Assert.Equal(DimseStatus.Success, result.Status);
+        Assert.Equal(new SubOperationCounts(0, 5, 0, 0), result.SubOperations);
+        Assert.Empty(result.FailedSopInstanceUids);
+        Assert.Equal([4, 3, 2, 1], reports.Seen.Select(r => (int)r.Remaining));
+        Assert.Equal("STUDY", Assert.Single(source.Requests).QueryRetrieveLevel);
+        foreach (var file in files)
+        {
+            var received = destination.Datasets[DicomFileHeader.Read(file).SopInstanceUid];
+            Assert.Equal(TestFiles.DataSetBytes(file), received.Bytes);
+            Assert.Equal("ISOCENTER", received.CallingAETitle); // the sub-association is opened by the SCP under its own title
+        }
+    }
+
+    [Fact]
+    public async Task MoveAsync_UnknownDestination_FailsWithA801()
+    {
+        var files = TestFiles.WriteCtSeries(_directory, 1, DicomTransferSyntax.ExplicitVRLittleEndian, size: 16);
+        await using var source = new RetrievingServer(files);
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var failure = await Assert.ThrowsAsync<DimseFailureException>(() =>
+            Client(source.Port).MoveAsync(DicomUid.PatientRootQueryRetrieveInformationModelMove, StudyKeys(files[0]), "NOWHERE", cancellationToken: timeout.Token));
+
+        Assert.Equal(DimseStatus.MoveDestinationUnknown, failure.Status);
+        Assert.Empty(source.Requests); // refused before the handler is asked
+        Assert.Equal(DimseStatus.Success, await Client(source.Port).EchoAsync(timeout.Token));
+    }
+
+    [Fact]
+    public async Task MoveAsync_DestinationRefusesOne_WarningWithFailedUidList()
+    {
+        var files = TestFiles.WriteCtSeries(_directory, 3, DicomTransferSyntax.ExplicitVRLittleEndian, size: 16);
+        var refused = DicomFileHeader.Read(files[1]).SopInstanceUid;
+        await using var destination = new ReceivingServer(o => o with
+        {
+            AETitles = ["DEST"],
+            StoreHandler = new CStoreHandler(async (request, dataset, token) =>
+            {
+                await dataset.CopyToAsync(Stream.Null, token);
+                return request.SopInstanceUid == refused ? DimseStatus.OutOfResources : DimseStatus.Success;
+            }),
+        });
+        await using var source = new RetrievingServer(files, new Dictionary<string, DnsEndPoint> { ["DEST"] = new("localhost", destination.Port) });
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var result = await Client(source.Port).MoveAsync(DicomUid.StudyRootQueryRetrieveInformationModelMove, StudyKeys(files[0]), "DEST", cancellationToken: timeout.Token);
+
+        Assert.Equal(DimseStatus.SubOperationsWarning, result.Status);
+        Assert.Equal(new SubOperationCounts(0, 2, 1, 0), result.SubOperations);
+        Assert.Equal([refused], result.FailedSopInstanceUids);
+    }
+
+    [Fact]
+    public async Task MoveAsync_Cancelled_SendsCCancelAndTheScpStops()
+    {
+        var files = TestFiles.WriteCtSeries(_directory, 10, DicomTransferSyntax.ExplicitVRLittleEndian, size: 16);
+        var cancelSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = 0;
+        await using var destination = new ReceivingServer(o => o with
+        {
+            AETitles = ["DEST"],
+            StoreHandler = new CStoreHandler(async (_, dataset, token) =>
+            {
+                await dataset.CopyToAsync(Stream.Null, token);
+                if (Interlocked.Increment(ref received) == 2)
+                {
+                    await cancelSeen.Task.WaitAsync(token); // the SCP has the C-CANCEL-RQ before this sub-operation ends
+                }
+                return DimseStatus.Success;
+            }),
+        });
+        await using var source = new RetrievingServer(files, new Dictionary<string, DnsEndPoint> { ["DEST"] = new("127.0.0.1", destination.Port) },
+            (_, token) =>
+            {
+                token.Register(() => cancelSeen.TrySetResult());
+                return ValueTask.CompletedTask;
+            });
+        using var timeout = new CancellationTokenSource(Bound);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var progress = new CancelOnFirst(stop);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Client(source.Port).MoveAsync(DicomUid.StudyRootQueryRetrieveInformationModelMove, StudyKeys(files[0]), "DEST", progress, stop.Token));
+
+        await cancelSeen.Task.WaitAsync(Bound);
+        Assert.Equal(DimseStatus.Success, await Client(source.Port).EchoAsync(timeout.Token));
+        Assert.InRange(Volatile.Read(ref received), 1, 2); // the sub-operation in flight finished; no further one was started
+    }
+
+    private sealed class CancelOnFirst(CancellationTokenSource stop) : IProgress<SubOperationCounts>
+    {
+        public void Report(SubOperationCounts value) => stop.Cancel();
+    }
+
+    [Fact]
+    public async Task GetAsync_OurScp_StreamsEachByteIdenticalIntoTheSink()
+    {
+        var files = TestFiles.WriteCtSeries(_directory, 4, DicomTransferSyntax.ExplicitVRLittleEndian, size: 64);
+        await using var source = new RetrievingServer(files);
+        var sink = new MemorySink();
+        var reports = new Reports();
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var result = await Client(source.Port).GetAsync(DicomUid.PatientRootQueryRetrieveInformationModelGet, StudyKeys(files[0]), sink, progress: reports, cancellationToken: timeout.Token);
+
+        Assert.Equal(DimseStatus.Success, result.Status);
+        Assert.Equal(new SubOperationCounts(0, 4, 0, 0), result.SubOperations);
+        Assert.Equal(3, reports.Seen.Count);
+        foreach (var file in files)
+        {
+            Assert.Equal(TestFiles.DataSetBytes(file), sink.Datasets[DicomFileHeader.Read(file).SopInstanceUid]);
+        }
+    }
+
+    [Fact]
+    public async Task GetAsync_SinkFails_WarningWithFailedUid()
+    {
+        var files = TestFiles.WriteCtSeries(_directory, 2, DicomTransferSyntax.ExplicitVRLittleEndian, size: 16);
+        var failing = DicomFileHeader.Read(files[0]).SopInstanceUid;
+        await using var source = new RetrievingServer(files);
+        using var timeout = new CancellationTokenSource(Bound);
+        var sink = new CStoreHandler(async (request, dataset, token) =>
+        {
+            await dataset.CopyToAsync(Stream.Null, token);
+            return request.SopInstanceUid == failing ? throw new IOException("disk full") : DimseStatus.Success;
+        });
+
+        var result = await Client(source.Port).GetAsync(DicomUid.StudyRootQueryRetrieveInformationModelGet, StudyKeys(files[0]), sink, cancellationToken: timeout.Token);
+
+        Assert.Equal(DimseStatus.SubOperationsWarning, result.Status);
+        Assert.Equal(new SubOperationCounts(0, 1, 1, 0), result.SubOperations);
+        Assert.Equal([failing], result.FailedSopInstanceUids);
+    }
+
+    [Fact]
+    public async Task GetAsync_NoRetrieveHandler_IsNotNegotiated()
+    {
+        await using var server = new ReceivingServer();
+        using var timeout = new CancellationTokenSource(Bound);
+
+        await Assert.ThrowsAsync<DicomNetworkException>(() =>
+            Client(server.Port).GetAsync(DicomUid.StudyRootQueryRetrieveInformationModelGet, new DicomDataset(), new MemorySink(), cancellationToken: timeout.Token));
+    }
+
+    /// <summary>A C-STORE sink keeping each dataset's bytes by SOP Instance UID.</summary>
+    internal sealed class MemorySink : ICStoreHandler
+    {
+        public ConcurrentDictionary<string, byte[]> Datasets { get; } = new();
+
+        public async ValueTask<ushort> OnCStoreAsync(CStoreRequest request, Stream dataset, CancellationToken cancellationToken)
+        {
+            using var buffer = new MemoryStream();
+            await dataset.CopyToAsync(buffer, cancellationToken);
+            Datasets[request.SopInstanceUid] = buffer.ToArray();
+            return DimseStatus.Success;
+        }
+    }
+}
