@@ -2,19 +2,24 @@ using System.Diagnostics;
 using System.Globalization;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scu;
+using Isocenter.Dicom.Network.Store;
+using Isocenter.Dicom.Network.Tests.Retrieve;
 
 namespace Isocenter.Dicom.Network.Tests.Peers;
 
 /// <summary>
-/// Our C-FIND SCU against DCMTK's dcmqrscp (PS3.4 C.4.1): four studies stored into its archive with our C-STORE SCU, then
-/// queried at STUDY and SERIES level in the Patient Root and Study Root models, with a wildcard and a date range.
+/// Our C-FIND, C-MOVE and C-GET SCU against DCMTK's dcmqrscp (PS3.4 C.4.1-C.4.3): four studies stored into its archive with
+/// our C-STORE SCU, then queried at STUDY and SERIES level in the Patient Root and Study Root models, with a wildcard and a
+/// date range, and retrieved to our listener (ISOLISTEN in its host table) and over C-GET.
 /// </summary>
-public sealed class DcmqrscpTests : IAsyncLifetime
+public sealed class DcmqrscpTests : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly string _directory = TestFiles.NewDirectory();
     private readonly Dictionary<string, string> _studies = []; // name -> Study Instance UID
     private readonly Dictionary<string, List<string>> _series = []; // Study Instance UID -> Series Instance UIDs
+    private readonly Dictionary<string, string> _files = []; // SOP Instance UID -> the file stored
+    private readonly ReceivingServer _listener = new(o => o with { AETitles = ["ISOLISTEN"] });
     private Process? _dcmqrscp;
     private int _port;
 
@@ -30,6 +35,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime
             MaxAssociations = 16
 
             HostTable BEGIN
+            ISOLISTEN = (ISOLISTEN, 127.0.0.1, {_listener.Port})
             HostTable END
 
             VendorTable BEGIN
@@ -76,6 +82,8 @@ public sealed class DcmqrscpTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    ValueTask IAsyncDisposable.DisposeAsync() => _listener.DisposeAsync(); // xunit disposes the test class after DisposeAsync above
+
     private DicomClient Client() => new("127.0.0.1", _port, new DicomClientOptions { CalledAETitle = "QRSCP", CallingAETitle = "ISOCENTER", DimseTimeout = Bound, AssociationTimeout = Bound });
 
     private List<string> WriteStudy(string patientId, string name, string date, int series)
@@ -113,6 +121,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime
                 .Set(DicomTag.PixelData, DicomVR.OW, new ushort[64]);
             var path = Path.Combine(_directory, $"{seriesUid}.dcm");
             new DicomFile(dataset, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+            _files[dataset.GetString(DicomTag.SOPInstanceUID)!] = path;
             paths.Add(path);
         }
         return paths;
@@ -205,5 +214,55 @@ public sealed class DcmqrscpTests : IAsyncLifetime
 
         Assert.Equal(1, seen);
         Assert.Equal(3, (await FindAsync(DicomUid.PatientRootQueryRetrieveInformationModelFind, identifier)).Count);
+    }
+
+    private List<string> InstancesOf(string study) =>
+        [.. _files.Where(f => DicomFile.Open(f.Value).Dataset.GetString(DicomTag.StudyInstanceUID) == study).Select(f => f.Key)];
+
+    [Fact]
+    public async Task CMove_StudyRootStudy_ArrivesAtOurListenerByteIdentical()
+    {
+        var study = _studies["Alpha^One 20240105"];
+        var reports = new CRetrieveTests.Reports();
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var result = await Client().MoveAsync(DicomUid.StudyRootQueryRetrieveInformationModelMove,
+            new DicomDataset().Set(DicomTag.QueryRetrieveLevel, "STUDY").Set(DicomTag.StudyInstanceUID, study), "ISOLISTEN", reports, timeout.Token);
+
+        Assert.Equal(DimseStatus.Success, result.Status);
+        Assert.Equal(2, result.SubOperations.Completed);
+        Assert.Equal(new SubOperationCounts(1, 1, 0, 0), reports.Seen.First()); // dcmqrscp sends Pending after each sub-operation
+        foreach (var uid in InstancesOf(study))
+        {
+            Assert.Equal(TestFiles.DataSetBytes(_files[uid]), _listener.Datasets[uid].Bytes);
+            Assert.Equal("QRSCP", _listener.Datasets[uid].CallingAETitle);
+        }
+    }
+
+    [Fact]
+    public async Task CMove_UnknownDestination_FailsWithA801()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var failure = await Assert.ThrowsAsync<Association.DimseFailureException>(() => Client().MoveAsync(DicomUid.PatientRootQueryRetrieveInformationModelMove,
+            new DicomDataset().Set(DicomTag.QueryRetrieveLevel, "PATIENT").Set(DicomTag.PatientID, "P2"), "NOWHERE", cancellationToken: timeout.Token));
+
+        Assert.Equal(DimseStatus.MoveDestinationUnknown, failure.Status);
+    }
+
+    [Fact]
+    public async Task CGet_PatientRootSeries_StreamsIntoTheSinkByteIdentical()
+    {
+        var study = _studies["Alpha^Two 20240120"];
+        var sink = new CRetrieveTests.MemorySink();
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var result = await Client().GetAsync(DicomUid.PatientRootQueryRetrieveInformationModelGet, new DicomDataset()
+            .Set(DicomTag.QueryRetrieveLevel, "SERIES").Set(DicomTag.PatientID, "P2").Set(DicomTag.StudyInstanceUID, study)
+            .Set(DicomTag.SeriesInstanceUID, _series[study][0]), sink, cancellationToken: timeout.Token);
+
+        Assert.Equal(DimseStatus.Success, result.Status);
+        var uid = Assert.Single(InstancesOf(study));
+        Assert.Equal(TestFiles.DataSetBytes(_files[uid]), sink.Datasets[uid]);
     }
 }
