@@ -4,6 +4,7 @@ using Isocenter.Cli.Echo;
 using Isocenter.Cli.Find;
 using Isocenter.Cli.Listen;
 using Isocenter.Cli.Render;
+using Isocenter.Cli.Retrieve;
 using Isocenter.Cli.Send;
 using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
@@ -25,6 +26,10 @@ const string Usage = """
       listen --port N --aet A --out DIR              receive C-STORE into DIR until Ctrl+C
       find [--aet A] [--called B] [--study|--patient] [--json] HOST PORT -k Key[=Value]...
                              C-FIND a peer; print each match (dcmdump layout, or DICOM JSON lines)
+      move [--aet A] [--called B] [--study|--patient] --dest AE HOST PORT -k Key=Value...
+                             C-MOVE: the peer sends the matching instances to AE
+      get [--aet A] [--called B] [--study|--patient] --out DIR HOST PORT -k Key=Value...
+                             C-GET the matching instances into DIR as <SOP Instance UID>.dcm
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -57,6 +62,8 @@ try
         "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "listen" => await ListenCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "find" => await FindCommand.RunAsync(args[1..], Console.Out, stop.Token),
+        "move" => await RetrieveCommand.MoveAsync(args[1..], Console.Out, stop.Token),
+        "get" => await RetrieveCommand.GetAsync(args[1..], Console.Out, stop.Token),
         _ => Fail($"unknown command or missing argument: '{string.Join(' ', args)}'\n{Usage}"),
     };
 }

@@ -2,10 +2,12 @@ using System.Globalization;
 using Isocenter.Cli.Echo;
 using Isocenter.Cli.Find;
 using Isocenter.Cli.Listen;
+using Isocenter.Cli.Retrieve;
 using Isocenter.Cli.Send;
 using Isocenter.Dicom.Network.Scu;
 using Isocenter.Dicom.Network.Store;
 using Isocenter.Dicom.Network.Tests.Peers;
+using Isocenter.Dicom.Network.Tests.Retrieve;
 
 namespace Isocenter.Dicom.Network.Tests.Cli;
 
@@ -83,6 +85,34 @@ public class NetworkCommandTests
         using var timeout = new CancellationTokenSource(Bound);
         Assert.Equal(2, await FindCommand.RunAsync(["127.0.0.1", "104", "-k", "NoSuchKeyword=1"], TextWriter.Null, timeout.Token));
         Assert.Equal(2, await FindCommand.RunAsync(["127.0.0.1", "104", "-k"], TextWriter.Null, timeout.Token));
+    }
+
+    [Fact]
+    public async Task MoveAndGet_Study_ArriveAtTheDestinationAndInTheFolderAsSent()
+    {
+        var files = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 3, DicomTransferSyntax.ExplicitVRLittleEndian, size: 32);
+        var folder = TestFiles.NewDirectory();
+        await using var destination = new ReceivingServer(o => o with { AETitles = ["DEST"] });
+        await using var source = new RetrievingServer(files, new Dictionary<string, System.Net.DnsEndPoint> { ["DEST"] = new("127.0.0.1", destination.Port) });
+        var port = source.Port.ToString(CultureInfo.InvariantCulture);
+        var study = $"StudyInstanceUID={DicomFile.Open(files[0]).Dataset.GetString(DicomTag.StudyInstanceUID)}";
+        using var timeout = new CancellationTokenSource(Bound);
+        var log = new StringWriter();
+
+        Assert.Equal(0, await RetrieveCommand.MoveAsync(["--called", "ISOCENTER", "--dest", "DEST", "127.0.0.1", port, "-k", study], log, timeout.Token));
+        Assert.Equal(0, await RetrieveCommand.GetAsync(["--called", "ISOCENTER", "--patient", "--out", folder, "127.0.0.1", port, "-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientID=NET001"], log, timeout.Token));
+
+        Assert.Contains("isocenter move: status 0x0000, 3 completed, 0 failed", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("isocenter get: status 0x0000, 3 completed, 0 failed", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal("PATIENT", source.Requests[1].QueryRetrieveLevel);
+        Assert.Equal(DicomUid.PatientRootQueryRetrieveInformationModelGet, source.Requests[1].SopClassUid);
+        foreach (var file in files)
+        {
+            var uid = DicomFileHeader.Read(file).SopInstanceUid;
+            Assert.Equal(TestFiles.DataSetBytes(file), destination.Datasets[uid].Bytes);
+            Assert.Equal(TestFiles.DataSetBytes(file), TestFiles.DataSetBytes(Path.Combine(folder, uid + ".dcm")));
+        }
+        Assert.Equal(2, await RetrieveCommand.MoveAsync(["127.0.0.1", port, "-k", study], TextWriter.Null, timeout.Token)); // no --dest
     }
 
     [Fact]

@@ -72,7 +72,8 @@ internal static class ListenCommand
         return 0;
     }
 
-    private sealed class FileSink(string directory, TextWriter output) : ICStoreHandler
+    /// <summary>Writes each received dataset to DIR/&lt;SOP Instance UID&gt;.dcm behind a meta header built from the request.</summary>
+    internal sealed class FileSink(string directory, TextWriter output) : ICStoreHandler
     {
         private int _count;
 
