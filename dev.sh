@@ -16,7 +16,7 @@ export TCP_NODELAY=1 # DCMTK tools leave Nagle on without it
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages the tests and benchmarks use as real peers and references, and the native codec libraries.
-DEB_PACKAGES=(dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7)
+DEB_PACKAGES=(dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 orthanc)
 
 deps() {
   local missing=()
@@ -29,6 +29,10 @@ deps() {
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The network tests start their own Orthanc from a generated configuration: the package's system service is not wanted.
+    if [[ " ${missing[*]} " == *" orthanc "* ]] && command -v systemctl >/dev/null; then
+      $sudo systemctl disable --now orthanc >/dev/null 2>&1 || true
+    fi
   fi
   command -v dotnet >/dev/null || { echo "error: the .NET SDK (10.0) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2; exit 1; }
 }
