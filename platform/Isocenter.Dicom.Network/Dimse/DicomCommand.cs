@@ -169,7 +169,9 @@ public sealed class DicomCommand
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{CommandField} id {(IsResponse ? MessageIdBeingRespondedTo : MessageId)}{(IsResponse ? $" status 0x{Status:X4}" : "")}";
+    public override string ToString() => IsResponse ? $"{CommandField} id {MessageIdBeingRespondedTo} status 0x{Status:X4}"
+        : CommandField == DimseCommandField.CCancelRequest ? $"{CommandField} for id {MessageIdBeingRespondedTo}" // a C-CANCEL-RQ has no Message ID of its own
+        : $"{CommandField} id {MessageId}";
 
     private static DicomCommand Request(DimseCommandField field, ushort messageId, string sopClassUid, string? sopInstanceUid, bool hasDataSet)
     {

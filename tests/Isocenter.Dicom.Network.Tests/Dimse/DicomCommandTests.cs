@@ -68,6 +68,27 @@ public class DicomCommandTests
         Assert.Equal(9, cancel.MessageIdBeingRespondedTo);
         Assert.False(cancel.HasDataSet);
         Assert.Null(cancel.AffectedSopClassUid);
+        Assert.Equal("CCancelRequest for id 9", cancel.ToString()); // logging a C-CANCEL-RQ once threw (no Message ID) and dropped the association
+    }
+
+    [Fact]
+    public void Encode_CMoveRequestAndPendingResponse_RoundTrip()
+    {
+        // PS3.7 9.3.4: C-MOVE-RQ carries Move Destination; its responses the sub-operation counts (0000,1020-1023).
+        var request = DicomCommand.Decode(DicomCommand.CMoveRequest(4, DicomUid.StudyRootQueryRetrieveInformationModelMove, "DEST").Encode());
+        Assert.Equal(DimseCommandField.CMoveRequest, request.CommandField);
+        Assert.Equal("DEST", request.MoveDestination);
+        Assert.True(request.HasDataSet);
+
+        var pending = DicomCommand.Decode(DicomCommand.ResponseTo(request, DimseStatus.Pending).WithSubOperations(new SubOperationCounts(3, 2, 1, 0), withRemaining: true).Encode());
+        Assert.Equal(DimseCommandField.CMoveResponse, pending.CommandField);
+        Assert.Equal(new SubOperationCounts(3, 2, 1, 0), pending.SubOperations);
+        var final = DicomCommand.ResponseTo(request, DimseStatus.Success).WithSubOperations(new SubOperationCounts(0, 6, 0, 0), withRemaining: false);
+        Assert.False(final.Dataset.Contains(DicomTag.NumberOfRemainingSuboperations));
+
+        var get = DicomCommand.Decode(DicomCommand.CGetRequest(5, DicomUid.PatientRootQueryRetrieveInformationModelGet).Encode());
+        Assert.Equal(DimseCommandField.CGetRequest, get.CommandField);
+        Assert.Null(get.MoveDestination);
     }
 
     [Fact]
