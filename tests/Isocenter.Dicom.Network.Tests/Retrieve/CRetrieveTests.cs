@@ -176,6 +176,49 @@ public sealed class CRetrieveTests : IDisposable
     }
 
     [Fact]
+    public async Task CGet_CCancelAfterFirstPending_ScpAnswersCancelWithRemainingCount()
+    {
+        var files = TestFiles.WriteCtSeries(_directory, 10, DicomTransferSyntax.ExplicitVRLittleEndian, size: 16);
+        var cancelSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = 0;
+        await using var source = new RetrievingServer(files, onRequest: (_, token) =>
+        {
+            token.Register(() => cancelSeen.TrySetResult());
+            return ValueTask.CompletedTask;
+        });
+        var sink = new CStoreHandler(async (_, dataset, token) =>
+        {
+            await dataset.CopyToAsync(Stream.Null, token);
+            if (Interlocked.Increment(ref received) == 2)
+            {
+                await cancelSeen.Task.WaitAsync(token); // the SCP has the C-CANCEL-RQ before this sub-operation ends
+            }
+            return DimseStatus.Success;
+        });
+        using var timeout = new CancellationTokenSource(Bound);
+        var options = new DicomClientOptions { CalledAETitle = "ISOCENTER", DimseTimeout = Bound, AssociationTimeout = Bound };
+        await using var association = await ScuAssociation.OpenAsync("127.0.0.1", source.Port, options,
+            [new(1, DicomUid.StudyRootQueryRetrieveInformationModelGet, [DicomUid.ExplicitVRLittleEndian]), new(3, DicomUid.CTImageStorage, [DicomUid.ExplicitVRLittleEndian])],
+            timeout.Token, [new(DicomUid.CTImageStorage, ScuRole: false, ScpRole: true)], sink);
+        var context = association.Association.FindContext(DicomUid.StudyRootQueryRetrieveInformationModelGet)!;
+        using var identifier = DimseDataSet.Encode(StudyKeys(files[0]), context.TransferSyntax);
+        var request = await association.SendRequestAsync(context, id => DicomCommand.CGetRequest(id, DicomUid.StudyRootQueryRetrieveInformationModelGet), identifier, timeout.Token);
+
+        var (response, _) = await association.ReadResponseAsync(request, timeout.Token);
+        Assert.Equal(DimseStatus.Pending, response.Status);
+        await association.SendCancelAsync(context, request, timeout.Token);
+        while (DimseStatus.IsPending(response.Status))
+        {
+            (response, _) = await association.ReadResponseAsync(request, timeout.Token);
+        }
+
+        Assert.Equal(DimseStatus.Cancel, response.Status);
+        Assert.Equal(10 - Volatile.Read(ref received), response.SubOperations.Remaining);
+        Assert.Equal(Volatile.Read(ref received), response.SubOperations.Completed);
+        await association.ReleaseAsync(timeout.Token);
+    }
+
+    [Fact]
     public async Task GetAsync_NoRetrieveHandler_IsNotNegotiated()
     {
         await using var server = new ReceivingServer();
