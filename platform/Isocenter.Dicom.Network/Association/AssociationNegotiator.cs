@@ -22,6 +22,12 @@ public sealed record AcceptorPolicy
 
     /// <summary>Whether a requestor proposing the SCP role (for C-GET sub-operations, PS3.7 D.3.3.4) gets it.</summary>
     public bool AcceptScpRole { get; init; }
+
+    /// <summary>Checks the user identity (and answers it when asked); null = not checked, never answered.</summary>
+    public UserIdentityValidator? UserIdentityValidator { get; init; }
+
+    /// <summary>Answers SOP Class Extended Negotiation; null = never answered.</summary>
+    public ExtendedNegotiationResponder? ExtendedNegotiationResponder { get; init; }
 }
 
 /// <summary>Answers an A-ASSOCIATE-RQ with an A-ASSOCIATE-AC or -RJ (PS3.8 7.1, 9.3.3; PS3.7 D.3.3).</summary>
@@ -46,6 +52,19 @@ public static class AssociationNegotiator
         {
             return new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, 3);
         }
+        var identity = request.UserInformation.UserIdentity;
+        ReadOnlyMemory<byte>? identityResponse = null;
+        if (policy.UserIdentityValidator is { } validate)
+        {
+            if (validate(identity, request.CallingAETitle) is not { } response)
+            {
+                return new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, 1);
+            }
+            if (identity is { PositiveResponseRequested: true })
+            {
+                identityResponse = identity.IdentityType is UserIdentityType.Username or UserIdentityType.UsernameAndPasscode ? ReadOnlyMemory<byte>.Empty : response.AsMemory();
+            }
+        }
 
         var contexts = new List<PresentationContextItem>(request.PresentationContexts.Count);
         foreach (var proposed in request.PresentationContexts)
@@ -62,6 +81,8 @@ public static class AssociationNegotiator
         }
 
         var asked = request.UserInformation;
+        var accepted = request.PresentationContexts.Zip(contexts).Where(c => c.Second.Result == PresentationContextResult.Acceptance)
+            .Select(c => c.First.AbstractSyntax).ToHashSet(StringComparer.Ordinal);
         var user = new UserInformation
         {
             MaxPduLength = policy.MaxPduLength,
@@ -71,9 +92,12 @@ public static class AssociationNegotiator
             AsyncOperationsWindow = asked.AsyncOperationsWindow is null ? null : (1, 1),
             // The requestor may act as SCU; it gets the SCP role (receiving C-GET sub-operations) only under the policy.
             RoleSelections = [.. asked.RoleSelections.Where(r => policy.AbstractSyntaxes.Contains(r.SopClassUid)).Select(r => r with { ScpRole = r.ScpRole && policy.AcceptScpRole })],
+            // Answered only through the application's callbacks; without them the requestor gets no sub-item back.
+            ExtendedNegotiations = policy.ExtendedNegotiationResponder is { } answer
+                ? [.. asked.ExtendedNegotiations.Where(e => accepted.Contains(e.SopClassUid)).Select(e => answer(e) is { } information ? e with { Information = information } : null).OfType<ExtendedNegotiation>()]
+                : [],
+            UserIdentityResponse = identityResponse,
         };
-        // Extended negotiation is not accepted (no sub-item returned) and a user identity is not confirmed: both are left
-        // to the application, which sees them on DicomAssociation.
         return new AssociatePdu(true, request.CalledAETitle, request.CallingAETitle, contexts, user);
     }
 }

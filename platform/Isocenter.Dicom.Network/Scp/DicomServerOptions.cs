@@ -56,6 +56,12 @@ public sealed record DicomServerOptions
     /// <summary>Timeouts and PDU length of the associations opened to move destinations (the AE titles are set per move).</summary>
     public DicomClientOptions MoveClientOptions { get; init; } = new();
 
+    /// <summary>Checks the user identity of each association and answers it when the requestor asks (PS3.7 D.3.3.7); null = any, never answered.</summary>
+    public UserIdentityValidator? UserIdentityValidator { get; init; }
+
+    /// <summary>Answers SOP Class Extended Negotiation (PS3.7 D.3.3.5) for accepted SOP classes; null = never answered.</summary>
+    public ExtendedNegotiationResponder? ExtendedNegotiationResponder { get; init; }
+
     /// <summary>The MOVE and GET SOP classes accepted when a <see cref="RetrieveHandler"/> is set.</summary>
     public static IReadOnlySet<string> RetrieveAbstractSyntaxes { get; } = new HashSet<string>(
         [DicomUid.PatientRootQueryRetrieveInformationModelMove, DicomUid.StudyRootQueryRetrieveInformationModelMove,
@@ -84,6 +90,8 @@ public sealed record DicomServerOptions
         AbstractSyntaxes = FindHandler is null && RetrieveHandler is null ? AbstractSyntaxes : new HashSet<string>(
             AbstractSyntaxes.Concat(FindHandler is null ? [] : FindAbstractSyntaxes).Concat(RetrieveHandler is null ? [] : RetrieveAbstractSyntaxes), StringComparer.Ordinal),
         AcceptScpRole = RetrieveHandler is not null,
+        UserIdentityValidator = UserIdentityValidator,
+        ExtendedNegotiationResponder = ExtendedNegotiationResponder,
         TransferSyntaxes = TransferSyntaxes,
         MaxPduLength = MaxPduLength,
     };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scu;
 using Isocenter.Dicom.Network.Store;
@@ -244,7 +245,7 @@ public sealed class DcmqrscpTests : IAsyncLifetime, IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(Bound);
 
-        var failure = await Assert.ThrowsAsync<Association.DimseFailureException>(() => Client().MoveAsync(DicomUid.PatientRootQueryRetrieveInformationModelMove,
+        var failure = await Assert.ThrowsAsync<DimseFailureException>(() => Client().MoveAsync(DicomUid.PatientRootQueryRetrieveInformationModelMove,
             new DicomDataset().Set(DicomTag.QueryRetrieveLevel, "PATIENT").Set(DicomTag.PatientID, "P2"), "NOWHERE", cancellationToken: timeout.Token));
 
         Assert.Equal(DimseStatus.MoveDestinationUnknown, failure.Status);

@@ -113,6 +113,45 @@ public class DcmtkScuTests
         return compressed;
     }
 
+    private static byte[]? AliceOrJwt(Network.Pdu.UserIdentityRequest? identity, string callingAETitle) => identity switch
+    {
+        { IdentityType: Network.Pdu.UserIdentityType.UsernameAndPasscode } when identity.PrimaryField.Span.SequenceEqual("alice"u8) && identity.SecondaryField.Span.SequenceEqual("secret"u8) => [],
+        { IdentityType: Network.Pdu.UserIdentityType.Jwt } when identity.PrimaryField.Span.SequenceEqual("header.payload.signature"u8) => "accepted"u8.ToArray(),
+        _ => null,
+    };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Storescu_UserIdentityValid_PositiveResponseAndStored(bool jwt)
+    {
+        await using var server = new ReceivingServer(o => o with { UserIdentityValidator = AliceOrJwt });
+        var files = await WriteFilesAsync(DicomUid.ExplicitVRLittleEndian, 1);
+        var token = Path.Combine(Path.GetDirectoryName(files[0])!, "token.jwt");
+        await File.WriteAllTextAsync(token, "header.payload.signature");
+        string[] identity = jwt ? ["--jwt", token] : ["-usr", "alice", "-pwd", "secret"];
+
+        var run = await Dcmtk.RunAsync("storescu", ["-d", .. identity, "-rsp", "-aec", "ISOCENTER", "127.0.0.1", Port(server), .. files]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Single(server.Datasets);
+        Assert.True(run.Output.Contains("User Identity Negotiation Response:", StringComparison.Ordinal), run.ToString());
+    }
+
+    [Fact]
+    public async Task Storescu_UserIdentityWrong_AssociationRejected()
+    {
+        await using var server = new ReceivingServer(o => o with { UserIdentityValidator = AliceOrJwt });
+        var files = await WriteFilesAsync(DicomUid.ExplicitVRLittleEndian, 1);
+
+        var run = await Dcmtk.RunAsync("storescu", ["-v", "-usr", "alice", "-pwd", "wrong", "-aec", "ISOCENTER", "127.0.0.1", Port(server), .. files]);
+        var anonymous = await Dcmtk.RunAsync("storescu", ["-v", "-aec", "ISOCENTER", "127.0.0.1", Port(server), .. files]);
+
+        Assert.True(run.ExitCode != 0 && run.Output.Contains("Association Rejected", StringComparison.Ordinal), run.ToString());
+        Assert.True(anonymous.ExitCode != 0 && anonymous.Output.Contains("Association Rejected", StringComparison.Ordinal), anonymous.ToString());
+        Assert.Empty(server.Datasets);
+    }
+
     private static void AssertReceivedAsSent(ReceivingServer server, List<string> files, string callingAETitle)
     {
         Assert.Equal(files.Count, server.Datasets.Count);
