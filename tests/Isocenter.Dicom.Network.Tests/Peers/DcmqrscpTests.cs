@@ -50,20 +50,8 @@ public sealed class DcmqrscpTests : IAsyncLifetime, IAsyncDisposable
         _dcmqrscp = Dcmtk.Start("dcmqrscp", ["-c", config]);
         _ = _dcmqrscp.StandardOutput.ReadToEndAsync(); // drained so dcmqrscp never blocks on a full pipe
         _ = _dcmqrscp.StandardError.ReadToEndAsync();
+        await Dcmtk.WaitForEchoAsync(Client(), _dcmqrscp, () => "dcmqrscp exited");
         using var timeout = new CancellationTokenSource(Bound);
-        while (true)
-        {
-            try
-            {
-                await Client().EchoAsync(timeout.Token);
-                break;
-            }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException && !timeout.IsCancellationRequested)
-            {
-                Assert.False(_dcmqrscp.HasExited, "dcmqrscp exited");
-                await Task.Delay(50, timeout.Token);
-            }
-        }
         var files = new List<string>();
         files.AddRange(WriteStudy("P1", "Alpha^One", "20240105", series: 2));
         files.AddRange(WriteStudy("P1", "Alpha^One", "20240310", series: 1));

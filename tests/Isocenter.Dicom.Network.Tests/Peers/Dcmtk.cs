@@ -64,6 +64,25 @@ internal static class Dcmtk
         return new ToolRun(commandLine, process.ExitCode, await output + await errors);
     }
 
+    /// <summary>Waits (bounded) until a peer started as <paramref name="process"/> answers C-ECHO; fails when it exits first.</summary>
+    public static async Task WaitForEchoAsync(Scu.DicomClient client, Process process, Func<string> describeExit)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            try
+            {
+                await client.EchoAsync(timeout.Token);
+                return;
+            }
+            catch (Exception e) when (e is SocketException or IOException && !timeout.IsCancellationRequested)
+            {
+                Assert.False(process.HasExited, describeExit());
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+    }
+
     /// <summary>A loopback port free now (for peers that cannot be told to pick their own).</summary>
     public static int FreePort()
     {

@@ -68,20 +68,7 @@ public sealed class OrthancFixture : IAsyncLifetime
         _orthanc.BeginOutputReadLine();
         _orthanc.BeginErrorReadLine();
 
-        using var timeout = new CancellationTokenSource(Bound);
-        while (true)
-        {
-            try
-            {
-                await Client().EchoAsync(timeout.Token);
-                break;
-            }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException && !timeout.IsCancellationRequested)
-            {
-                Assert.False(_orthanc.HasExited, $"Orthanc exited:\n{Log}");
-                await Task.Delay(50, timeout.Token);
-            }
-        }
+        await Dcmtk.WaitForEchoAsync(Client(), _orthanc, () => $"Orthanc exited:\n{Log}");
 
         var demo = Path.Combine(_directory, "demo");
         Assert.Equal(0, DemoCommand.Run(["--out", demo, "--patients", "3", "--slices", "2", "--size", "64", "--seed", "7"]));
@@ -91,6 +78,7 @@ public sealed class OrthancFixture : IAsyncLifetime
             var dataset = DicomFile.Open(file).Dataset;
             Instances[dataset.GetString(DicomTag.SOPInstanceUID)!] = (file, dataset);
         }
+        using var timeout = new CancellationTokenSource(Bound);
         Stored = await Client().StoreAsync(files, cancellationToken: timeout.Token);
     }
 

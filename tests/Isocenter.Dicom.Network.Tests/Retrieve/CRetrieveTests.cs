@@ -97,27 +97,9 @@ public sealed class CRetrieveTests : IDisposable
     public async Task MoveAsync_Cancelled_SendsCCancelAndTheScpStops()
     {
         var files = TestFiles.WriteCtSeries(_directory, 10, DicomTransferSyntax.ExplicitVRLittleEndian, size: 16);
-        var cancelSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var received = 0;
-        await using var destination = new ReceivingServer(o => o with
-        {
-            AETitles = ["DEST"],
-            StoreHandler = new CStoreHandler(async (_, dataset, token) =>
-            {
-                await dataset.CopyToAsync(Stream.Null, token);
-                if (Interlocked.Increment(ref received) == 2)
-                {
-                    await cancelSeen.Task.WaitAsync(token); // the SCP has the C-CANCEL-RQ before this sub-operation ends
-                }
-                return DimseStatus.Success;
-            }),
-        });
-        await using var source = new RetrievingServer(files, new Dictionary<string, DnsEndPoint> { ["DEST"] = new("127.0.0.1", destination.Port) },
-            (_, token) =>
-            {
-                token.Register(() => cancelSeen.TrySetResult());
-                return ValueTask.CompletedTask;
-            });
+        var sink = new HeldSecondStore();
+        await using var destination = new ReceivingServer(o => o with { AETitles = ["DEST"], StoreHandler = sink });
+        await using var source = new RetrievingServer(files, new Dictionary<string, DnsEndPoint> { ["DEST"] = new("127.0.0.1", destination.Port) }, sink.WatchAsync);
         using var timeout = new CancellationTokenSource(Bound);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         var progress = new CancelOnFirst(stop);
@@ -125,9 +107,9 @@ public sealed class CRetrieveTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             Client(source.Port).MoveAsync(DicomUid.StudyRootQueryRetrieveInformationModelMove, StudyKeys(files[0]), "DEST", progress, stop.Token));
 
-        await cancelSeen.Task.WaitAsync(Bound);
+        await sink.CancelSeen.WaitAsync(Bound);
         Assert.Equal(DimseStatus.Success, await Client(source.Port).EchoAsync(timeout.Token));
-        Assert.InRange(Volatile.Read(ref received), 1, 2); // the sub-operation in flight finished; no further one was started
+        Assert.InRange(sink.Received, 1, 2); // the sub-operation in flight finished; no further one was started
     }
 
     private sealed class CancelOnFirst(CancellationTokenSource stop) : IProgress<SubOperationCounts>
@@ -179,22 +161,8 @@ public sealed class CRetrieveTests : IDisposable
     public async Task CGet_CCancelAfterFirstPending_ScpAnswersCancelWithRemainingCount()
     {
         var files = TestFiles.WriteCtSeries(_directory, 10, DicomTransferSyntax.ExplicitVRLittleEndian, size: 16);
-        var cancelSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var received = 0;
-        await using var source = new RetrievingServer(files, onRequest: (_, token) =>
-        {
-            token.Register(() => cancelSeen.TrySetResult());
-            return ValueTask.CompletedTask;
-        });
-        var sink = new CStoreHandler(async (_, dataset, token) =>
-        {
-            await dataset.CopyToAsync(Stream.Null, token);
-            if (Interlocked.Increment(ref received) == 2)
-            {
-                await cancelSeen.Task.WaitAsync(token); // the SCP has the C-CANCEL-RQ before this sub-operation ends
-            }
-            return DimseStatus.Success;
-        });
+        var sink = new HeldSecondStore();
+        await using var source = new RetrievingServer(files, onRequest: sink.WatchAsync);
         using var timeout = new CancellationTokenSource(Bound);
         var options = new DicomClientOptions { CalledAETitle = "ISOCENTER", DimseTimeout = Bound, AssociationTimeout = Bound };
         await using var association = await ScuAssociation.OpenAsync("127.0.0.1", source.Port, options,
@@ -213,8 +181,8 @@ public sealed class CRetrieveTests : IDisposable
         }
 
         Assert.Equal(DimseStatus.Cancel, response.Status);
-        Assert.Equal(10 - Volatile.Read(ref received), response.SubOperations.Remaining);
-        Assert.Equal(Volatile.Read(ref received), response.SubOperations.Completed);
+        Assert.Equal(10 - sink.Received, response.SubOperations.Remaining);
+        Assert.Equal(sink.Received, response.SubOperations.Completed);
         await association.ReleaseAsync(timeout.Token);
     }
 
@@ -226,6 +194,37 @@ public sealed class CRetrieveTests : IDisposable
 
         await Assert.ThrowsAsync<DicomNetworkException>(() =>
             Client(server.Port).GetAsync(DicomUid.StudyRootQueryRetrieveInformationModelGet, new DicomDataset(), new MemorySink(), cancellationToken: timeout.Token));
+    }
+
+    /// <summary>
+    /// A C-STORE sink that holds the second sub-operation until the SCP's retrieve handler has seen its token cancelled (by
+    /// the C-CANCEL-RQ): so the SCP cannot have started a third one, whatever the scheduling.
+    /// </summary>
+    private sealed class HeldSecondStore : ICStoreHandler
+    {
+        private readonly TaskCompletionSource _cancelSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _received;
+
+        public Task CancelSeen => _cancelSeen.Task;
+
+        public int Received => Volatile.Read(ref _received);
+
+        /// <summary>For the retrieve handler: watches its token.</summary>
+        public ValueTask WatchAsync(Network.Retrieve.CRetrieveRequest request, CancellationToken token)
+        {
+            token.Register(() => _cancelSeen.TrySetResult());
+            return ValueTask.CompletedTask;
+        }
+
+        public async ValueTask<ushort> OnCStoreAsync(CStoreRequest request, Stream dataset, CancellationToken cancellationToken)
+        {
+            await dataset.CopyToAsync(Stream.Null, cancellationToken);
+            if (Interlocked.Increment(ref _received) == 2)
+            {
+                await _cancelSeen.Task.WaitAsync(cancellationToken);
+            }
+            return DimseStatus.Success;
+        }
     }
 
     /// <summary>A C-STORE sink keeping each dataset's bytes by SOP Instance UID.</summary>
