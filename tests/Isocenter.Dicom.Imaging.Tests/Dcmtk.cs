@@ -57,9 +57,12 @@ internal static class Dcmtk
     }
 
     /// <summary>All frames of a file, decoded by our codecs when encapsulated (loaded into memory, so the file may be deleted after).</summary>
-    public static (DicomPixelData PixelData, byte[][] Frames) ReadFrames(string path)
+    public static (DicomPixelData PixelData, byte[][] Frames) ReadFrames(string path) => ReadFrames(DicomFile.Open(path));
+
+    /// <summary>All frames of <paramref name="file"/>, decoded by our codecs when encapsulated.</summary>
+    public static (DicomPixelData PixelData, byte[][] Frames) ReadFrames(DicomFile file)
     {
-        var pixelData = DicomPixelData.Create(DicomFile.Open(path));
+        var pixelData = DicomPixelData.Create(file);
         var codecs = DicomCodecRegistry.CreateDefault();
         var frames = Enumerable.Range(0, pixelData.NumberOfFrames).Select(i => codecs.GetFrame(pixelData, i)).ToArray();
         return (pixelData, frames);

@@ -6,13 +6,27 @@ namespace Isocenter.Dicom.Imaging.Tests;
 /// <summary>Images the encoder tests start from: pydicom's corpus, an 8-bit grey image and a CT like <c>isocenter demo</c>'s, made from CT_small.</summary>
 internal static class EncodeInputs
 {
-    /// <summary>A named input: "grey8", "ct12x2" or a corpus file name.</summary>
-    public static DicomFile Open(string name) => name switch
+    /// <summary>
+    /// A named input: "grey8", "ct12x2" or a corpus file name. Multi-frame Secondary Capture files are relabelled Multi-frame
+    /// True Color Secondary Capture, which GDCM accepts (it refuses to write several frames of plain Secondary Capture).
+    /// </summary>
+    public static DicomFile Open(string name)
     {
-        "grey8" => Grey8(),
-        "ct12x2" => Ct12Signed(),
-        _ => DicomFile.Open(Dcmtk.CorpusFile(name)),
-    };
+        var file = name switch
+        {
+            "grey8" => Grey8(),
+            "ct12x2" => Ct12Signed(),
+            _ => DicomFile.Open(Dcmtk.CorpusFile(name)),
+        };
+        if (file.Dataset.GetString(DicomTag.SOPClassUID) == SecondaryCapture && DicomPixelData.Create(file).NumberOfFrames > 1)
+        {
+            file.Dataset.Set(DicomTag.SOPClassUID, MultiframeTrueColorSecondaryCapture);
+        }
+        return file;
+    }
+
+    private const string SecondaryCapture = "1.2.840.10008.5.1.4.1.1.7";
+    private const string MultiframeTrueColorSecondaryCapture = "1.2.840.10008.5.1.4.1.1.7.4";
 
     /// <summary>
     /// Two frames of 12-bit signed samples sign-extended in 16 bits (Bits Stored 12, High Bit 11), as <c>isocenter demo</c>
