@@ -7,7 +7,7 @@ namespace Isocenter.Dicom.Imaging.Tests;
 internal static class EncodeInputs
 {
     /// <summary>
-    /// A named input: "grey8", "ct12x2" or a corpus file name. Multi-frame Secondary Capture files are relabelled Multi-frame
+    /// A named input: "grey8", "ct12x2", "rgb-planar1" or a corpus file name. Multi-frame Secondary Capture files are relabelled Multi-frame
     /// True Color Secondary Capture, which GDCM accepts (it refuses to write several frames of plain Secondary Capture).
     /// </summary>
     public static DicomFile Open(string name)
@@ -16,6 +16,7 @@ internal static class EncodeInputs
         {
             "grey8" => Grey8(),
             "ct12x2" => Ct12Signed(),
+            "rgb-planar1" => RgbPlanar1(),
             _ => DicomFile.Open(Dcmtk.CorpusFile(name)),
         };
         if (file.Dataset.GetString(DicomTag.SOPClassUID) == SecondaryCapture && DicomPixelData.Create(file).NumberOfFrames > 1)
@@ -51,6 +52,25 @@ internal static class EncodeInputs
             .Set(DicomTag.NumberOfFrames, "2")
             .Add(new DicomValueElement(DicomTag.PixelData, DicomVR.OW, DicomBuffer.FromBytes(frames)));
         return new DicomFile(dataset);
+    }
+
+    /// <summary>SC_rgb_jpeg_dcmd (256×256 RGB) with Planar Configuration 1 (R1R2…G1G2…B1B2…).</summary>
+    public static DicomFile RgbPlanar1()
+    {
+        var file = DicomFile.Open(Dcmtk.CorpusFile("SC_rgb_jpeg_dcmd.dcm"));
+        var interleaved = DicomPixelData.Create(file).GetNativeFrame(0);
+        var pixels = interleaved.Length / 3;
+        var planar = new byte[interleaved.Length];
+        for (var p = 0; p < pixels; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                planar[c * pixels + p] = interleaved[p * 3 + c];
+            }
+        }
+        file.Dataset.Set(DicomTag.PlanarConfiguration, (ushort)1)
+            .Add(new DicomValueElement(DicomTag.PixelData, DicomVR.OB, DicomBuffer.FromBytes(planar)));
+        return file;
     }
 
     /// <summary>An 8-bit MONOCHROME2 Secondary Capture-like file: CT_small through the display pipeline.</summary>

@@ -7,7 +7,7 @@ namespace Isocenter.Dicom.Imaging.Tests.Transcoding;
 
 /// <summary>
 /// "Files we encode decode identically in DCMTK and GDCM": each encoder's output, from 16-bit signed CT (CT_small, MR_small,
-/// 12-bit signed 2 frames like isocenter demo's), 8-bit RGB (also odd-sized), 16-bit RGB (2 frames) and 8-bit grey, is decoded by
+/// 12-bit signed 2 frames like isocenter demo's), 8-bit RGB (also odd-sized and with Planar Configuration 1), 16-bit RGB (2 frames) and 8-bit grey, is decoded by
 /// DCMTK (dcmdrle, dcmdjpeg, dcmdjpls; DCMTK 3.6.7 has no JPEG 2000) and GDCM (gdcmconv --raw). Samples are compared as
 /// stored values (Bits Stored, sign-extended), pixel by pixel whatever the Planar Configuration.
 /// </summary>
@@ -16,8 +16,8 @@ public sealed class DicomTranscoderTests
     private const string JpegLS = "1.2.840.10008.1.2.4.80", JpegLSNear = "1.2.840.10008.1.2.4.81", J2KLossless = "1.2.840.10008.1.2.4.90",
         J2K = "1.2.840.10008.1.2.4.91", Rle = "1.2.840.10008.1.2.5", JpegLossless = "1.2.840.10008.1.2.4.70", Baseline = "1.2.840.10008.1.2.4.50";
 
-    private static readonly string[] Inputs = ["ct12x2", "CT_small.dcm", "MR_small.dcm", "SC_rgb_jpeg_dcmd.dcm", "SC_rgb_small_odd.dcm", "SC_rgb_rle_16bit_2frame.dcm", "grey8"];
-    private static readonly string[] EightBitInputs = ["SC_rgb_jpeg_dcmd.dcm", "SC_rgb_small_odd.dcm", "SC_rgb_rle_2frame.dcm", "grey8"];
+    private static readonly string[] Inputs = ["ct12x2", "CT_small.dcm", "MR_small.dcm", "SC_rgb_jpeg_dcmd.dcm", "SC_rgb_small_odd.dcm", "SC_rgb_rle_16bit_2frame.dcm", "grey8", "rgb-planar1"];
+    private static readonly string[] EightBitInputs = ["SC_rgb_jpeg_dcmd.dcm", "SC_rgb_small_odd.dcm", "SC_rgb_rle_2frame.dcm", "grey8", "rgb-planar1"];
 
     /// <summary>The pixel-related attributes transcoding may change; everything else must survive a round trip.</summary>
     private static readonly DicomTag[] PixelAttributes =
@@ -186,6 +186,18 @@ public sealed class DicomTranscoderTests
         Assert.Equal([0u, 8u + (uint)fragments.Fragments[0].Length], fragments.Offsets);
         Assert.All(fragments.Fragments, f => Assert.Equal(0, f.Length % 2));
         Assert.Equal(DicomTransferSyntax.JPEGLSLossless, file.TransferSyntax);
+    }
+
+    [Theory]
+    [InlineData(JpegLS, 0)]
+    [InlineData(J2KLossless, 0)]
+    [InlineData(Baseline, 0)]
+    [InlineData(Rle, 1)]
+    public void Transcode_PlanarConfiguration1Rgb_PlanarConfigurationAsPs35Says(string ts, int planarConfiguration)
+    {
+        var file = Transcoder().Transcode(EncodeInputs.RgbPlanar1(), DicomTransferSyntax.Parse(ts));
+
+        Assert.Equal(planarConfiguration, file.Dataset.GetValue<ushort>(DicomTag.PlanarConfiguration));
     }
 
     private static DicomTranscoder Transcoder() => new(DicomCodecRegistry.CreateDefault());
