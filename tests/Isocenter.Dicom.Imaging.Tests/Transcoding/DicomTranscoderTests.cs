@@ -17,6 +17,7 @@ public sealed class DicomTranscoderTests
         J2K = "1.2.840.10008.1.2.4.91", Rle = "1.2.840.10008.1.2.5", JpegLossless = "1.2.840.10008.1.2.4.70", Baseline = "1.2.840.10008.1.2.4.50";
 
     private static readonly string[] Inputs = ["ct12x2", "CT_small.dcm", "MR_small.dcm", "SC_rgb_jpeg_dcmd.dcm", "SC_rgb_small_odd.dcm", "SC_rgb_rle_16bit_2frame.dcm", "grey8", "rgb-planar1"];
+    private static readonly string[] UnsignedInputs = ["SC_rgb_jpeg_dcmd.dcm", "SC_rgb_small_odd.dcm", "SC_rgb_rle_16bit_2frame.dcm", "grey8", "rgb-planar1"];
     private static readonly string[] EightBitInputs = ["SC_rgb_jpeg_dcmd.dcm", "SC_rgb_small_odd.dcm", "SC_rgb_rle_2frame.dcm", "grey8", "rgb-planar1"];
 
     /// <summary>The pixel-related attributes transcoding may change; everything else must survive a round trip.</summary>
@@ -50,8 +51,11 @@ public sealed class DicomTranscoderTests
         var cases = new TheoryData<string, string>();
         foreach (var input in Inputs)
         {
-            cases.Add(input, JpegLSNear);
             cases.Add(input, J2K);
+        }
+        foreach (var input in UnsignedInputs)
+        {
+            cases.Add(input, JpegLSNear);
         }
         foreach (var input in EightBitInputs)
         {
@@ -174,6 +178,14 @@ public sealed class DicomTranscoderTests
         var error = Assert.Throws<NotSupportedException>(() => Transcoder().Transcode(EncodeInputs.Ct12Signed(), DicomTransferSyntax.JPEGBaseline8Bit));
 
         Assert.Contains("Bits above 8 are not dropped", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transcode_SignedToJpegLSNearLossless_Throws()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => Transcoder().Transcode(EncodeInputs.Ct12Signed(), DicomTransferSyntax.JPEGLSNearLossless));
+
+        Assert.Contains("signed samples is refused", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

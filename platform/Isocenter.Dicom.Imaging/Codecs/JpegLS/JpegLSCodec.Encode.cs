@@ -25,7 +25,7 @@ public sealed partial class JpegLSCodec
 
     /// <summary>
     /// Encodes a frame of Bits Allocated 8 or 16 with Bits Stored bits per sample (signed samples as their Bits Stored-bit
-    /// two's complement pattern, as DICOM requires), 1–4 components: sample-interleaved for Planar Configuration 0,
+    /// two's complement pattern, as DICOM requires; lossless only), 1–4 components: sample-interleaved for Planar Configuration 0,
     /// one scan per component for 1. No colour transform (the HP transforms are not allowed in DICOM).
     /// </summary>
     public byte[] Encode(DicomPixelData pixelData, ReadOnlySpan<byte> frame)
@@ -33,6 +33,13 @@ public sealed partial class JpegLSCodec
         if (pixelData.BitsAllocated is not (8 or 16) || pixelData.BitsStored < 2 || pixelData.SamplesPerPixel > 4 || pixelData.IsNative422)
         {
             throw new NotSupportedException($"{TransferSyntax.Name} encoding needs Bits Allocated 8 or 16, Bits Stored 2–16 and 1–4 samples: {pixelData}.");
+        }
+        if (NearLossless > 0 && pixelData.IsSigned)
+        {
+            // Reconstruction is within NEAR of the unsigned bit pattern: the largest positive value could come back as the
+            // most negative one. DCMTK's dcmcjpls refuses signed near-lossless too.
+            throw new NotSupportedException(
+                $"{TransferSyntax.Name} encoding of signed samples is refused: an error of NEAR on the two's complement pattern can turn the largest positive value into the most negative. Use JPEG-LS lossless or JPEG 2000.");
         }
         NativeCodecLibrary.Require(NativeCodecLibrary.CharLS, TransferSyntax);
         var values = NativeSamples.Read(pixelData, frame);
