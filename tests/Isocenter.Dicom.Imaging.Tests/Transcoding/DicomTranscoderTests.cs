@@ -163,6 +163,14 @@ public sealed class DicomTranscoderTests
             var first = Dcmtk.ReadFrames(paths[2]);
             AssertSamplesEqual(syntax.IsLossy ? first : Dcmtk.ReadFrames(original), Dcmtk.ReadFrames(paths[4]), "round trip",
                 syntax.IsLossy ? LossyTolerance(ts, first.PixelData) : 0);
+            // YBR_FULL_422 (JPEG) and YBR_RCT/YBR_ICT (JPEG 2000) come back RGB, as dcmdjpeg and gdcmconv --raw write them.
+            Assert.Equal(original.Dataset.GetString(DicomTag.PhotometricInterpretation), explicit2.Dataset.GetString(DicomTag.PhotometricInterpretation));
+            if (syntax.IsLossy)
+            {
+                Assert.Equal(2, explicit2.Dataset.GetStrings(DicomTag.LossyImageCompressionRatio).Length); // one per lossy pass, C.7.6.1.1.5
+                Assert.Equal(compressed.Dataset.GetString(DicomTag.SOPInstanceUID), compressed2.Dataset.GetSequence(DicomTag.SourceImageSequence)!
+                    .Items[0].GetString(DicomTag.ReferencedSOPInstanceUID));
+            }
             var ignored = syntax.IsLossy ? [.. PixelAttributes, .. LossyAttributes] : PixelAttributes;
             Assert.Equal(Dump(paths[0], ignored, folder), Dump(paths[4], ignored, folder));
         }
