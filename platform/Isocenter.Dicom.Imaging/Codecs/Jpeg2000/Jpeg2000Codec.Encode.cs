@@ -41,6 +41,12 @@ public sealed partial class Jpeg2000Codec
             throw new NotSupportedException($"{TransferSyntax.Name} encoding needs Bits Allocated 8 or 16 and 1 or 3 samples: {pixelData}.");
         }
         NativeCodecLibrary.Require(NativeCodecLibrary.OpenJpeg, TransferSyntax);
+        var version = Marshal.PtrToStringUTF8(OpenJpegEncoder.opj_version()) ?? "unknown";
+        if (!version.StartsWith("2.5.", StringComparison.Ordinal))
+        {
+            // The offsets into opj_cparameters_t above are those of OpenJPEG 2.5; another layout would be written out of place.
+            throw new DicomDataException($"{TransferSyntax.Name} encoding needs OpenJPEG 2.5 (libopenjp2-7 of Debian 12); this one is {version}.");
+        }
         var values = NativeSamples.Read(pixelData, frame);
         var components = pixelData.SamplesPerPixel;
         var pixels = pixelData.Rows * pixelData.Columns;
@@ -156,6 +162,9 @@ public sealed partial class Jpeg2000Codec
 
     private static class OpenJpegEncoder
     {
+        [DllImport(NativeCodecLibrary.OpenJpeg, ExactSpelling = true)]
+        public static extern IntPtr opj_version();
+
         [DllImport(NativeCodecLibrary.OpenJpeg, ExactSpelling = true)]
         public static extern IntPtr opj_create_compress(int format);
 
