@@ -17,8 +17,8 @@ const string Usage = """
       json FILE              print the dataset as DICOM JSON (PS3.18 Annex F)
       xml FILE               print the dataset as Native DICOM Model XML (PS3.19)
       validate FILE...       check files against the standard; exit 1 if any has errors
-      render FILE [--frame N] [--window C,W|minmax|percentile] --out X.png
-                             render a frame (1-based) through the display pipeline to PNG
+      render FILE [--frame N] [--window C,W|minmax|percentile] [--size WxH] --out X.png|X.jpg
+                             render a frame (1-based) through the display pipeline to PNG or JPEG
       demo --out DIR         write synthetic CT studies
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
       send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
