@@ -8,8 +8,8 @@ using static Isocenter.Dicom.Imaging.Tests.Rendering.DicomRendererTests;
 
 namespace Isocenter.Dicom.Imaging.Tests.Rendering;
 
-/// <summary>Rendering at a requested size, the Presentation LUT Sequence and YBR_PARTIAL_422, against <c>dcmj2pnm</c>.</summary>
-public sealed class DisplaySizeTests
+/// <summary>Rendering at a requested size, the Presentation LUT Sequence, YBR_PARTIAL_422 and JPEG 2000 YBR_RCT, against DCMTK and GDCM.</summary>
+public sealed class DisplayPipelineTests
 {
     [Theory]
     [InlineData("CT_small.dcm", 64)] // 128 → 64: whole pixels
@@ -122,6 +122,26 @@ public sealed class DisplaySizeTests
         // DCMTK truncates and rounds the coefficients (1.1631, 1.5969, 2.0177); we round the exact inverse of C.7.6.3.1.2.
         Assert.Equal((dcmtk.Width, dcmtk.Height, dcmtk.Channels), (ours.Width, ours.Height, ours.Channels));
         Assert.InRange(dcmtk.Pixels.Zip(ours.Pixels, (a, b) => Math.Abs(a - b)).Max(), 0, 2);
+    }
+
+    [Fact]
+    public void Render_Jpeg2000YbrRct_EqualsGdcmDecodedRgbThroughDcmj2pnm()
+    {
+        // OpenJPEG undoes the reversible component transform: the frame is RGB and is rendered as RGB, not converted again.
+        var path = Dcmtk.CorpusFile("GDCMJ2K_TextGBR.dcm");
+        var folder = Dcmtk.TempFolder();
+        try
+        {
+            var raw = Path.Combine(folder, "raw.dcm");
+            Dcmtk.Run("gdcmconv", "--raw", path, raw);
+            Assert.Equal("RGB", DicomFile.Open(raw).Dataset.GetString(DicomTag.PhotometricInterpretation)?.Trim());
+
+            AssertWithinOneLevel(Dcmj2pnm(raw), Render(path, window: null));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>A binary 8-bit PGM (P5) as a grey image.</summary>
