@@ -6,6 +6,7 @@ using Isocenter.Cli.Listen;
 using Isocenter.Cli.Render;
 using Isocenter.Cli.Send;
 using Isocenter.Cli.Validate;
+using Isocenter.Cli.Volume;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
 using Isocenter.Dicom.Xml;
@@ -19,6 +20,8 @@ const string Usage = """
       validate FILE...       check files against the standard; exit 1 if any has errors
       render FILE [--frame N] [--window C,W|minmax|percentile] [--size WxH] --out X.png|X.jpg
                              render a frame (1-based) through the display pipeline to PNG or JPEG
+      volume PATH... [--raw OUT]
+                             assemble a series (files or folders) into a 3D volume and print its geometry
       demo --out DIR         write synthetic CT studies
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
       send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
@@ -53,6 +56,7 @@ try
         "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
         "demo" => DemoCommand.Run(args[1..]),
         "render" => RenderCommand.Run(args[1..]),
+        "volume" when args.Length > 1 => VolumeCommand.Run(args[1..], Console.Out, stop.Token),
         "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "listen" => await ListenCommand.RunAsync(args[1..], Console.Out, stop.Token),
