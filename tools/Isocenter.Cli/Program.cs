@@ -5,6 +5,7 @@ using Isocenter.Cli.Find;
 using Isocenter.Cli.Listen;
 using Isocenter.Cli.Render;
 using Isocenter.Cli.Send;
+using Isocenter.Cli.Transcode;
 using Isocenter.Cli.Validate;
 using Isocenter.Cli.Volume;
 using Isocenter.Dicom;
@@ -22,6 +23,9 @@ const string Usage = """
                              render a frame (1-based) through the display pipeline to PNG or JPEG
       volume PATH... [--raw OUT]
                              assemble a series (files or folders) into a 3D volume and print its geometry
+      transcode FILE --ts UID|KEYWORD [--quality N] [--near N] [--ratio R] --out FILE
+                             write FILE in another transfer syntax (explicit, implicit, rle, jpeg,
+                             jpeg-lossless, jpeg-ls, jpeg-ls-near, j2k-lossless, j2k)
       demo --out DIR         write synthetic CT studies
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
       send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
@@ -57,6 +61,7 @@ try
         "demo" => DemoCommand.Run(args[1..]),
         "render" => RenderCommand.Run(args[1..]),
         "volume" when args.Length > 1 => VolumeCommand.Run(args[1..], Console.Out, stop.Token),
+        "transcode" => TranscodeCommand.Run(args[1..]),
         "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "listen" => await ListenCommand.RunAsync(args[1..], Console.Out, stop.Token),
