@@ -7,7 +7,7 @@ using Isocenter.Dicom.Imaging.Volumes;
 namespace Isocenter.Cli.Volume;
 
 /// <summary>
-/// `isocenter volume PATH... [--raw OUT]`: assembles the instances (files, or every file under a folder) into a volume and
+/// `isocenter volume PATH... [--raw OUT]`: assembles the instances (files, or every file under a folder but hidden ones) into a volume and
 /// prints its geometry; --raw writes the voxels (little-endian int16 or float32, x fastest) for other tools.
 /// </summary>
 internal static class VolumeCommand
@@ -26,7 +26,8 @@ internal static class VolumeCommand
             }
             else if (Directory.Exists(args[i]))
             {
-                paths.AddRange(Directory.EnumerateFiles(args[i], "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+                paths.AddRange(Directory.EnumerateFiles(args[i], "*", SearchOption.AllDirectories)
+                    .Where(path => !Path.GetFileName(path).StartsWith('.')).Order(StringComparer.Ordinal));
             }
             else if (File.Exists(args[i]))
             {
