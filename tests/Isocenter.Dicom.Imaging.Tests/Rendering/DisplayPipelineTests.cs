@@ -28,6 +28,23 @@ public sealed class DisplayPipelineTests
         AssertWithinOneLevel(Dcmj2pnmOf(file, [.. windowOptions, "+Sxv", $"{size}", "+i", "2"]), ours);
     }
 
+    [Theory]
+    [InlineData("CT_small.dcm", 64, 64, "CT_small_w40_400_64x64.png")]
+    [InlineData("SC_rgb_rle.dcm", 64, 64, "SC_rgb_rle_64x64.png")]
+    [InlineData("MR_small.dcm", 200, 200, "MR_small_200x200.png")] // enlarged: bilinear, the dataset's window
+    public void Render_Sized_EqualsReviewedFixture(string name, int width, int height, string fixture)
+    {
+        // Fixtures written by `isocenter render --size` and looked at by eye; any change to resampling shows up here.
+        var file = DicomFile.Open(Dcmtk.CorpusFile(name));
+        var window = name.StartsWith("CT", StringComparison.Ordinal) ? new VoiWindow(40, 400) : null;
+
+        var ours = RenderSized(file, window, width, height);
+
+        var expected = PngReader.Read(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Rendering", fixture)));
+        Assert.Equal((expected.Width, expected.Height, expected.Channels), (ours.Width, ours.Height, ours.Channels));
+        Assert.Equal(expected.Pixels, ours.Pixels);
+    }
+
     [Fact]
     public void Render_NonSquarePixels_ShownSquareLikeDcmj2pnm()
     {
