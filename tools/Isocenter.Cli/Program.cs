@@ -8,6 +8,7 @@ using Isocenter.Cli.Retrieve;
 using Isocenter.Cli.Send;
 using Isocenter.Cli.Transcode;
 using Isocenter.Cli.Validate;
+using Isocenter.Cli.Volume;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
 using Isocenter.Dicom.Xml;
@@ -19,8 +20,10 @@ const string Usage = """
       json FILE              print the dataset as DICOM JSON (PS3.18 Annex F)
       xml FILE               print the dataset as Native DICOM Model XML (PS3.19)
       validate FILE...       check files against the standard; exit 1 if any has errors
-      render FILE [--frame N] [--window C,W|minmax|percentile] --out X.png
-                             render a frame (1-based) through the display pipeline to PNG
+      render FILE [--frame N] [--window C,W|minmax|percentile] [--size WxH] --out X.png|X.jpg
+                             render a frame (1-based) through the display pipeline to PNG or JPEG
+      volume PATH... [--raw OUT]
+                             assemble a series (files or folders) into a 3D volume and print its geometry
       transcode FILE --ts UID|KEYWORD [--quality N] [--near N] [--ratio R] --out FILE
                              write FILE in another transfer syntax (explicit, implicit, rle, jpeg,
                              jpeg-lossless, jpeg-ls, jpeg-ls-near, j2k-lossless, j2k)
@@ -62,6 +65,7 @@ try
         "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
         "demo" => DemoCommand.Run(args[1..]),
         "render" => RenderCommand.Run(args[1..]),
+        "volume" when args.Length > 1 => VolumeCommand.Run(args[1..], Console.Out, stop.Token),
         "transcode" => TranscodeCommand.Run(args[1..]),
         "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),

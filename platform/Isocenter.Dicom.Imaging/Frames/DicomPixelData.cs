@@ -86,8 +86,8 @@ public sealed class DicomPixelData
         ? (long)Rows * Columns * 2 * BitsAllocated // PS3.3 C.7.6.3.1.2: two chrominance samples for every two pixels
         : (long)Rows * Columns * SamplesPerPixel * BitsAllocated;
 
-    /// <summary>Native YBR_FULL_422 keeps its horizontal subsampling: Y1 Y2 Cb Cr for each pair of pixels.</summary>
-    public bool IsNative422 => !IsEncapsulated && PhotometricInterpretation == "YBR_FULL_422";
+    /// <summary>Native YBR_FULL_422 and YBR_PARTIAL_422 keep their horizontal subsampling: Y1 Y2 Cb Cr for each pair of pixels.</summary>
+    public bool IsNative422 => !IsEncapsulated && PhotometricInterpretation is "YBR_FULL_422" or "YBR_PARTIAL_422";
 
     /// <summary>Length in bytes of one native (decoded) frame; for Bits Allocated 1, rounded up to whole bytes.</summary>
     public int FrameLength => checked((int)((FrameBits + 7) / 8));

@@ -21,6 +21,9 @@ public sealed class DicomLut
     /// <summary>Bits per entry (8 to 16).</summary>
     public int Bits { get; }
 
+    /// <summary>Number of entries.</summary>
+    public int Count => _entries.Length;
+
     /// <summary>The largest value an entry can hold.</summary>
     public int MaxOutput => (1 << Bits) - 1;
 

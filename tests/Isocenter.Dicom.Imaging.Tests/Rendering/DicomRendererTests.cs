@@ -242,9 +242,9 @@ public sealed class DicomRendererTests
         Assert.Equal(new VoiWindow(40, 80, VoiLutFunction.Sigmoid), DicomRenderer.DatasetWindow(dataset));
     }
 
-    private static RenderedImage Render(string path, VoiWindow? window) => Render(DicomFile.Open(path), window);
+    internal static RenderedImage Render(string path, VoiWindow? window) => Render(DicomFile.Open(path), window);
 
-    private static RenderedImage Render(DicomFile file, VoiWindow? window)
+    internal static RenderedImage Render(DicomFile file, VoiWindow? window)
     {
         var pixelData = DicomPixelData.Create(file);
         var frame = DicomCodecRegistry.CreateDefault().GetFrame(pixelData, 0);
@@ -252,7 +252,7 @@ public sealed class DicomRendererTests
         return PngReader.Read(PngEncoder.Encode(DicomRenderer.Render(pixelData, frame, window)));
     }
 
-    private static RenderedImage Dcmj2pnmOf(DicomFile file, params string[] options)
+    internal static RenderedImage Dcmj2pnmOf(DicomFile file, params string[] options)
     {
         var folder = Dcmtk.TempFolder();
         try
@@ -267,7 +267,7 @@ public sealed class DicomRendererTests
         }
     }
 
-    private static RenderedImage Dcmj2pnm(string path, params string[] options)
+    internal static RenderedImage Dcmj2pnm(string path, params string[] options)
     {
         var folder = Dcmtk.TempFolder();
         try
@@ -282,7 +282,7 @@ public sealed class DicomRendererTests
         }
     }
 
-    private static void AssertWithinOneLevel(RenderedImage expected, RenderedImage actual)
+    internal static void AssertWithinOneLevel(RenderedImage expected, RenderedImage actual)
     {
         Assert.Equal((expected.Width, expected.Height, expected.Channels), (actual.Width, actual.Height, actual.Channels));
         var worst = 0;
