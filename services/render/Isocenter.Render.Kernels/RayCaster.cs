@@ -237,7 +237,22 @@ internal static class RayCaster
             return new Float3(p.Ambient + p.Diffuse, 0, 0);
         }
         var facing = MathF.Abs(normal.Dot(p.Light)) / length;
-        return new Float3(p.Ambient + p.Diffuse * facing, p.Specular > 0 ? p.Specular * MathF.Pow(facing, p.SpecularPower) : 0, 0);
+        return new Float3(p.Ambient + p.Diffuse * facing, p.Specular * Power(facing, p.SpecularPower), 0);
+    }
+
+    // x^n by squaring: ILGPU 1.5.3's PTX backend has no pow intrinsic, and Slicer's specular powers are whole numbers.
+    private static float Power(float x, int n)
+    {
+        var result = 1f;
+        for (; n > 0; n >>= 1)
+        {
+            if ((n & 1) != 0)
+            {
+                result *= x;
+            }
+            x *= x;
+        }
+        return result;
     }
 
     private static uint ToByte(float v) => (uint)MathF.Min(MathF.Max(v * 255 + 0.5f, 0), 255);

@@ -57,7 +57,7 @@ internal struct RayParams
     public float Ambient;
     public float Diffuse;
     public float Specular;
-    public float SpecularPower;
+    public int SpecularPower;
     public float WindowLow;    // projections: modality value mapped to grey 0
     public float WindowScale;  // grey levels per modality unit
     public int Mode;           // RenderMode
@@ -102,7 +102,7 @@ internal struct RayParams
             Ambient = (float)preset.Ambient,
             Diffuse = (float)preset.Diffuse,
             Specular = (float)preset.Specular,
-            SpecularPower = (float)preset.SpecularPower,
+            SpecularPower = (int)Math.Round(preset.SpecularPower),
             WindowLow = (float)(request.WindowCenter - request.WindowWidth / 2),
             WindowScale = (float)(255 / Math.Max(request.WindowWidth, 1e-6)),
             Mode = (int)request.Mode,
