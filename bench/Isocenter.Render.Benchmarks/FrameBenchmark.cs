@@ -61,6 +61,29 @@ internal static class FrameBenchmark
         rows.ForEach(Console.WriteLine);
     }
 
+    /// <summary>GPU p50/p95 of shaded DVR (CT bone) and MIP for several thread-group shapes.</summary>
+    public static void CompareGroups(int size, int image, int frames)
+    {
+        var volume = CtVolume.Create(size);
+        var g = volume.Geometry;
+        Console.WriteLine($"{size}³ → {image}², {frames} frames over a 360° orbit per shape");
+        Console.WriteLine("| group | DVR ct-bone p50 / p95 ms | MIP p50 / p95 ms |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var (width, height) in new[] { (16, 8), (8, 8), (8, 4), (32, 4), (32, 8), (16, 16) })
+        {
+            using var gpu = GpuVolumeRenderer.Create(groupWidth: width, groupHeight: height);
+            using var device = gpu.Upload(volume);
+            string Measure(RenderMode mode)
+            {
+                var times = Enumerable.Range(-3, frames + 3)
+                    .Select(i => gpu.RenderTimed(device, new RenderRequest(VolumeCamera.Orbit(g, i * 360.0 / frames, image, image), mode)).TotalMilliseconds)
+                    .Skip(3).ToArray();
+                return string.Create(CultureInfo.InvariantCulture, $"{Percentile(times, 50):0.000} / {Percentile(times, 95):0.000}");
+            }
+            Console.WriteLine($"| {width}×{height} | {Measure(RenderMode.Dvr)} | {Measure(RenderMode.Mip)} |");
+        }
+    }
+
     private static double Time(Action action)
     {
         var clock = Stopwatch.StartNew();

@@ -23,12 +23,14 @@ public sealed class GpuVolumeRenderer : IDisposable
     private MemoryBuffer1D<byte, Stride1D.Dense>? _grey;
     private MemoryBuffer1D<uint, Stride1D.Dense>? _rgba;
 
-    private GpuVolumeRenderer(Context context, Device device)
+    private GpuVolumeRenderer(Context context, Device device, int groupWidth, int groupHeight)
     {
         _context = context;
         _accelerator = device.CreateAccelerator(context);
         _stream = _accelerator.CreateStream();
-        _group = _accelerator.MaxNumThreadsPerGroup >= 128 ? new Index2D(16, 8) : new Index2D(4, Math.Max(1, _accelerator.MaxNumThreadsPerGroup / 4));
+        _group = _accelerator.MaxNumThreadsPerGroup >= groupWidth * groupHeight
+            ? new Index2D(groupWidth, groupHeight)
+            : new Index2D(4, Math.Max(1, _accelerator.MaxNumThreadsPerGroup / 4));
         _project = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>>(ProjectKernel);
         _composite = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<uint>>(CompositeKernel);
     }
@@ -36,17 +38,20 @@ public sealed class GpuVolumeRenderer : IDisposable
     /// <summary>Which accelerator renders: CUDA or CPU.</summary>
     public AcceleratorType AcceleratorType => _accelerator.AcceleratorType;
 
-    /// <summary>The accelerator's kind and device name, e.g. "Cuda NVIDIA H100 80GB HBM3".</summary>
-    public string Description => $"{_accelerator.AcceleratorType} {_accelerator.Name}";
+    /// <summary>The accelerator's kind, device name and thread-group shape, e.g. "Cuda NVIDIA H100 80GB HBM3, groups of 16×8".</summary>
+    public string Description => $"{_accelerator.AcceleratorType} {_accelerator.Name}, groups of {_group.X}×{_group.Y}";
 
-    /// <summary>A renderer on the first CUDA device, or on ILGPU's CPU accelerator when there is none or <paramref name="cpu"/> is set.</summary>
-    public static GpuVolumeRenderer Create(bool cpu = false)
+    /// <summary>
+    /// A renderer on the first CUDA device, or on ILGPU's CPU accelerator when there is none or <paramref name="cpu"/> is set;
+    /// thread groups of <paramref name="groupWidth"/>×<paramref name="groupHeight"/> pixels where the accelerator allows.
+    /// </summary>
+    public static GpuVolumeRenderer Create(bool cpu = false, int groupWidth = 16, int groupHeight = 8)
     {
         var context = Context.Create(builder => builder.Cuda().CPU().Profiling().Optimize(OptimizationLevel.O2).Math(MathMode.Fast));
         try
         {
             var device = (cpu ? null : context.Devices.FirstOrDefault(d => d.AcceleratorType == AcceleratorType.Cuda)) ?? context.GetCPUDevice(0);
-            return new GpuVolumeRenderer(context, device);
+            return new GpuVolumeRenderer(context, device, groupWidth, groupHeight);
         }
         catch
         {
