@@ -119,6 +119,35 @@ public class CpuVolumeRendererTests
         Assert.Equal([0, 0, 0], image.Pixels[..3]);
     }
 
+    // MIP/MinIP brick skipping runs in the kernels only: GpuVolumeRendererTests checks it against this renderer, which does not skip.
+    [Theory]
+    [InlineData("ct-bone")]
+    [InlineData("ct-lung")]
+    [InlineData("ct-angio")]
+    public void Render_DvrEmptySpaceSkipping_SameImageAsWithout(string preset)
+    {
+        // Air, a body with a lung and a bone: most bricks are skippable for bone, air and lung.
+        Func<Vector3D, double> ct = p =>
+            (p - new Vector3D(5, 3, 2)).Length < 6 ? 900
+            : (p - new Vector3D(-7, -2, -3)).Length < 6 ? -820
+            : p.X * p.X + p.Y * p.Y < 15 * 15 ? 40 + 2 * p.Z
+            : -1000;
+        var volume = Phantom.Create(40, ct, sliceSpacing: 1.3);
+        var unskippable = Phantom.Create(40, ct, sliceSpacing: 1.3);
+        Array.Fill(unskippable.BrickRanges, 0x8000 | (short.MaxValue << 16));
+        var request = new RenderRequest(VolumeCamera.Orbit(volume.Geometry, 20, 48, 48), RenderMode.Dvr)
+        {
+            Preset = TransferFunction.Presets.Single(p => p.Name == preset),
+        };
+
+        var skipped = CpuVolumeRenderer.Render(volume, request).Pixels;
+        var full = CpuVolumeRenderer.Render(unskippable, request).Pixels;
+
+        var worst = skipped.Zip(full, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= 1, $"Largest difference {worst} grey levels.");
+        Assert.Contains(full, v => v > 40);
+    }
+
     private static void AssertEveryPixel(float[] values, VolumeCamera camera, Func<Vector3D, double> expected, double tolerance)
     {
         for (var y = 0; y < camera.Height; y++)
