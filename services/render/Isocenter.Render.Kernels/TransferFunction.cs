@@ -8,7 +8,8 @@ public readonly record struct ColorPoint(double Value, double R, double G, doubl
 
 /// <summary>
 /// A DVR transfer function: opacity and colour ramps over modality values (clamped beyond their ends) and Phong shading
-/// coefficients. Opacities are per millimetre of ray (VTK's scalar opacity unit distance of 1) and corrected for the step.
+/// coefficients. Opacities are per millimetre of ray (VTK's scalar opacity unit distance of 1) and corrected for the step;
+/// the specular power is rounded to a whole number (the kernels raise to it by squaring).
 /// </summary>
 /// <remarks>The presets carry the values of 3D Slicer's <c>presets.xml</c> (Modules/Loadable/VolumeRendering/Resources).</remarks>
 public sealed record TransferFunction(
