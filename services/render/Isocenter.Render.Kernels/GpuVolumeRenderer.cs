@@ -1,0 +1,216 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using Isocenter.Dicom.Imaging.Rendering;
+
+namespace Isocenter.Render.Kernels;
+
+/// <summary>
+/// Renders volumes with ILGPU kernels on one accelerator: CUDA when a device is present, else ILGPU's CPU accelerator (the
+/// same kernels on simulated GPU threads; slow, used by the tests). Kernels run on explicit 2D thread groups (16×8 on a GPU,
+/// so a warp covers a 16×2 pixel tile) in one non-blocking stream. Not thread-safe: one caller at a time.
+/// </summary>
+public sealed class GpuVolumeRenderer : IDisposable
+{
+    private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private readonly AcceleratorStream _stream;
+    private readonly Index2D _group;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<short>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>> _project;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<uint>> _composite;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _values;
+    private MemoryBuffer1D<byte, Stride1D.Dense>? _grey;
+    private MemoryBuffer1D<uint, Stride1D.Dense>? _rgba;
+
+    private GpuVolumeRenderer(Context context, Device device, int groupWidth, int groupHeight)
+    {
+        _context = context;
+        _accelerator = device.CreateAccelerator(context);
+        _stream = _accelerator.CreateStream();
+        _group = _accelerator.MaxNumThreadsPerGroup >= groupWidth * groupHeight
+            ? new Index2D(groupWidth, groupHeight)
+            : new Index2D(4, Math.Max(1, _accelerator.MaxNumThreadsPerGroup / 4));
+        _project = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>>(ProjectKernel);
+        _composite = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<uint>>(CompositeKernel);
+    }
+
+    /// <summary>Which accelerator renders: CUDA or CPU.</summary>
+    public AcceleratorType AcceleratorType => _accelerator.AcceleratorType;
+
+    /// <summary>The accelerator's kind, device name and thread-group shape, e.g. "Cuda NVIDIA H100 80GB HBM3, groups of 16×8".</summary>
+    public string Description => $"{_accelerator.AcceleratorType} {_accelerator.Name}, groups of {_group.X}×{_group.Y}";
+
+    /// <summary>
+    /// A renderer on the first CUDA device, or on ILGPU's CPU accelerator when there is none or <paramref name="cpu"/> is set;
+    /// thread groups of <paramref name="groupWidth"/>×<paramref name="groupHeight"/> pixels where the accelerator allows.
+    /// </summary>
+    public static GpuVolumeRenderer Create(bool cpu = false, int groupWidth = 16, int groupHeight = 8)
+    {
+        var context = Context.Create(builder => builder.Cuda().CPU().Profiling().Optimize(OptimizationLevel.O2).Math(MathMode.Fast));
+        try
+        {
+            var device = (cpu ? null : context.Devices.FirstOrDefault(d => d.AcceleratorType == AcceleratorType.Cuda)) ?? context.GetCPUDevice(0);
+            return new GpuVolumeRenderer(context, device, groupWidth, groupHeight);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Copies the voxels and brick ranges to the accelerator; render from the result as often as needed.</summary>
+    public GpuVolume Upload(RenderVolume volume) =>
+        new(volume, _accelerator, _accelerator.Allocate1D(volume.Voxels), _accelerator.Allocate1D(volume.BrickRanges));
+
+    /// <summary>Renders one frame and copies it back: 8-bit grey for projections, RGB for DVR.</summary>
+    public RenderedImage Render(GpuVolume volume, RenderRequest request)
+    {
+        Launch(volume, request, RayParams.Create(volume.Source, request));
+        var c = request.Camera;
+        if (request.Mode == RenderMode.Dvr)
+        {
+            return CpuVolumeRenderer.ToRgb(c.Width, c.Height, _rgba!.View.SubView(0, c.Width * c.Height).GetAsArray1D(_stream));
+        }
+        return new RenderedImage(c.Width, c.Height, 1, _grey!.View.SubView(0, c.Width * c.Height).GetAsArray1D(_stream));
+    }
+
+    /// <summary>The modality values of a projection or MPR (NaN where a ray misses the volume).</summary>
+    public float[] Project(GpuVolume volume, RenderRequest request)
+    {
+        CpuVolumeRenderer.RequireProjection(request);
+        Launch(volume, request, RayParams.Create(volume.Source, request));
+        return _values!.View.SubView(0, request.Camera.Width * request.Camera.Height).GetAsArray1D(_stream);
+    }
+
+    /// <summary>Renders one frame without copying it back and returns the GPU time between stream markers around the kernel.</summary>
+    public TimeSpan RenderTimed(GpuVolume volume, RenderRequest request)
+    {
+        var p = RayParams.Create(volume.Source, request);
+        volume.Table(request.Preset, p.Step);
+        using var start = _stream.AddProfilingMarker();
+        Launch(volume, request, p);
+        using var end = _stream.AddProfilingMarker();
+        _stream.Synchronize();
+        return end.MeasureFrom(start);
+    }
+
+    public void Dispose()
+    {
+        _values?.Dispose();
+        _grey?.Dispose();
+        _rgba?.Dispose();
+        _stream.Dispose();
+        _accelerator.Dispose();
+        _context.Dispose();
+    }
+
+    private void Launch(GpuVolume volume, RenderRequest request, RayParams p)
+    {
+        var pixels = p.Width * p.Height;
+        var config = new KernelConfig(new Index2D((p.Width + _group.X - 1) / _group.X, (p.Height + _group.Y - 1) / _group.Y), _group);
+        if (request.Mode == RenderMode.Dvr)
+        {
+            var (colors, visible) = volume.Table(request.Preset, p.Step);
+            Ensure(ref _rgba, pixels);
+            _composite(_stream, config, volume.Voxels.View, volume.Bricks.View, colors.View, visible.View, p, _rgba!.View);
+        }
+        else
+        {
+            Ensure(ref _values, pixels);
+            Ensure(ref _grey, pixels);
+            _project(_stream, config, volume.Voxels.View, volume.Bricks.View, p, _values!.View, _grey!.View);
+        }
+    }
+
+    private void Ensure<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer, int length)
+        where T : unmanaged
+    {
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer?.Dispose();
+            buffer = _accelerator.Allocate1D<T>(length);
+        }
+    }
+
+    private static void ProjectKernel(ArrayView<short> voxels, ArrayView<int> bricks, RayParams p, ArrayView<float> values, ArrayView<byte> grey)
+    {
+        var x = Grid.IdxX * Group.DimX + Group.IdxX;
+        var y = Grid.IdxY * Group.DimY + Group.IdxY;
+        if (x < p.Width && y < p.Height)
+        {
+            var value = RayCaster.Project(new DeviceVolume(voxels, bricks), p, x, y);
+            values[y * p.Width + x] = value;
+            grey[y * p.Width + x] = RayCaster.Grey(value, p);
+        }
+    }
+
+    private static void CompositeKernel(ArrayView<short> voxels, ArrayView<int> bricks, ArrayView<Rgba> colors, ArrayView<int> visible, RayParams p, ArrayView<uint> rgba)
+    {
+        var x = Grid.IdxX * Group.DimX + Group.IdxX;
+        var y = Grid.IdxY * Group.DimY + Group.IdxY;
+        if (x < p.Width && y < p.Height)
+        {
+            rgba[y * p.Width + x] = RayCaster.Composite(new DeviceVolume(voxels, bricks), new DeviceTable(colors, visible), p, x, y);
+        }
+    }
+
+    private readonly struct DeviceVolume(ArrayView<short> voxels, ArrayView<int> bricks) : IVolumeData
+    {
+        public short Voxel(int index) => voxels[index];
+
+        public int BrickRange(int index) => bricks[index];
+    }
+
+    private readonly struct DeviceTable(ArrayView<Rgba> colors, ArrayView<int> visible) : ITransferTable
+    {
+        public Rgba Color(int index) => colors[index];
+
+        public int Visible(int index) => visible[index];
+    }
+}
+
+/// <summary>A volume in accelerator memory, with the transfer-function tables built for it so far. Dispose to free it.</summary>
+public sealed class GpuVolume : IDisposable
+{
+    private readonly Accelerator _accelerator;
+    private readonly Dictionary<(TransferFunction, float), (MemoryBuffer1D<Rgba, Stride1D.Dense>, MemoryBuffer1D<int, Stride1D.Dense>)> _tables = [];
+
+    internal GpuVolume(RenderVolume source, Accelerator accelerator, MemoryBuffer1D<short, Stride1D.Dense> voxels, MemoryBuffer1D<int, Stride1D.Dense> bricks)
+    {
+        Source = source;
+        _accelerator = accelerator;
+        Voxels = voxels;
+        Bricks = bricks;
+    }
+
+    /// <summary>The volume on the host.</summary>
+    public RenderVolume Source { get; }
+
+    internal MemoryBuffer1D<short, Stride1D.Dense> Voxels { get; }
+    internal MemoryBuffer1D<int, Stride1D.Dense> Bricks { get; }
+
+    /// <summary>The table of <paramref name="preset"/> for this volume's value range and <paramref name="step"/>, uploaded on first use.</summary>
+    internal (MemoryBuffer1D<Rgba, Stride1D.Dense> Colors, MemoryBuffer1D<int, Stride1D.Dense> Visible) Table(TransferFunction preset, float step)
+    {
+        if (!_tables.TryGetValue((preset, step), out var table))
+        {
+            var (colors, visible) = preset.BuildTable(Source.MinValue, Source.MaxValue, step);
+            table = (_accelerator.Allocate1D(colors), _accelerator.Allocate1D(visible));
+            _tables.Add((preset, step), table);
+        }
+        return table;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (colors, visible) in _tables.Values)
+        {
+            colors.Dispose();
+            visible.Dispose();
+        }
+        Voxels.Dispose();
+        Bricks.Dispose();
+    }
+}

@@ -1,0 +1,37 @@
+namespace Isocenter.Render.Kernels;
+
+/// <summary>How samples along a ray become a pixel.</summary>
+public enum RenderMode
+{
+    /// <summary>Maximum intensity projection (or thick-slab MIP).</summary>
+    Mip,
+
+    /// <summary>Minimum intensity projection.</summary>
+    MinIp,
+
+    /// <summary>Mean of the samples (ray sum / thick-slab average).</summary>
+    Average,
+
+    /// <summary>Shaded direct volume rendering through <see cref="RenderRequest.Preset"/>.</summary>
+    Dvr,
+}
+
+/// <summary>
+/// One frame to render. Projections (MIP, MinIP, average) give modality values mapped to 8-bit grey through
+/// <see cref="WindowCenter"/>/<see cref="WindowWidth"/>; DVR gives RGB. With <see cref="SlabThickness"/> a projection is an
+/// MPR: 0 samples the camera plane alone, a positive thickness projects a slab centred on it.
+/// </summary>
+public sealed record RenderRequest(VolumeCamera Camera, RenderMode Mode)
+{
+    /// <summary>Transfer function for <see cref="RenderMode.Dvr"/>.</summary>
+    public TransferFunction Preset { get; init; } = TransferFunction.CtBone;
+
+    /// <summary>Millimetres of the slab centred on the camera plane; null projects the whole volume.</summary>
+    public double? SlabThickness { get; init; }
+
+    /// <summary>Distance between samples along a ray in mm; null: half the smallest voxel spacing.</summary>
+    public double? Step { get; init; }
+
+    public double WindowCenter { get; init; } = 40;
+    public double WindowWidth { get; init; } = 400;
+}
