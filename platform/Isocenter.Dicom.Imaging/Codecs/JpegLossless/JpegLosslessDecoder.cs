@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Isocenter.Dicom.Imaging.Codecs.JpegLossless;
 
@@ -34,7 +35,7 @@ internal static class JpegLosslessDecoder
 
     private static JpegLosslessImage DecodeCore(ReadOnlySpan<byte> data, long maxSamples)
     {
-        var tables = new HuffmanTable?[4];
+        var tables = new HuffmanTable?[8];
         Component[]? components = null;
         int width = 0, height = 0, precision = 0, restartInterval = 0;
         ushort[]? samples = null;
@@ -142,11 +143,13 @@ internal static class JpegLosslessDecoder
         return new JpegLosslessImage(width, height, components.Length, precision, samples);
     }
 
-    private static void ReadHuffmanTables(ReadOnlySpan<byte> segment, HuffmanTable?[] tables)
+    /// <summary>Reads a DHT segment into <paramref name="tables"/>, indexed by class × 4 + destination (DC 0-3, AC 4-7).</summary>
+    internal static void ReadHuffmanTables(ReadOnlySpan<byte> segment, HuffmanTable?[] tables)
     {
         var i = 0;
         while (i + 17 <= segment.Length)
         {
+            var tableClass = segment[i] >> 4;
             var id = segment[i] & 0x0F;
             var counts = segment.Slice(i + 1, 16);
             var total = 0;
@@ -154,11 +157,11 @@ internal static class JpegLosslessDecoder
             {
                 total += c;
             }
-            if (i + 17 + total > segment.Length || id > 3)
+            if (i + 17 + total > segment.Length || id > 3 || tableClass > 1)
             {
                 throw Error("DHT segment is malformed");
             }
-            tables[id] = new HuffmanTable(counts, segment.Slice(i + 17, total));
+            tables[tableClass * 4 + id] = new HuffmanTable(counts, segment.Slice(i + 17, total));
             i += 17 + total;
         }
     }
@@ -314,7 +317,21 @@ internal static class JpegLosslessDecoder
             }
         }
 
+        /// <summary>A lossless difference (H.1.2.2): its category from <paramref name="table"/>, then its additional bits.</summary>
         public int DecodeDifference(HuffmanTable table)
+        {
+            var ssss = DecodeSymbol(table);
+            return ssss switch
+            {
+                0 => 0,
+                16 => 32768, // H.1.2.2: no additional bits follow
+                _ => ReceiveExtend(ssss),
+            };
+        }
+
+        /// <summary>The next Huffman-coded value of <paramref name="table"/>; at least 16 bits stay buffered after it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int DecodeSymbol(HuffmanTable table)
         {
             if (_count < 32)
             {
@@ -326,17 +343,15 @@ internal static class JpegLosslessDecoder
                 throw Error("invalid Huffman code");
             }
             var length = entry >> 8;
-            var ssss = entry & 0xFF;
             _bits <<= length;
             _count -= length;
-            if (ssss == 0)
-            {
-                return 0;
-            }
-            if (ssss == 16)
-            {
-                return 32768; // H.1.2.2: no additional bits follow
-            }
+            return entry & 0xFF;
+        }
+
+        /// <summary>The next <paramref name="ssss"/> bits (1-15, after <see cref="DecodeSymbol"/>) as a signed value (F.2.2.1 EXTEND).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int ReceiveExtend(int ssss)
+        {
             var value = (int)(_bits >> (64 - ssss));
             _bits <<= ssss;
             _count -= ssss;
