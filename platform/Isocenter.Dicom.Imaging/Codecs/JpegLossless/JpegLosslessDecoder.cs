@@ -181,6 +181,11 @@ internal static class JpegLosslessDecoder
         var firstRow = 0; // the row where prediction restarts (0, or the first row after a restart marker)
         for (var y = 0; y < height; y++)
         {
+            if (predictor == 1 && restartInterval == 0 && scan.Length == 1 && componentCount == 1)
+            {
+                DecodeRowPredictor1(ref reader, scanTables[0], samples.AsSpan(y * width, width), y == 0 ? initial : samples[(y - 1) * width], mask);
+                continue;
+            }
             for (var x = 0; x < width; x++)
             {
                 if (restartInterval > 0 && mcus == restartInterval)
@@ -238,35 +243,79 @@ internal static class JpegLosslessDecoder
         }
     }
 
+    /// <summary>
+    /// One grey row with predictor 1 (selection value 1, what DICOM's …4.70 means) and no restart: the first sample is
+    /// predicted from <paramref name="first"/>, every other from its left neighbour, kept in a register.
+    /// </summary>
+    private static void DecodeRowPredictor1(ref BitReader reader, HuffmanTable table, Span<ushort> row, int first, int mask)
+    {
+        var previous = first;
+        for (var x = 0; x < row.Length; x++)
+        {
+            previous = (previous + reader.DecodeDifference(table)) & mask;
+            row[x] = (ushort)previous;
+        }
+    }
+
     internal static DicomDataException Error(string message) => new($"JPEG Lossless: {message}.");
 
-    /// <summary>A Huffman table as a 16-bit lookup: the next 16 bits of the stream give the code length and the value.</summary>
+    /// <summary>
+    /// A Huffman table: codes of up to <see cref="FastBits"/> bits from one small lookup of the next bits, longer ones by
+    /// their canonical code ranges per length (T.81 F.2.2.3's MAXCODE/VALPTR). Small enough to build per frame.
+    /// </summary>
     internal sealed class HuffmanTable
     {
-        private readonly ushort[] _lookup = new ushort[1 << 16]; // (length << 8) | value; 0 = invalid code
+        private const int FastBits = 9;
+        private readonly ushort[] _fast = new ushort[1 << FastBits]; // (length << 8) | value; 0 = a longer code
+        private readonly int[] _maxCode = new int[17]; // the largest code of each length, -1 when none
+        private readonly int[] _offset = new int[17]; // value index of a code of each length, minus its code
+        private readonly byte[] _values;
 
         public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
         {
+            _values = values.ToArray();
             var code = 0;
             var k = 0;
             for (var length = 1; length <= 16; length++)
             {
-                for (var i = 0; i < counts[length - 1]; i++)
+                _offset[length] = k - code;
+                _maxCode[length] = counts[length - 1] == 0 ? -1 : code + counts[length - 1] - 1;
+                for (var i = 0; i < counts[length - 1]; i++, code++, k++)
                 {
-                    var first = code << (16 - length);
-                    var count = 1 << (16 - length);
-                    if (first + count > _lookup.Length)
+                    if (code >= 1 << length)
                     {
                         throw Error("Huffman table is over-subscribed");
                     }
-                    _lookup.AsSpan(first, count).Fill((ushort)(length << 8 | values[k++]));
-                    code++;
+                    if (length <= FastBits)
+                    {
+                        var shift = FastBits - length;
+                        _fast.AsSpan(code << shift, 1 << shift).Fill((ushort)(length << 8 | values[k]));
+                    }
                 }
                 code <<= 1;
             }
         }
 
-        public ushort Lookup(int bits16) => _lookup[bits16];
+        /// <summary>(length &lt;&lt; 8) | value of the code that starts <paramref name="bits16"/> (the next 16 bits), or 0 when none does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Lookup(int bits16)
+        {
+            var entry = _fast[bits16 >> (16 - FastBits)];
+            return entry != 0 ? entry : LookupLong(bits16);
+        }
+
+        private int LookupLong(int bits16)
+        {
+            for (var length = FastBits + 1; length <= 16; length++)
+            {
+                var code = bits16 >> (16 - length);
+                if (code <= _maxCode[length])
+                {
+                    return length << 8 | _values[_offset[length] + code];
+                }
+            }
+            return 0;
+        }
     }
 
     /// <summary>Reads entropy-coded bits: removes stuffed zero bytes after FF, stops at a marker and then supplies zeros.</summary>
