@@ -16,7 +16,7 @@ export TCP_NODELAY=1 # DCMTK tools leave Nagle on without it
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages the tests and benchmarks use as real peers and references, and the native codec libraries.
-DEB_PACKAGES=(dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 orthanc)
+DEB_PACKAGES=(dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 orthanc openjph-tools)
 
 deps() {
   local missing=()
@@ -82,6 +82,10 @@ case "${1:-help}" in
       log "benchmark smoke run (bench/header-parse.sh --quick)"
       bench/header-parse.sh --quick || status=1
     fi
+    if [ "$status" -eq 0 ] && [ -x bench/decode.sh ]; then
+      log "benchmark smoke run (bench/decode.sh --quick)"
+      bench/decode.sh --quick || status=1
+    fi
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
@@ -89,6 +93,7 @@ case "${1:-help}" in
     deps
     build
     bench/header-parse.sh
+    bench/decode.sh
     ;;
   generate)
     deps

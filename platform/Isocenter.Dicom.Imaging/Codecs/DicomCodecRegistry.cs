@@ -14,7 +14,7 @@ public sealed class DicomCodecRegistry
 
     /// <summary>
     /// A registry with the codecs written in C# (RLE Lossless, JPEG Lossless process 14 and its selection value 1) and the
-    /// native-library decoders (JPEG Baseline/Extended through libturbojpeg, JPEG-LS through CharLS, JPEG 2000 through OpenJPEG), which throw a <see cref="DicomDataException"/>
+    /// native-library decoders (JPEG Baseline/Extended through libturbojpeg, JPEG-LS through CharLS, JPEG 2000 and HTJ2K through OpenJPEG), which throw a <see cref="DicomDataException"/>
     /// naming the Debian package when their library is absent.
     /// </summary>
     public static DicomCodecRegistry CreateDefault() => new DicomCodecRegistry()
@@ -26,7 +26,10 @@ public sealed class DicomCodecRegistry
         .Add(new JpegLSCodec(DicomTransferSyntax.JPEGLSLossless))
         .Add(new JpegLSCodec(DicomTransferSyntax.JPEGLSNearLossless))
         .Add(new Jpeg2000Codec(DicomTransferSyntax.JPEG2000Lossless))
-        .Add(new Jpeg2000Codec(DicomTransferSyntax.JPEG2000));
+        .Add(new Jpeg2000Codec(DicomTransferSyntax.JPEG2000))
+        .Add(new Jpeg2000Codec(DicomTransferSyntax.HTJ2KLossless))
+        .Add(new Jpeg2000Codec(DicomTransferSyntax.HTJ2KLosslessRPCL))
+        .Add(new Jpeg2000Codec(DicomTransferSyntax.HTJ2K));
 
     /// <summary>Adds or replaces the codec for its transfer syntax.</summary>
     public DicomCodecRegistry Add(IDicomCodec codec)

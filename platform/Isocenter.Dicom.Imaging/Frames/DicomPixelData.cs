@@ -61,14 +61,14 @@ public sealed class DicomPixelData
 
     /// <summary>
     /// The photometric interpretation of frames as the codecs return them: RGB for YBR_FULL and YBR_FULL_422 in JPEG
-    /// Baseline/Extended (converted while decoding, as <c>dcmdjpeg</c> does) and for YBR_RCT and YBR_ICT in JPEG 2000
+    /// Baseline/Extended (converted while decoding, as <c>dcmdjpeg</c> does) and for YBR_RCT and YBR_ICT in JPEG 2000 and HTJ2K
     /// (OpenJPEG undoes the component transform, as <c>gdcmconv --raw</c> does), else <see cref="PhotometricInterpretation"/>.
     /// </summary>
     public string FramePhotometricInterpretation =>
         IsEncapsulated && PhotometricInterpretation is "YBR_FULL" or "YBR_FULL_422"
             && (TransferSyntax.Uid == DicomUid.JPEGBaseline8Bit || TransferSyntax.Uid == DicomUid.JPEGExtended12Bit)
         || IsEncapsulated && PhotometricInterpretation is "YBR_RCT" or "YBR_ICT"
-            && (TransferSyntax.Uid == DicomUid.JPEG2000Lossless || TransferSyntax.Uid == DicomUid.JPEG2000)
+            && TransferSyntax.Uid is DicomUid.JPEG2000Lossless or DicomUid.JPEG2000 or "1.2.840.10008.1.2.4.201" or "1.2.840.10008.1.2.4.202" or "1.2.840.10008.1.2.4.203"
             ? "RGB" : PhotometricInterpretation;
     public int NumberOfFrames { get; }
 

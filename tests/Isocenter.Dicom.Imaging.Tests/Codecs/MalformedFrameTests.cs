@@ -1,4 +1,5 @@
 using Isocenter.Dicom.Imaging.Codecs;
+using Isocenter.Dicom.Imaging.Codecs.Jpeg;
 using Isocenter.Dicom.Imaging.Codecs.JpegLossless;
 using Isocenter.Dicom.Imaging.Codecs.Rle;
 using Isocenter.Dicom.Imaging.Frames;
@@ -8,7 +9,7 @@ namespace Isocenter.Dicom.Imaging.Tests.Codecs;
 /// <summary>Corrupt bitstreams give a decoded frame or a <see cref="DicomDataException"/>: never another exception, a hang or a huge allocation.</summary>
 public sealed class MalformedFrameTests
 {
-    public static TheoryData<string> Codecs() => ["rle", "jpeg"];
+    public static TheoryData<string> Codecs() => ["rle", "jpeg", "jpeg12"];
 
     [Theory]
     [MemberData(nameof(Codecs))]
@@ -64,6 +65,12 @@ public sealed class MalformedFrameTests
 
     private static (IDicomCodec Codec, DicomPixelData PixelData, byte[] Encoded) Sample(string name)
     {
+        if (name == "jpeg12")
+        {
+            // Our C# DCT decoder, through the codec: a 12-bit Extended corpus frame.
+            var extended = DicomPixelData.Create(DicomFile.Open(Dcmtk.CorpusFile("JPEG-lossy.dcm")));
+            return (new JpegCodec(DicomTransferSyntax.JPEGExtended12Bit), extended, extended.GetEncodedFrame(0).ToArray());
+        }
         var (pixelData, frames) = Dcmtk.ReadFrames(Dcmtk.CorpusFile("SC_rgb_small_odd.dcm"));
         IDicomCodec codec = name == "rle" ? new RleCodec() : new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1, restartRows: 1);
         return (codec, pixelData, codec.Encode(pixelData, frames[0]));

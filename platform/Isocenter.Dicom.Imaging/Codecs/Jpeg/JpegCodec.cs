@@ -9,7 +9,7 @@ namespace Isocenter.Dicom.Imaging.Codecs.Jpeg;
 /// (Debian package libturbojpeg0). Colour is handled as <c>dcmdjpeg</c> does by default (<c>+cp</c>): YCbCr is converted
 /// to RGB when the Photometric Interpretation is YBR_FULL or YBR_FULL_422 (so the frame is RGB, see
 /// <see cref="DicomPixelData.FramePhotometricInterpretation"/>); RGB frames get their components as coded. libturbojpeg 2.1
-/// decodes 8-bit precision only: a 12-bit bitstream is refused with a clear error. Baseline encodes 8-bit grey or RGB
+/// decodes 8-bit precision only: 12-bit bitstreams go to <see cref="JpegDctDecoder"/>, written in C#. Baseline encodes 8-bit grey or RGB
 /// through <see cref="JpegEncoder"/> with <paramref name="quality"/> and <paramref name="subsampling"/> (4:4:4 or 4:2:2).
 /// </summary>
 public sealed class JpegCodec(DicomTransferSyntax transferSyntax, int quality = 90, JpegChromaSubsampling subsampling = JpegChromaSubsampling.Horizontal)
@@ -32,15 +32,14 @@ public sealed class JpegCodec(DicomTransferSyntax transferSyntax, int quality = 
 
     public void Decode(DicomPixelData pixelData, ReadOnlySpan<byte> encoded, Span<byte> frame)
     {
-        var precision = Precision(encoded);
-        if (precision > 8)
-        {
-            throw new DicomDataException(
-                $"{TransferSyntax.Name}: {precision}-bit JPEG is not supported; libturbojpeg 2.1 (Debian 12's libturbojpeg0) decodes 8-bit precision only.");
-        }
         if (pixelData.SamplesPerPixel is not (1 or 3))
         {
             throw new DicomDataException($"{TransferSyntax.Name} with {pixelData.SamplesPerPixel} samples per pixel is not supported.");
+        }
+        if (Precision(encoded) > 8)
+        {
+            DecodeExtended(pixelData, encoded, frame);
+            return;
         }
         NativeCodecLibrary.Require(NativeCodecLibrary.TurboJpeg, TransferSyntax);
         var handle = TurboJpeg.tjInitDecompress();
@@ -109,6 +108,15 @@ public sealed class JpegCodec(DicomTransferSyntax transferSyntax, int quality = 
                 + "Bits above 8 are not dropped silently: choose a lossless syntax (JPEG-LS, JPEG 2000, JPEG Lossless) or JPEG 2000 lossy.");
         }
         return JpegEncoder.Encode(NativeSamples.Interleaved(pixelData, frame), pixelData.Columns, pixelData.Rows, pixelData.SamplesPerPixel, Quality, Subsampling);
+    }
+
+    /// <summary>12-bit precision, which libturbojpeg 2.1 cannot decode: our C# decoder, with IJG 6b's arithmetic as dcmdjpeg has it.</summary>
+    private static void DecodeExtended(DicomPixelData pixelData, ReadOnlySpan<byte> encoded, Span<byte> frame)
+    {
+        var image = JpegDctDecoder.Decode(encoded, pixelData.FramePhotometricInterpretation != pixelData.PhotometricInterpretation,
+            (long)pixelData.Rows * pixelData.Columns * pixelData.SamplesPerPixel);
+        NativeFrame.CheckGeometry(pixelData, image.Width, image.Height, image.Components, "JPEG");
+        NativeFrame.Store(pixelData, MemoryMarshal.AsBytes(image.Samples.AsSpan()), 2, interleaved: true, frame);
     }
 
     /// <summary>The sample precision of the first start-of-frame marker, or 0 when there is none.</summary>

@@ -5,7 +5,8 @@ using Isocenter.Dicom.Imaging.Frames;
 namespace Isocenter.Dicom.Imaging.Codecs.Jpeg2000;
 
 /// <summary>
-/// JPEG 2000 Lossless (…4.90) and JPEG 2000 (…4.91) decoder through OpenJPEG 2.5 (Debian package libopenjp2-7): a J2K
+/// JPEG 2000 Lossless (…4.90), JPEG 2000 (…4.91) and High-Throughput JPEG 2000 (…4.201, …4.202, …4.203: OpenJPEG decodes
+/// HT code-blocks since 2.5.0) decoder through OpenJPEG 2.5 (Debian package libopenjp2-7): a J2K
 /// codestream or a JP2 file (told apart by its first bytes), read from memory through stream callbacks; components of
 /// full size only. OpenJPEG undoes the multiple component transform, so YBR_RCT and YBR_ICT frames come out RGB (see
 /// <see cref="DicomPixelData.FramePhotometricInterpretation"/>). The encoder is in Jpeg2000Codec.Encode.cs.

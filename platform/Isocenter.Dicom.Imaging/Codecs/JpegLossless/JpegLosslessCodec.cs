@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Isocenter.Dicom.Imaging.Frames;
 
 namespace Isocenter.Dicom.Imaging.Codecs.JpegLossless;
@@ -20,6 +21,11 @@ public sealed class JpegLosslessCodec(DicomTransferSyntax transferSyntax, int re
         var components = image.Components;
         var planar = pixelData.PlanarConfiguration == 1;
         var bytes = pixelData.BytesPerSample;
+        if (components == 1 && bytes == 2 && BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.AsBytes(samples.AsSpan(0, pixels)).CopyTo(frame);
+            return;
+        }
         for (var c = 0; c < components; c++)
         {
             for (var p = 0; p < pixels; p++)

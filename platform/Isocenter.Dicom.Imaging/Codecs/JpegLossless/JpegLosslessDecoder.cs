@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Isocenter.Dicom.Imaging.Codecs.JpegLossless;
 
@@ -34,7 +35,7 @@ internal static class JpegLosslessDecoder
 
     private static JpegLosslessImage DecodeCore(ReadOnlySpan<byte> data, long maxSamples)
     {
-        var tables = new HuffmanTable?[4];
+        var tables = new HuffmanTable?[8];
         Component[]? components = null;
         int width = 0, height = 0, precision = 0, restartInterval = 0;
         ushort[]? samples = null;
@@ -142,11 +143,13 @@ internal static class JpegLosslessDecoder
         return new JpegLosslessImage(width, height, components.Length, precision, samples);
     }
 
-    private static void ReadHuffmanTables(ReadOnlySpan<byte> segment, HuffmanTable?[] tables)
+    /// <summary>Reads a DHT segment into <paramref name="tables"/>, indexed by class × 4 + destination (DC 0-3, AC 4-7).</summary>
+    internal static void ReadHuffmanTables(ReadOnlySpan<byte> segment, HuffmanTable?[] tables)
     {
         var i = 0;
         while (i + 17 <= segment.Length)
         {
+            var tableClass = segment[i] >> 4;
             var id = segment[i] & 0x0F;
             var counts = segment.Slice(i + 1, 16);
             var total = 0;
@@ -154,11 +157,11 @@ internal static class JpegLosslessDecoder
             {
                 total += c;
             }
-            if (i + 17 + total > segment.Length || id > 3)
+            if (i + 17 + total > segment.Length || id > 3 || tableClass > 1)
             {
                 throw Error("DHT segment is malformed");
             }
-            tables[id] = new HuffmanTable(counts, segment.Slice(i + 17, total));
+            tables[tableClass * 4 + id] = new HuffmanTable(counts, segment.Slice(i + 17, total));
             i += 17 + total;
         }
     }
@@ -178,6 +181,11 @@ internal static class JpegLosslessDecoder
         var firstRow = 0; // the row where prediction restarts (0, or the first row after a restart marker)
         for (var y = 0; y < height; y++)
         {
+            if (predictor == 1 && restartInterval == 0 && scan.Length == 1 && componentCount == 1)
+            {
+                DecodeRowPredictor1(ref reader, scanTables[0], samples.AsSpan(y * width, width), y == 0 ? initial : samples[(y - 1) * width], mask);
+                continue;
+            }
             for (var x = 0; x < width; x++)
             {
                 if (restartInterval > 0 && mcus == restartInterval)
@@ -235,35 +243,79 @@ internal static class JpegLosslessDecoder
         }
     }
 
+    /// <summary>
+    /// One grey row with predictor 1 (selection value 1, what DICOM's …4.70 means) and no restart: the first sample is
+    /// predicted from <paramref name="first"/>, every other from its left neighbour, kept in a register.
+    /// </summary>
+    private static void DecodeRowPredictor1(ref BitReader reader, HuffmanTable table, Span<ushort> row, int first, int mask)
+    {
+        var previous = first;
+        for (var x = 0; x < row.Length; x++)
+        {
+            previous = (previous + reader.DecodeDifference(table)) & mask;
+            row[x] = (ushort)previous;
+        }
+    }
+
     internal static DicomDataException Error(string message) => new($"JPEG Lossless: {message}.");
 
-    /// <summary>A Huffman table as a 16-bit lookup: the next 16 bits of the stream give the code length and the value.</summary>
+    /// <summary>
+    /// A Huffman table: codes of up to <see cref="FastBits"/> bits from one small lookup of the next bits, longer ones by
+    /// their canonical code ranges per length (T.81 F.2.2.3's MAXCODE/VALPTR). Small enough to build per frame.
+    /// </summary>
     internal sealed class HuffmanTable
     {
-        private readonly ushort[] _lookup = new ushort[1 << 16]; // (length << 8) | value; 0 = invalid code
+        private const int FastBits = 9;
+        private readonly ushort[] _fast = new ushort[1 << FastBits]; // (length << 8) | value; 0 = a longer code
+        private readonly int[] _maxCode = new int[17]; // the largest code of each length, -1 when none
+        private readonly int[] _offset = new int[17]; // value index of a code of each length, minus its code
+        private readonly byte[] _values;
 
         public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
         {
+            _values = values.ToArray();
             var code = 0;
             var k = 0;
             for (var length = 1; length <= 16; length++)
             {
-                for (var i = 0; i < counts[length - 1]; i++)
+                _offset[length] = k - code;
+                _maxCode[length] = counts[length - 1] == 0 ? -1 : code + counts[length - 1] - 1;
+                for (var i = 0; i < counts[length - 1]; i++, code++, k++)
                 {
-                    var first = code << (16 - length);
-                    var count = 1 << (16 - length);
-                    if (first + count > _lookup.Length)
+                    if (code >= 1 << length)
                     {
                         throw Error("Huffman table is over-subscribed");
                     }
-                    _lookup.AsSpan(first, count).Fill((ushort)(length << 8 | values[k++]));
-                    code++;
+                    if (length <= FastBits)
+                    {
+                        var shift = FastBits - length;
+                        _fast.AsSpan(code << shift, 1 << shift).Fill((ushort)(length << 8 | values[k]));
+                    }
                 }
                 code <<= 1;
             }
         }
 
-        public ushort Lookup(int bits16) => _lookup[bits16];
+        /// <summary>(length &lt;&lt; 8) | value of the code that starts <paramref name="bits16"/> (the next 16 bits), or 0 when none does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Lookup(int bits16)
+        {
+            var entry = _fast[bits16 >> (16 - FastBits)];
+            return entry != 0 ? entry : LookupLong(bits16);
+        }
+
+        private int LookupLong(int bits16)
+        {
+            for (var length = FastBits + 1; length <= 16; length++)
+            {
+                var code = bits16 >> (16 - length);
+                if (code <= _maxCode[length])
+                {
+                    return length << 8 | _values[_offset[length] + code];
+                }
+            }
+            return 0;
+        }
     }
 
     /// <summary>Reads entropy-coded bits: removes stuffed zero bytes after FF, stops at a marker and then supplies zeros.</summary>
@@ -314,7 +366,21 @@ internal static class JpegLosslessDecoder
             }
         }
 
+        /// <summary>A lossless difference (H.1.2.2): its category from <paramref name="table"/>, then its additional bits.</summary>
         public int DecodeDifference(HuffmanTable table)
+        {
+            var ssss = DecodeSymbol(table);
+            return ssss switch
+            {
+                0 => 0,
+                16 => 32768, // H.1.2.2: no additional bits follow
+                _ => ReceiveExtend(ssss),
+            };
+        }
+
+        /// <summary>The next Huffman-coded value of <paramref name="table"/>; at least 16 bits stay buffered after it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int DecodeSymbol(HuffmanTable table)
         {
             if (_count < 32)
             {
@@ -326,17 +392,15 @@ internal static class JpegLosslessDecoder
                 throw Error("invalid Huffman code");
             }
             var length = entry >> 8;
-            var ssss = entry & 0xFF;
             _bits <<= length;
             _count -= length;
-            if (ssss == 0)
-            {
-                return 0;
-            }
-            if (ssss == 16)
-            {
-                return 32768; // H.1.2.2: no additional bits follow
-            }
+            return entry & 0xFF;
+        }
+
+        /// <summary>The next <paramref name="ssss"/> bits (1-15, after <see cref="DecodeSymbol"/>) as a signed value (F.2.2.1 EXTEND).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int ReceiveExtend(int ssss)
+        {
             var value = (int)(_bits >> (64 - ssss));
             _bits <<= ssss;
             _count -= ssss;
