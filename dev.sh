@@ -78,6 +78,10 @@ case "${1:-help}" in
       log "benchmark smoke run (bench/header-parse.sh --quick)"
       bench/header-parse.sh --quick || status=1
     fi
+    if [ "$status" -eq 0 ] && [ -x bench/store-throughput.sh ]; then
+      log "benchmark smoke run (bench/store-throughput.sh --quick)"
+      bench/store-throughput.sh --quick || status=1
+    fi
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
@@ -85,6 +89,7 @@ case "${1:-help}" in
     deps
     build
     bench/header-parse.sh
+    bench/store-throughput.sh
     ;;
   generate)
     deps
