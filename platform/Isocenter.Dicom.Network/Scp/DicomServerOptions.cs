@@ -16,7 +16,10 @@ public sealed record DicomServerOptions
     /// <summary>Abstract syntaxes accepted (Verification and every storage SOP class by default).</summary>
     public IReadOnlySet<string> AbstractSyntaxes { get; init; } = DefaultAbstractSyntaxes;
 
-    /// <summary>Transfer syntaxes accepted, preferred first (Explicit VR LE, Implicit VR LE, then every other non-retired one).</summary>
+    /// <summary>
+    /// Transfer syntaxes accepted, preferred first (Explicit VR LE, Implicit VR LE, every other non-retired one, then the
+    /// retired Explicit VR Big Endian, which older modalities still send).
+    /// </summary>
     public IReadOnlyList<string> TransferSyntaxes { get; init; } = DefaultTransferSyntaxes;
 
     /// <summary>Maximum P-DATA-TF PDU length this server receives (announced in A-ASSOCIATE-AC).</summary>
@@ -50,11 +53,12 @@ public sealed record DicomServerOptions
             .Append(DicomUid.Verification),
         StringComparer.Ordinal);
 
-    /// <summary>Explicit VR LE, Implicit VR LE, then every other non-retired transfer syntax of the registry.</summary>
+    /// <summary>Explicit VR LE, Implicit VR LE, every other non-retired transfer syntax of the registry, Explicit VR Big Endian.</summary>
     public static IReadOnlyList<string> DefaultTransferSyntaxes { get; } =
         [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian,
          .. DicomUid.All.Where(u => u.Type == "Transfer Syntax" && !u.IsRetired && u.Value is not DicomUid.ExplicitVRLittleEndian and not DicomUid.ImplicitVRLittleEndian)
-            .Select(u => u.Value).Order(StringComparer.Ordinal)];
+            .Select(u => u.Value).Order(StringComparer.Ordinal),
+         DicomUid.ExplicitVRBigEndian];
 
     internal AcceptorPolicy Policy => new()
     {
