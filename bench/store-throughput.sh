@@ -9,6 +9,7 @@ usage() {
 usage: bench/store-throughput.sh [--quick] [--runs N]
   --quick   100 instances, 1 run per case (CI); default 500 instances, 5 runs per case (median reported)
   --runs N  runs per case
+ISOCENTER=PATH uses that isocenter executable instead of building one (for a machine without the SDK).
 Generated data is cached under .dev/bench/ (delete it after changing the generator).
 EOF
 }
@@ -41,10 +42,13 @@ if ! command -v storescu >/dev/null; then
     || { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dcmtk >/dev/null; }
 fi
 
-echo "building (Release, ReadyToRun as the services ship)"
-dotnet publish "$root/tools/Isocenter.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$root/.dev/bench/cli" -v quiet -nologo -clp:NoSummary >/dev/null
-isocenter=$root/.dev/bench/cli/isocenter
+isocenter=${ISOCENTER:-}
+if [[ -z $isocenter ]]; then
+  echo "building (Release, ReadyToRun as the services ship)"
+  dotnet publish "$root/tools/Isocenter.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$root/.dev/bench/cli" -v quiet -nologo -clp:NoSummary >/dev/null
+  isocenter=$root/.dev/bench/cli/isocenter
+fi
 
 if [[ ! -f $ct_dir/.complete ]]; then
   echo "generating $slices CT instances in $ct_dir"
@@ -64,7 +68,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # start_receiver NAME ASSOCIATIONS DIR: starts the receiver in the background ($receiver, $port) and waits for C-ECHO.
 start_receiver() {
@@ -100,7 +104,7 @@ stop_receiver() {
 # dataset bytes equal: both files' datasets after their File Meta Information (whose group length says where it ends).
 verify_sample() {
   local dir=$1
-  /usr/bin/python3 - "$dir" "${files[@]:0:5}" "${files[@]: -5}" <<'EOF'
+  python3 - "$dir" "${files[@]:0:5}" "${files[@]: -5}" <<'EOF'
 import os, struct, sys
 def dataset(path):
     with open(path, "rb") as f:
@@ -159,15 +163,20 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 
 echo "warming the file cache ($count files, $megabytes MB)"
 cat "${files[@]}" >/dev/null
 
-declare -A seconds
+# The runs interleave the receivers, so a change of load on the machine touches both alike.
+declare -A times seconds
+for ((r = 0; r < runs; r++)); do
+  for associations in 1 4; do
+    for name in storescp isocenter; do
+      times[$name-$associations]+=" $(run_case "$name" "$associations")"
+    done
+  done
+done
 for associations in 1 4; do
   for name in storescp isocenter; do
-    times=()
-    for ((r = 0; r < runs; r++)); do
-      times+=("$(run_case "$name" "$associations")")
-    done
-    seconds[$name-$associations]=$(median "${times[@]}")
-    echo "$name, $associations association(s): ${times[*]} s"
+    # shellcheck disable=SC2086 # the list of times is split on purpose
+    seconds[$name-$associations]=$(median ${times[$name-$associations]})
+    echo "$name, $associations association(s):${times[$name-$associations]} s"
   done
 done
 
