@@ -45,7 +45,7 @@ for assembly in Isocenter.Dicom.Network.dll Isocenter.Dicom.dll; do
 done
 
 rm -rf "$state/findings"
-echo "fuzzing for $seconds s (AFL++ $(afl-fuzz -h 2>&1 | sed -n 's/^afl-fuzz++\([0-9a-z.]*\).*/\1/p' | head -n 1))"
+echo "fuzzing for $seconds s (AFL++ $(dpkg-query -W -f='${Version}' afl++ 2>/dev/null))"
 # The target is a managed program, not an AFL-compiled binary; it reports coverage through SharpFuzz's shared memory.
 AFL_SKIP_BIN_CHECK=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
   afl-fuzz -V "$seconds" -i "$project/seeds" -o "$state/findings" -t 5000 -m none -- dotnet "$state/bin/Isocenter.Dicom.Network.Fuzz.dll" \
