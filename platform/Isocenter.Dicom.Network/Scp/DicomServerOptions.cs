@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Query;
 using Isocenter.Dicom.Network.Store;
@@ -33,6 +34,13 @@ public sealed record DicomServerOptions
 
     /// <summary>Associations served at once; beyond it a new one gets A-ASSOCIATE-RJ (transient, local limit exceeded).</summary>
     public int MaxAssociations { get; init; } = 64;
+
+    /// <summary>
+    /// TLS (PS3.15 Annex B, the DICOM port 2762): each connection completes this handshake (server certificate;
+    /// <see cref="SslServerAuthenticationOptions.ClientCertificateRequired"/> to require one of the peer) before its
+    /// A-ASSOCIATE-RQ, within the ARTIM timeout. Null: plain TCP.
+    /// </summary>
+    public SslServerAuthenticationOptions? Tls { get; init; }
 
     /// <summary>Receives C-STORE datasets; without one, C-STORE is answered with "SOP class not supported".</summary>
     public ICStoreHandler? StoreHandler { get; init; }
