@@ -105,12 +105,12 @@ public class DcmtkTlsTests
         }
     }
 
-    private sealed record Certificate(string Key, string Cert)
+    internal sealed record Certificate(string Key, string Cert)
     {
         public X509Certificate2 Load() => X509Certificate2.CreateFromPemFile(Cert, Key);
     }
 
-    private static async Task<Certificate> MakeCertificateAsync()
+    internal static async Task<Certificate> MakeCertificateAsync()
     {
         var directory = TestFiles.NewDirectory();
         var certificate = new Certificate(Path.Combine(directory, "key.pem"), Path.Combine(directory, "cert.pem"));

@@ -10,7 +10,7 @@ namespace Isocenter.Cli.Find;
 /// <summary><c>isocenter find</c>: C-FIND in the Study Root or Patient Root model, like DCMTK's findscu.</summary>
 internal static class FindCommand
 {
-    public const string Usage = "usage: isocenter find [--aet A] [--called B] [--study|--patient] [--json] HOST PORT -k Key[=Value]...";
+    public const string Usage = $"usage: isocenter find {NetworkArguments.Options} [--study|--patient] [--json] HOST PORT -k Key[=Value]...";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ internal static class FindCommand
         {
             return Fail(error);
         }
-        var client = new DicomClient(parsed.Host, parsed.Port, new DicomClientOptions { CallingAETitle = parsed.CallingAETitle, CalledAETitle = parsed.CalledAETitle });
+        var client = new DicomClient(parsed.Host, parsed.Port, parsed.ClientOptions());
         var count = 0;
         try
         {

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scp;
@@ -15,17 +17,19 @@ namespace Isocenter.Cli.Listen;
 internal static class ListenCommand
 {
     public const string Usage = """
-        usage: isocenter listen --port N --aet A --out DIR [--bind ADDRESS]
+        usage: isocenter listen --port N --aet A --out DIR [--bind ADDRESS] [--tls-cert CERT --tls-key KEY]
           --port N        TCP port (11112 is the DICOM default)
           --aet A         the AE title to answer to (any when left out)
           --out DIR       folder for received files, named <SOP Instance UID>.dcm
           --bind ADDRESS  address to listen on (default 127.0.0.1)
+          --tls-cert CERT, --tls-key KEY
+                          TLS (PS3.15 Annex B) with this certificate and private key (PEM files)
         Stops on Ctrl+C.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        string? outDir = null, aet = null;
+        string? outDir = null, aet = null, tlsCert = null, tlsKey = null;
         var port = -1;
         var bind = IPAddress.Loopback;
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -41,6 +45,12 @@ internal static class ListenCommand
                 case "--out":
                     outDir = args[i + 1];
                     break;
+                case "--tls-cert":
+                    tlsCert = args[i + 1];
+                    break;
+                case "--tls-key":
+                    tlsKey = args[i + 1];
+                    break;
                 case "--bind" when IPAddress.TryParse(args[i + 1], out var address):
                     bind = address;
                     break;
@@ -49,14 +59,19 @@ internal static class ListenCommand
                     return 2;
             }
         }
-        if (args.Length % 2 != 0 || port < 0 || outDir is null)
+        if (args.Length % 2 != 0 || port < 0 || outDir is null || (tlsCert is null) != (tlsKey is null))
         {
-            Console.Error.WriteLine($"isocenter listen: --port and --out are required\n{Usage}");
+            Console.Error.WriteLine($"isocenter listen: --port and --out are required, --tls-cert and --tls-key go together\n{Usage}");
             return 2;
         }
         Directory.CreateDirectory(outDir);
         var sink = new FileSink(Path.GetFullPath(outDir), output);
-        var server = new DicomServer(new DicomServerOptions { AETitles = aet is null ? [] : [aet], StoreHandler = sink });
+        var server = new DicomServer(new DicomServerOptions
+        {
+            AETitles = aet is null ? [] : [aet],
+            StoreHandler = sink,
+            Tls = tlsCert is null ? null : new SslServerAuthenticationOptions { ServerCertificate = X509Certificate2.CreateFromPemFile(tlsCert, tlsKey) },
+        });
         await using (server)
         {
             var endPoint = server.Start(new IPEndPoint(bind, port));
