@@ -16,7 +16,7 @@ export TCP_NODELAY=1 # DCMTK tools leave Nagle on without it
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages the tests and benchmarks use as real peers and references, and the native codec libraries.
-DEB_PACKAGES=(dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 orthanc openjph-tools)
+DEB_PACKAGES=(dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 orthanc openjph-tools afl++)
 
 deps() {
   local missing=()
@@ -86,6 +86,14 @@ case "${1:-help}" in
       log "benchmark smoke run (bench/decode.sh --quick)"
       bench/decode.sh --quick || status=1
     fi
+    if [ "$status" -eq 0 ] && [ -x fuzz/run.sh ]; then
+      log "fuzzing the PDU reader and the DIMSE command parser briefly (fuzz/run.sh --quick)"
+      fuzz/run.sh --quick || status=1
+    fi
+    if [ "$status" -eq 0 ] && [ -x bench/store-throughput.sh ]; then
+      log "benchmark smoke run (bench/store-throughput.sh --quick)"
+      bench/store-throughput.sh --quick || status=1
+    fi
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
@@ -94,6 +102,7 @@ case "${1:-help}" in
     build
     bench/header-parse.sh
     bench/decode.sh
+    bench/store-throughput.sh
     ;;
   generate)
     deps

@@ -30,7 +30,9 @@ const string Usage = """
       demo --out DIR         write synthetic CT studies
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
       send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
-      listen --port N --aet A --out DIR              receive C-STORE into DIR until Ctrl+C
+                             (echo, send, find: --tls, or --tls-ca CERT to trust CERT, for TLS)
+      listen --port N --aet A --out DIR [--tls-cert CERT --tls-key KEY]
+                             receive C-STORE into DIR until Ctrl+C (over TLS with a certificate)
       find [--aet A] [--called B] [--study|--patient] [--json] HOST PORT -k Key[=Value]...
                              C-FIND a peer; print each match (dcmdump layout, or DICOM JSON lines)
       move [--aet A] [--called B] [--study|--patient] --dest AE HOST PORT -k Key=Value...

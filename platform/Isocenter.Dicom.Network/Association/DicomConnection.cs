@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Pdu;
@@ -10,24 +11,48 @@ namespace Isocenter.Dicom.Network.Association;
 /// <summary>
 /// One TCP connection carrying PDUs: reads through a <see cref="PipeReader"/>, writes through a <see cref="PipeWriter"/>
 /// under a lock (a handler's response and the read loop's A-ABORT may be sent at the same time), and fragments commands
-/// and datasets into P-DATA-TF PDUs no longer than the peer accepts.
+/// and datasets into P-DATA-TF PDUs no longer than the peer accepts. With TLS (PS3.15 Annex B) the pipes run over an
+/// <see cref="SslStream"/> authenticated before the first PDU.
 /// </summary>
 internal sealed class DicomConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     // Dataset PDUs are flushed to the socket in batches of about this many bytes (and at the last fragment).
     private const int FlushThreshold = 128 * 1024;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    public DicomConnection(Socket socket)
+    private DicomConnection(Socket socket, SslStream? tls)
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = (Stream?)tls ?? new NetworkStream(socket, ownsSocket: true);
         Reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024));
         Writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024));
+    }
+
+    /// <summary>
+    /// A connection over <paramref name="socket"/>; with <paramref name="authenticate"/> (the server or client side of the
+    /// TLS handshake), over TLS once it succeeded. The socket is closed when the handshake fails.
+    /// </summary>
+    public static async ValueTask<DicomConnection> OpenAsync(Socket socket, Func<SslStream, CancellationToken, Task>? authenticate, CancellationToken cancellationToken)
+    {
+        if (authenticate is null)
+        {
+            return new DicomConnection(socket, null);
+        }
+        var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
+        try
+        {
+            await authenticate(tls, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new DicomConnection(socket, tls);
     }
 
     public PipeReader Reader { get; }

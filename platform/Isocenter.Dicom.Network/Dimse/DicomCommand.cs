@@ -161,11 +161,24 @@ public sealed class DicomCommand
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         DicomParser.Parse(stream, DicomTransferSyntax.ImplicitVRLittleEndian, new DicomDatasetBuilder(dataset),
             new DicomReadOptions { TolerateTruncation = false });
-        if (dataset.Any(e => e.Tag.Group != 0x0000) || !dataset.Contains(DicomTag.CommandField))
+        if (dataset.Any(e => e.Tag.Group != 0x0000) || !dataset.TryGetValue<ushort>(DicomTag.CommandField, out var field))
         {
             throw new DicomReadException("A DIMSE command set holds only group 0000 elements, Command Field (0000,0100) among them", 0);
         }
-        return new DicomCommand(dataset);
+        // What every command set carries (PS3.7 9.3, 10.3), read by the SCP and the SCU as soon as it arrives; found
+        // missing by fuzzing (fuzz/run.sh), where reading it later threw out of the association's read loop.
+        var command = new DicomCommand(dataset);
+        DicomTag[] required = command.IsResponse ? [DicomTag.MessageIDBeingRespondedTo, DicomTag.Status]
+            : (DimseCommandField)field == DimseCommandField.CCancelRequest ? [DicomTag.MessageIDBeingRespondedTo]
+            : [DicomTag.MessageID];
+        foreach (var tag in required.Append(DicomTag.CommandDataSetType))
+        {
+            if (!dataset.TryGetValue<ushort>(tag, out _))
+            {
+                throw new DicomReadException($"The {(DimseCommandField)field} command set has no {tag} {tag.Keyword}", 0);
+            }
+        }
+        return command;
     }
 
     /// <inheritdoc/>

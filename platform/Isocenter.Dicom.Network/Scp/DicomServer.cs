@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Pdu;
 using Microsoft.Extensions.Logging;
@@ -94,7 +95,20 @@ public sealed class DicomServer : IAsyncDisposable
     private async Task ServeAsync(Socket socket, bool overLimit, CancellationToken stopping)
     {
         await Task.Yield(); // off the accept loop
-        var connection = new DicomConnection(socket);
+        var remote = socket.RemoteEndPoint;
+        DicomConnection connection;
+        try
+        {
+            using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            handshake.CancelAfter(_options.ArtimTimeout);
+            connection = await DicomConnection.OpenAsync(socket,
+                _options.Tls is { } tls ? (stream, token) => stream.AuthenticateAsServerAsync(tls, token) : null, handshake.Token);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            Log.TlsFailed(_logger, remote, e.Message);
+            return;
+        }
         await using (connection)
         {
             if (overLimit)

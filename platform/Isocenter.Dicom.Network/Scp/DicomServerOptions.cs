@@ -1,4 +1,6 @@
 using System.Net;
+
+using System.Net.Security;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Query;
 using Isocenter.Dicom.Network.Retrieve;
@@ -19,7 +21,10 @@ public sealed record DicomServerOptions
     /// <summary>Abstract syntaxes accepted (Verification and every storage SOP class by default).</summary>
     public IReadOnlySet<string> AbstractSyntaxes { get; init; } = DefaultAbstractSyntaxes;
 
-    /// <summary>Transfer syntaxes accepted, preferred first (Explicit VR LE, Implicit VR LE, then every other non-retired one).</summary>
+    /// <summary>
+    /// Transfer syntaxes accepted, preferred first (Explicit VR LE, Implicit VR LE, every other non-retired one, then the
+    /// retired Explicit VR Big Endian, which older modalities still send).
+    /// </summary>
     public IReadOnlyList<string> TransferSyntaxes { get; init; } = DefaultTransferSyntaxes;
 
     /// <summary>Maximum P-DATA-TF PDU length this server receives (announced in A-ASSOCIATE-AC).</summary>
@@ -33,6 +38,13 @@ public sealed record DicomServerOptions
 
     /// <summary>Associations served at once; beyond it a new one gets A-ASSOCIATE-RJ (transient, local limit exceeded).</summary>
     public int MaxAssociations { get; init; } = 64;
+
+    /// <summary>
+    /// TLS (PS3.15 Annex B, the DICOM port 2762): each connection completes this handshake (server certificate;
+    /// <see cref="SslServerAuthenticationOptions.ClientCertificateRequired"/> to require one of the peer) before its
+    /// A-ASSOCIATE-RQ, within the ARTIM timeout. Null: plain TCP.
+    /// </summary>
+    public SslServerAuthenticationOptions? Tls { get; init; }
 
     /// <summary>Receives C-STORE datasets; without one, C-STORE is answered with "SOP class not supported".</summary>
     public ICStoreHandler? StoreHandler { get; init; }
@@ -77,11 +89,12 @@ public sealed record DicomServerOptions
             .Append(DicomUid.Verification),
         StringComparer.Ordinal);
 
-    /// <summary>Explicit VR LE, Implicit VR LE, then every other non-retired transfer syntax of the registry.</summary>
+    /// <summary>Explicit VR LE, Implicit VR LE, every other non-retired transfer syntax of the registry, Explicit VR Big Endian.</summary>
     public static IReadOnlyList<string> DefaultTransferSyntaxes { get; } =
         [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian,
          .. DicomUid.All.Where(u => u.Type == "Transfer Syntax" && !u.IsRetired && u.Value is not DicomUid.ExplicitVRLittleEndian and not DicomUid.ImplicitVRLittleEndian)
-            .Select(u => u.Value).Order(StringComparer.Ordinal)];
+            .Select(u => u.Value).Order(StringComparer.Ordinal),
+         DicomUid.ExplicitVRBigEndian];
 
     internal AcceptorPolicy Policy => new()
     {

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Error, "Association from {Remote} failed")]
     public static partial void AssociationFailed(ILogger logger, Exception exception, EndPoint? remote);
 
+    [LoggerMessage(12, LogLevel.Warning, "TLS handshake with {Remote} failed: {Reason}")]
+    public static partial void TlsFailed(ILogger logger, EndPoint? remote, string reason);
+
     [LoggerMessage(9, LogLevel.Error, "Accepting connections failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,5 @@
+using System.Net.Security;
+
 namespace Isocenter.Dicom.Network.Scu;
 
 /// <summary>Configuration of a <see cref="DicomClient"/>.</summary>
@@ -14,6 +16,12 @@ public sealed record DicomClientOptions
 
     /// <summary>Time allowed to connect and to get the A-ASSOCIATE-AC or A-RELEASE-RP.</summary>
     public TimeSpan AssociationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// TLS (PS3.15 Annex B): the handshake made after connecting (<see cref="SslClientAuthenticationOptions.TargetHost"/>
+    /// is the name the server's certificate must carry; a client certificate when the peer requires one). Null: plain TCP.
+    /// </summary>
+    public SslClientAuthenticationOptions? Tls { get; init; }
 
     /// <summary>Time allowed for a DIMSE response after the request was sent.</summary>
     public TimeSpan DimseTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -61,7 +61,8 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
             socket.Dispose();
             throw;
         }
-        var connection = new DicomConnection(socket);
+        var connection = await DicomConnection.OpenAsync(socket,
+            options.Tls is { } tls ? (stream, token) => stream.AuthenticateAsClientAsync(tls, token) : null, timeout.Token);
         try
         {
             var request = new AssociatePdu(false, options.CalledAETitle, options.CallingAETitle, contexts, new UserInformation

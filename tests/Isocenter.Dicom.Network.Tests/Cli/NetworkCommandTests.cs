@@ -51,6 +51,33 @@ public class NetworkCommandTests
     }
 
     [Fact]
+    public async Task Listen_Tls_EchoSendAndStorescuOverTls_ReceivedAsSent()
+    {
+        var certificate = await DcmtkTlsTests.MakeCertificateAsync();
+        var output = TestFiles.NewDirectory();
+        var port = Dcmtk.FreePort().ToString(CultureInfo.InvariantCulture);
+        using var stop = new CancellationTokenSource(Bound);
+        var listening = ListenCommand.RunAsync(["--port", port, "--aet", "ISOCENTER", "--out", output, "--tls-cert", certificate.Cert, "--tls-key", certificate.Key], TextWriter.Null, stop.Token);
+        var sent = await DcmtkScuTests.WriteFilesAsync(DicomUid.ExplicitVRLittleEndian, 3);
+        var sentByStorescu = await DcmtkScuTests.WriteFilesAsync(DicomUid.ExplicitVRLittleEndian, 2);
+
+        var echo = await EchoCommand.RunAsync(["--tls-ca", certificate.Cert, "--called", "ISOCENTER", "localhost", port], TextWriter.Null, stop.Token);
+        var send = await SendCommand.RunAsync(["--tls-ca", certificate.Cert, "--called", "ISOCENTER", "localhost", port, .. sent], TextWriter.Null, stop.Token);
+        var storescu = await Dcmtk.RunAsync("storescu", ["+tla", "+cf", certificate.Cert, "-aec", "ISOCENTER", "127.0.0.1", port, .. sentByStorescu]);
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await listening.WaitAsync(Bound));
+        Assert.Equal(0, echo);
+        Assert.Equal(0, send);
+        Assert.True(storescu.ExitCode == 0, storescu.ToString());
+        foreach (var file in sent.Concat(sentByStorescu))
+        {
+            var received = Path.Combine(output, DicomFileHeader.Read(file).SopInstanceUid + ".dcm");
+            Assert.True(TestFiles.DataSetBytes(file).AsSpan().SequenceEqual(TestFiles.DataSetBytes(received)), file);
+        }
+    }
+
+    [Fact]
     public async Task Find_Matches_PrintsJsonLinesAndDumpLines()
     {
         DicomDataset? identifier = null;

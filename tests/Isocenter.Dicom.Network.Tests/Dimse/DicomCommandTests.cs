@@ -105,6 +105,35 @@ public class DicomCommandTests
     public void Decode_BytesThatAreNotACommandSet_Throws(byte[] bytes) =>
         Assert.Throws<DicomReadException>(() => DicomCommand.Decode(bytes));
 
+    // Fuzz findings (fuzz/run.sh, AFL++): command sets with a Command Field but without what the SCP reads next (its log
+    // line, the switch on the command) decoded, then threw DicomDataException out of the association's read loop.
+    [Theory]
+    [InlineData("C-ECHO-RQ without Message ID")]
+    [InlineData("C-ECHO-RSP without Message ID Being Responded To")]
+    [InlineData("C-ECHO-RSP without Status")]
+    [InlineData("C-CANCEL-RQ without Message ID Being Responded To")]
+    [InlineData("C-STORE-RQ without Command Data Set Type")]
+    public void Decode_FuzzFindingIncompleteCommandSet_Throws(string finding)
+    {
+        var complete = finding switch
+        {
+            _ when finding.StartsWith("C-ECHO-RSP", StringComparison.Ordinal) => DicomCommand.ResponseTo(DicomCommand.CEchoRequest(1), DimseStatus.Success),
+            _ when finding.StartsWith("C-CANCEL-RQ", StringComparison.Ordinal) => DicomCommand.CCancelRequest(1),
+            _ when finding.StartsWith("C-STORE-RQ", StringComparison.Ordinal) => DicomCommand.CStoreRequest(1, DicomUid.CTImageStorage, "1.2.3"),
+            _ => DicomCommand.CEchoRequest(1),
+        };
+        var missing = finding[(finding.IndexOf(" without ", StringComparison.Ordinal) + 9)..].Replace(" ", "", StringComparison.Ordinal);
+        var tag = complete.Dataset.Select(e => e.Tag).Single(t => string.Equals(t.Keyword, missing, StringComparison.OrdinalIgnoreCase));
+        var incomplete = new DicomCommand(new DicomDataset(complete.Dataset.Where(e => e.Tag != tag)));
+
+        var refused = Assert.Throws<DicomReadException>(() => DicomCommand.Decode(incomplete.Encode()));
+        Assert.Contains(missing, refused.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void ToString_CCancelRequest_NamesTheMessageItCancels() =>
+        Assert.Equal("CCancelRequest of id 9", DicomCommand.Decode(DicomCommand.CCancelRequest(9).Encode()).ToString());
+
     [Fact]
     public void Status_SuccessAndWarnings_CountAsPerformed()
     {

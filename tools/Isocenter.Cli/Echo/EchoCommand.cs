@@ -7,7 +7,7 @@ namespace Isocenter.Cli.Echo;
 /// <summary><c>isocenter echo</c>: C-ECHO (Verification) to a peer, like DCMTK's echoscu.</summary>
 internal static class EchoCommand
 {
-    public const string Usage = "usage: isocenter echo [--aet A] [--called B] HOST PORT";
+    public const string Usage = $"usage: isocenter echo {NetworkArguments.Options} HOST PORT";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -16,7 +16,7 @@ internal static class EchoCommand
             Console.Error.WriteLine($"isocenter echo: {(error.Length > 0 ? error : "unexpected arguments")}\n{Usage}");
             return 2;
         }
-        var client = new DicomClient(parsed.Host, parsed.Port, new DicomClientOptions { CallingAETitle = parsed.CallingAETitle, CalledAETitle = parsed.CalledAETitle });
+        var client = new DicomClient(parsed.Host, parsed.Port, parsed.ClientOptions());
         var clock = Stopwatch.StartNew();
         var status = await client.EchoAsync(cancellationToken);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -9,7 +9,7 @@ namespace Isocenter.Cli.Find;
 /// <summary><c>isocenter find</c>: C-FIND in the Study Root or Patient Root model, like DCMTK's findscu.</summary>
 internal static class FindCommand
 {
-    public const string Usage = "usage: isocenter find [--aet A] [--called B] [--study|--patient] [--json] HOST PORT -k Key[=Value]...";
+    public const string Usage = $"usage: isocenter find {NetworkArguments.Options} [--study|--patient] [--json] HOST PORT -k Key[=Value]...";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ internal static class FindCommand
         var model = parsed.PatientRoot ? DicomUid.PatientRootQueryRetrieveInformationModelFind : DicomUid.StudyRootQueryRetrieveInformationModelFind;
         var json = parsed.Flags.Contains("--json");
         var network = parsed.Network;
-        var client = new DicomClient(network.Host, network.Port, new DicomClientOptions { CallingAETitle = network.CallingAETitle, CalledAETitle = network.CalledAETitle });
+        var client = new DicomClient(network.Host, network.Port, network.ClientOptions());
         var count = 0;
         try
         {

@@ -44,7 +44,7 @@ internal static class RetrieveCommand
             return 2;
         }
         var network = parsed.Network;
-        var client = new DicomClient(network.Host, network.Port, new DicomClientOptions { CallingAETitle = network.CallingAETitle, CalledAETitle = network.CalledAETitle });
+        var client = new DicomClient(network.Host, network.Port, network.ClientOptions());
         var progress = new PendingToStandardError(name);
         CRetrieveResult result;
         try

@@ -8,7 +8,7 @@ namespace Isocenter.Cli.Send;
 /// <summary><c>isocenter send</c>: C-STORE files and folders (recursively) to a peer on one association, like storescu.</summary>
 internal static class SendCommand
 {
-    public const string Usage = "usage: isocenter send [--aet A] [--called B] HOST PORT PATH...";
+    public const string Usage = $"usage: isocenter send {NetworkArguments.Options} HOST PORT PATH...";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ internal static class SendCommand
                 return 2;
             }
         }
-        var client = new DicomClient(parsed.Host, parsed.Port, new DicomClientOptions { CallingAETitle = parsed.CallingAETitle, CalledAETitle = parsed.CalledAETitle });
+        var client = new DicomClient(parsed.Host, parsed.Port, parsed.ClientOptions());
         var clock = Stopwatch.StartNew();
         var progress = new Reporter(output);
         var results = await client.StoreAsync(files, progress, cancellationToken);
