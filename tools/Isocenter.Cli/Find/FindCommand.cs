@@ -1,4 +1,5 @@
 using Isocenter.Cli.Dump;
+using Isocenter.Cli.Echo;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
 using Isocenter.Dicom.Network.Association;

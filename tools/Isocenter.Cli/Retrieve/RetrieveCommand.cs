@@ -1,4 +1,5 @@
 using System.Globalization;
+using Isocenter.Cli.Echo;
 using Isocenter.Cli.Find;
 using Isocenter.Cli.Listen;
 using Isocenter.Dicom;
@@ -15,9 +16,9 @@ namespace Isocenter.Cli.Retrieve;
 /// </summary>
 internal static class RetrieveCommand
 {
-    public const string MoveUsage = "usage: isocenter move [--aet A] [--called B] [--study|--patient] --dest AE HOST PORT -k Key=Value...";
+    public const string MoveUsage = $"usage: isocenter move {NetworkArguments.Options} [--study|--patient] --dest AE HOST PORT -k Key=Value...";
 
-    public const string GetUsage = "usage: isocenter get [--aet A] [--called B] [--study|--patient] --out DIR HOST PORT -k Key=Value...";
+    public const string GetUsage = $"usage: isocenter get {NetworkArguments.Options} [--study|--patient] --out DIR HOST PORT -k Key=Value...";
 
     /// <summary>C-MOVE: the peer sends the instances to the AE title given by --dest (which it must know).</summary>
     public static Task<int> MoveAsync(string[] args, TextWriter output, CancellationToken cancellationToken) =>
