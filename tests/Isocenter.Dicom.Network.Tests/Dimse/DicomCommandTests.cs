@@ -131,10 +131,6 @@ public class DicomCommandTests
     }
 
     [Fact]
-    public void ToString_CCancelRequest_NamesTheMessageItCancels() =>
-        Assert.Equal("CCancelRequest of id 9", DicomCommand.Decode(DicomCommand.CCancelRequest(9).Encode()).ToString());
-
-    [Fact]
     public void Status_SuccessAndWarnings_CountAsPerformed()
     {
         Assert.True(DimseStatus.IsSuccessOrWarning(DimseStatus.Success));
