@@ -20,8 +20,6 @@ namespace Isocenter.Dicom.Network.Scp;
 /// </summary>
 internal sealed class ScpAssociation(DicomConnection connection, DicomServerOptions options, ILogger logger)
 {
-    private static readonly PipeOptions DataPipeOptions = new(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, useSynchronizationContext: false);
-
     private readonly CommandAssembler _command = new();
     private readonly List<Task> _operations = [];
     private DicomAssociation? _association;
@@ -196,7 +194,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 Track(EchoResponder.RespondAsync(connection, context, command, _ending.Token));
                 break;
             case DimseCommandField.CStoreRequest when command.HasDataSet && options.StoreHandler is { } handler:
-                _data = new Pipe(DataPipeOptions);
+                _data = new Pipe(CStoreReceiver.DataPipeOptions);
                 _dataContextId = context.Id;
                 Track(StoreAsync(handler, new CStoreRequest(_association, command, context.TransferSyntax), context, _data.Reader));
                 break;
@@ -271,37 +269,15 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
 
     private async Task StoreAsync(ICStoreHandler handler, CStoreRequest request, PresentationContext context, PipeReader data)
     {
-        await Task.Yield(); // the handler runs off the read loop
-        ushort status;
-        await using (var stream = data.AsStream(leaveOpen: true))
+        if (await CStoreReceiver.ReceiveAsync(handler, request, data, _ending.Token) is not { } answer)
         {
-            try
-            {
-                status = await handler.OnCStoreAsync(request, stream, _ending.Token);
-                await stream.CopyToAsync(Stream.Null, _ending.Token); // what the handler left unread
-            }
-            catch (IOException e) when (IsAborted(e))
-            {
-                await data.CompleteAsync();
-                return; // the association is gone: nobody to answer
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.StoreHandlerFailed(logger, e, request.SopInstanceUid);
-                status = DimseStatus.ProcessingFailure;
-                try
-                {
-                    await stream.CopyToAsync(Stream.Null, _ending.Token);
-                }
-                catch (IOException)
-                {
-                    await data.CompleteAsync();
-                    return;
-                }
-            }
+            return; // the association is gone: nobody to answer
         }
-        await data.CompleteAsync();
-        await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, status), _ending.Token);
+        if (answer.Failure is { } failure)
+        {
+            Log.StoreHandlerFailed(logger, failure, request.SopInstanceUid);
+        }
+        await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, answer.Status, answer.Failure?.Message), _ending.Token);
     }
 
     private async Task FindAsync(ICFindHandler handler, CFindRequest request, PresentationContext context, CancellationTokenSource cancel)
@@ -381,8 +357,6 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
             }
         }
     }
-
-    private static bool IsAborted(Exception e) => e is AssociationGoneException || e.InnerException is AssociationGoneException;
 
     private Task RefuseAsync(PresentationContext context, DicomCommand command)
     {

@@ -10,10 +10,11 @@ internal static class CStoreReceiver
     public static readonly PipeOptions DataPipeOptions = new(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024, useSynchronizationContext: false);
 
     /// <summary>
-    /// The status (and error comment) to answer once the handler is done and the dataset read to its end; a handler that
-    /// throws is answered with Processing failure. Null when the association ended first: nobody to answer.
+    /// The status to answer once the handler is done and the dataset read to its end; a handler that throws is answered
+    /// with Processing failure and its exception (for the log and the Error Comment). Null when the association ended
+    /// first: nobody to answer.
     /// </summary>
-    public static async Task<(ushort Status, string? Error)?> ReceiveAsync(ICStoreHandler handler, CStoreRequest request, PipeReader data, CancellationToken ending)
+    public static async Task<(ushort Status, Exception? Failure)?> ReceiveAsync(ICStoreHandler handler, CStoreRequest request, PipeReader data, CancellationToken ending)
     {
         await Task.Yield(); // the handler runs off the read loop
         await using var stream = data.AsStream();
@@ -37,7 +38,7 @@ internal static class CStoreReceiver
             {
                 return null;
             }
-            return (DimseStatus.ProcessingFailure, e.Message);
+            return (DimseStatus.ProcessingFailure, e);
         }
     }
 
