@@ -9,9 +9,11 @@ namespace Isocenter.Dicom.Imaging.Codecs.Jpeg;
 /// (Debian package libturbojpeg0). Colour is handled as <c>dcmdjpeg</c> does by default (<c>+cp</c>): YCbCr is converted
 /// to RGB when the Photometric Interpretation is YBR_FULL or YBR_FULL_422 (so the frame is RGB, see
 /// <see cref="DicomPixelData.FramePhotometricInterpretation"/>); RGB frames get their components as coded. libturbojpeg 2.1
-/// decodes 8-bit precision only: a 12-bit bitstream is refused with a clear error.
+/// decodes 8-bit precision only: a 12-bit bitstream is refused with a clear error. Baseline encodes 8-bit grey or RGB
+/// through <see cref="JpegEncoder"/> with <paramref name="quality"/> and <paramref name="subsampling"/> (4:4:4 or 4:2:2).
 /// </summary>
-public sealed class JpegCodec(DicomTransferSyntax transferSyntax) : IDicomCodec
+public sealed class JpegCodec(DicomTransferSyntax transferSyntax, int quality = 90, JpegChromaSubsampling subsampling = JpegChromaSubsampling.Horizontal)
+    : IDicomCodec
 {
     private const int PixelFormatRgb = 0; // TJPF_RGB
     private const int PixelFormatGray = 6; // TJPF_GRAY
@@ -19,6 +21,14 @@ public sealed class JpegCodec(DicomTransferSyntax transferSyntax) : IDicomCodec
     private const int Subsampling444 = 0; // TJSAMP_444
 
     public DicomTransferSyntax TransferSyntax { get; } = transferSyntax;
+
+    /// <summary>IJG quality factor (1–100) of encoded frames.</summary>
+    public int Quality { get; } = quality is >= 1 and <= 100 ? quality
+        : throw new ArgumentOutOfRangeException(nameof(quality), quality, "JPEG quality is 1 to 100.");
+
+    /// <summary>Chrominance subsampling of encoded RGB frames: 4:4:4 gives YBR_FULL, 4:2:2 YBR_FULL_422.</summary>
+    public JpegChromaSubsampling Subsampling { get; } = subsampling is JpegChromaSubsampling.None or JpegChromaSubsampling.Horizontal ? subsampling
+        : throw new ArgumentOutOfRangeException(nameof(subsampling), subsampling, "DICOM has a Photometric Interpretation for 4:4:4 (YBR_FULL) and 4:2:2 (YBR_FULL_422) JPEG only.");
 
     public void Decode(DicomPixelData pixelData, ReadOnlySpan<byte> encoded, Span<byte> frame)
     {
@@ -85,8 +95,21 @@ public sealed class JpegCodec(DicomTransferSyntax transferSyntax) : IDicomCodec
         }
     }
 
-    public byte[] Encode(DicomPixelData pixelData, ReadOnlySpan<byte> frame) =>
-        throw new NotSupportedException($"Encoding {TransferSyntax.Name} is not supported yet.");
+    /// <summary>
+    /// Encodes an 8-bit unsigned MONOCHROME1/MONOCHROME2 or RGB frame (either Planar Configuration) as baseline JPEG; RGB
+    /// comes out YCbCr, so the dataset's Photometric Interpretation must become YBR_FULL or YBR_FULL_422 (see <see cref="Subsampling"/>).
+    /// </summary>
+    public byte[] Encode(DicomPixelData pixelData, ReadOnlySpan<byte> frame)
+    {
+        if (TransferSyntax.Uid != DicomUid.JPEGBaseline8Bit || pixelData.BitsAllocated != 8 || pixelData.IsSigned
+            || pixelData.PhotometricInterpretation is not ("MONOCHROME1" or "MONOCHROME2" or "RGB"))
+        {
+            throw new NotSupportedException(
+                $"{TransferSyntax.Name} encoding needs 8-bit unsigned MONOCHROME1, MONOCHROME2 or RGB samples (Bits Allocated 8); this image is {pixelData}. "
+                + "Bits above 8 are not dropped silently: choose a lossless syntax (JPEG-LS, JPEG 2000, JPEG Lossless) or JPEG 2000 lossy.");
+        }
+        return JpegEncoder.Encode(NativeSamples.Interleaved8(pixelData, frame), pixelData.Columns, pixelData.Rows, pixelData.SamplesPerPixel, Quality, Subsampling);
+    }
 
     /// <summary>The sample precision of the first start-of-frame marker, or 0 when there is none.</summary>
     internal static int Precision(ReadOnlySpan<byte> encoded)
