@@ -5,6 +5,7 @@ using Isocenter.Cli.Find;
 using Isocenter.Cli.Listen;
 using Isocenter.Cli.Render;
 using Isocenter.Cli.Send;
+using Isocenter.Cli.Thumbnail;
 using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
@@ -20,6 +21,8 @@ const string Usage = """
       render FILE [--frame N] [--window C,W|minmax|percentile] --out X.png
                              render a frame (1-based) through the display pipeline to PNG
       demo --out DIR         write synthetic CT studies
+      thumbnail --store DIR (--study UID --series UID | --import PATH...)
+                             write series thumbnails into a filesystem object store, as the thumbnail service does
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
       send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
       listen --port N --aet A --out DIR              receive C-STORE into DIR until Ctrl+C
@@ -53,6 +56,7 @@ try
         "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
         "demo" => DemoCommand.Run(args[1..]),
         "render" => RenderCommand.Run(args[1..]),
+        "thumbnail" => await ThumbnailCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "listen" => await ListenCommand.RunAsync(args[1..], Console.Out, stop.Token),

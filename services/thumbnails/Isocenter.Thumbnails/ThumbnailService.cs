@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Imaging.Codecs;
+using Isocenter.Dicom.Imaging.Codecs.Jpeg;
 using Isocenter.Dicom.Imaging.Frames;
-using Isocenter.Dicom.Imaging.Png;
 using Isocenter.Dicom.Imaging.Rendering;
 using Isocenter.ObjectStore;
 
@@ -22,6 +22,9 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
 {
     /// <summary>The longest side of a thumbnail, in pixels.</summary>
     public const int MaxSize = 256;
+
+    /// <summary>JPEG quality (IJG scale); colour is subsampled 4:2:0, as photographs on the web are.</summary>
+    public const int Quality = 85;
 
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
 
@@ -47,7 +50,7 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
             }
             var (instance, frame) = RepresentativeFrame.Pick(headers);
             var image = ThumbnailScaler.Fit(await RenderAsync(instance.Key, frame, cancellationToken).ConfigureAwait(false), MaxSize);
-            var bytes = Encode(image);
+            var bytes = JpegEncoder.Encode(image, Quality, JpegChromaSubsampling.HorizontalAndVertical);
             await store.PutAsync(key, new MemoryStream(bytes, writable: false), cancellationToken).ConfigureAwait(false);
             var thumbnail = new Thumbnail(key, image.Width, image.Height, bytes.Length, instance.Key, frame, headers.Count);
             ThumbnailsTelemetry.Written.Add(1);
@@ -113,8 +116,6 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
             throw new DicomDataException($"{instanceKey}: frame {frame + 1} cannot be rendered: {e.Message}", e);
         }
     }
-
-    private static byte[] Encode(RenderedImage image) => PngEncoder.Encode(image);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {ThumbnailKey} ({Width}x{Height}, {Length} bytes) from {InstanceKey} frame {Frame}, chosen among {InstanceCount} instances")]
     private static partial void LogWritten(ILogger logger, string thumbnailKey, int width, int height, long length, string instanceKey, int frame, int instanceCount);
