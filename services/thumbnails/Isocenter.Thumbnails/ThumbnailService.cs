@@ -30,7 +30,7 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
 
     /// <summary>
     /// Writes the series' thumbnail. Throws <see cref="DicomDataException"/> (naming the instance) when the chosen frame
-    /// cannot be decoded or rendered, <see cref="InvalidOperationException"/> when the series has no readable instance, and
+    /// cannot be decoded or rendered, <see cref="InvalidOperationException"/> when the series has no readable image (yet), and
     /// <see cref="ArgumentException"/> for invalid UIDs.
     /// </summary>
     public async Task<Thumbnail> CreateAsync(string studyInstanceUid, string seriesInstanceUid, CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
             var headers = await ReadHeadersAsync(prefix, cancellationToken).ConfigureAwait(false);
             if (headers.Count == 0)
             {
-                throw new InvalidOperationException($"No readable instance under {prefix}.");
+                throw new InvalidOperationException($"No readable image under {prefix}.");
             }
             var (instance, frame) = RepresentativeFrame.Pick(headers);
             var image = ThumbnailScaler.Fit(await RenderAsync(instance.Key, frame, cancellationToken).ConfigureAwait(false), MaxSize);
@@ -83,7 +83,15 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
             {
                 try
                 {
-                    headers.Add(InstanceHeader.Read(info.Key, DicomFile.Open(stream, HeaderOnly).Dataset));
+                    var dataset = DicomFile.Open(stream, HeaderOnly).Dataset;
+                    if (dataset.Contains(DicomTag.Rows))
+                    {
+                        headers.Add(InstanceHeader.Read(info.Key, dataset));
+                    }
+                    else
+                    {
+                        LogNotAnImage(logger, info.Key); // a structured report, presentation state, key object…
+                    }
                 }
                 catch (DicomException e)
                 {
@@ -119,6 +127,9 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {ThumbnailKey} ({Width}x{Height}, {Length} bytes) from {InstanceKey} frame {Frame}, chosen among {InstanceCount} instances")]
     private static partial void LogWritten(ILogger logger, string thumbnailKey, int width, int height, long length, string instanceKey, int frame, int instanceCount);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Skipping {InstanceKey} for the thumbnail: it is not an image (no Rows)")]
+    private static partial void LogNotAnImage(ILogger logger, string instanceKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipping {InstanceKey} for the thumbnail: its header cannot be read: {Reason}")]
     private static partial void LogUnreadableHeader(ILogger logger, string instanceKey, string reason);
