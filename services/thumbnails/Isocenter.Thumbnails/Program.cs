@@ -6,7 +6,8 @@ using MassTransit;
 // The thumbnail service: consumes SeriesStable, writes thumbnails/{study}/{series}.jpg (docs/thumbnails.md).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
-builder.Services.AddSingleton<IObjectStore>(new FileSystemObjectStore(builder.Configuration["ObjectStore:Root"] ?? ".dev/objects"));
+builder.Services.AddSingleton<IObjectStore>(new FileSystemObjectStore(
+    builder.Configuration["ObjectStore:Root"] ?? throw new InvalidOperationException("ObjectStore:Root (the object folder) is not configured.")));
 builder.Services.AddThumbnails();
 builder.Services.AddMassTransit(bus =>
 {
