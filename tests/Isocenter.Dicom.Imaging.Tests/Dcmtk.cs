@@ -11,8 +11,8 @@ internal static class Dcmtk
 
     public static string CorpusFile(string name) => Path.Combine(Corpus, name);
 
-    /// <summary>Runs <paramref name="tool"/> in a fresh temporary folder; the test fails (never skips) when the tool is missing or fails.</summary>
-    public static void Run(string tool, params string[] arguments)
+    /// <summary>Runs <paramref name="tool"/>; the test fails (never skips) when the tool is missing or fails. Returns its standard output and error.</summary>
+    public static (string Output, string Errors) Run(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -24,6 +24,7 @@ internal static class Dcmtk
         var errors = process.StandardError.ReadToEnd();
         Assert.True(process.WaitForExit(60_000), $"{tool} did not finish");
         Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited with {process.ExitCode}: {errors}{output.Result}");
+        return (output.Result, errors);
     }
 
     /// <summary>A new empty temporary folder.</summary>
@@ -56,9 +57,12 @@ internal static class Dcmtk
     }
 
     /// <summary>All frames of a file, decoded by our codecs when encapsulated (loaded into memory, so the file may be deleted after).</summary>
-    public static (DicomPixelData PixelData, byte[][] Frames) ReadFrames(string path)
+    public static (DicomPixelData PixelData, byte[][] Frames) ReadFrames(string path) => ReadFrames(DicomFile.Open(path));
+
+    /// <summary>All frames of <paramref name="file"/>, decoded by our codecs when encapsulated.</summary>
+    public static (DicomPixelData PixelData, byte[][] Frames) ReadFrames(DicomFile file)
     {
-        var pixelData = DicomPixelData.Create(DicomFile.Open(path));
+        var pixelData = DicomPixelData.Create(file);
         var codecs = DicomCodecRegistry.CreateDefault();
         var frames = Enumerable.Range(0, pixelData.NumberOfFrames).Select(i => codecs.GetFrame(pixelData, i)).ToArray();
         return (pixelData, frames);

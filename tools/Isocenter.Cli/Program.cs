@@ -6,6 +6,7 @@ using Isocenter.Cli.Listen;
 using Isocenter.Cli.Render;
 using Isocenter.Cli.Send;
 using Isocenter.Cli.Thumbnail;
+using Isocenter.Cli.Transcode;
 using Isocenter.Cli.Validate;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
@@ -20,6 +21,9 @@ const string Usage = """
       validate FILE...       check files against the standard; exit 1 if any has errors
       render FILE [--frame N] [--window C,W|minmax|percentile] --out X.png
                              render a frame (1-based) through the display pipeline to PNG
+      transcode FILE --ts UID|KEYWORD [--quality N] [--near N] [--ratio R] --out FILE
+                             write FILE in another transfer syntax (explicit, implicit, rle, jpeg,
+                             jpeg-lossless, jpeg-ls, jpeg-ls-near, j2k-lossless, j2k)
       demo --out DIR         write synthetic CT studies
       thumbnail --store DIR (--study UID --series UID | --import PATH...)
                              write series thumbnails into a filesystem object store, as the thumbnail service does
@@ -57,6 +61,7 @@ try
         "demo" => DemoCommand.Run(args[1..]),
         "render" => RenderCommand.Run(args[1..]),
         "thumbnail" => await ThumbnailCommand.RunAsync(args[1..], Console.Out, stop.Token),
+        "transcode" => TranscodeCommand.Run(args[1..]),
         "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "listen" => await ListenCommand.RunAsync(args[1..], Console.Out, stop.Token),

@@ -108,7 +108,7 @@ public sealed class JpegCodec(DicomTransferSyntax transferSyntax, int quality = 
                 $"{TransferSyntax.Name} encoding needs 8-bit unsigned MONOCHROME1, MONOCHROME2 or RGB samples (Bits Allocated 8); this image is {pixelData}. "
                 + "Bits above 8 are not dropped silently: choose a lossless syntax (JPEG-LS, JPEG 2000, JPEG Lossless) or JPEG 2000 lossy.");
         }
-        return JpegEncoder.Encode(NativeSamples.Interleaved8(pixelData, frame), pixelData.Columns, pixelData.Rows, pixelData.SamplesPerPixel, Quality, Subsampling);
+        return JpegEncoder.Encode(NativeSamples.Interleaved(pixelData, frame), pixelData.Columns, pixelData.Rows, pixelData.SamplesPerPixel, Quality, Subsampling);
     }
 
     /// <summary>The sample precision of the first start-of-frame marker, or 0 when there is none.</summary>

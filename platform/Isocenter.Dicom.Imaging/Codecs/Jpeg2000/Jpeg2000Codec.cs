@@ -8,9 +8,9 @@ namespace Isocenter.Dicom.Imaging.Codecs.Jpeg2000;
 /// JPEG 2000 Lossless (…4.90) and JPEG 2000 (…4.91) decoder through OpenJPEG 2.5 (Debian package libopenjp2-7): a J2K
 /// codestream or a JP2 file (told apart by its first bytes), read from memory through stream callbacks; components of
 /// full size only. OpenJPEG undoes the multiple component transform, so YBR_RCT and YBR_ICT frames come out RGB (see
-/// <see cref="DicomPixelData.FramePhotometricInterpretation"/>).
+/// <see cref="DicomPixelData.FramePhotometricInterpretation"/>). The encoder is in Jpeg2000Codec.Encode.cs.
 /// </summary>
-public sealed class Jpeg2000Codec(DicomTransferSyntax transferSyntax) : IDicomCodec
+public sealed partial class Jpeg2000Codec : IDicomCodec
 {
     private const int CodecJ2K = 0; // OPJ_CODEC_J2K
     private const int CodecJP2 = 2; // OPJ_CODEC_JP2
@@ -22,7 +22,7 @@ public sealed class Jpeg2000Codec(DicomTransferSyntax transferSyntax) : IDicomCo
     private static readonly SkipFunction Skipper = Skip;
     private static readonly SeekFunction Seeker = Seek;
 
-    public DicomTransferSyntax TransferSyntax { get; } = transferSyntax;
+    public DicomTransferSyntax TransferSyntax { get; }
 
     public void Decode(DicomPixelData pixelData, ReadOnlySpan<byte> encoded, Span<byte> frame)
     {
@@ -111,9 +111,6 @@ public sealed class Jpeg2000Codec(DicomTransferSyntax transferSyntax) : IDicomCo
             user.Free();
         }
     }
-
-    public byte[] Encode(DicomPixelData pixelData, ReadOnlySpan<byte> frame) =>
-        throw new NotSupportedException($"Encoding {TransferSyntax.Name} is not supported yet.");
 
     private DicomDataException Failed(string doing) => new($"{TransferSyntax.Name}: OpenJPEG failed {doing}.");
 

@@ -6,13 +6,14 @@ namespace Isocenter.Dicom.Imaging.Codecs.JpegLS;
 
 /// <summary>
 /// JPEG-LS Lossless (…4.80) and Near-Lossless (…4.81) decoder through the CharLS 2 C API (Debian package libcharls2):
-/// 2–16 bits, 1–4 components, any interleave mode (CharLS returns planes for none, pixels interleaved otherwise).
+/// 2–16 bits, 1–4 components, any interleave mode (CharLS returns planes for none, pixels interleaved otherwise). The
+/// encoder is in JpegLSCodec.Encode.cs.
 /// </summary>
-public sealed class JpegLSCodec(DicomTransferSyntax transferSyntax) : IDicomCodec
+public sealed partial class JpegLSCodec : IDicomCodec
 {
     private const int InterleaveNone = 0; // CHARLS_INTERLEAVE_MODE_NONE
 
-    public DicomTransferSyntax TransferSyntax { get; } = transferSyntax;
+    public DicomTransferSyntax TransferSyntax { get; }
 
     public void Decode(DicomPixelData pixelData, ReadOnlySpan<byte> encoded, Span<byte> frame)
     {
@@ -49,9 +50,6 @@ public sealed class JpegLSCodec(DicomTransferSyntax transferSyntax) : IDicomCode
             CharLS.charls_jpegls_decoder_destroy(decoder);
         }
     }
-
-    public byte[] Encode(DicomPixelData pixelData, ReadOnlySpan<byte> frame) =>
-        throw new NotSupportedException($"Encoding {TransferSyntax.Name} is not supported yet.");
 
     private void Check(int error, string doing)
     {

@@ -16,8 +16,8 @@ internal static class NativeSamples
         return values;
     }
 
-    /// <summary>An 8-bit frame with its samples interleaved pixel by pixel (R1G1B1R2…), whatever the dataset's Planar Configuration.</summary>
-    public static ReadOnlySpan<byte> Interleaved8(DicomPixelData pixelData, ReadOnlySpan<byte> frame)
+    /// <summary>A native frame with its samples interleaved pixel by pixel (R1G1B1R2…), whatever the dataset's Planar Configuration.</summary>
+    public static ReadOnlySpan<byte> Interleaved(DicomPixelData pixelData, ReadOnlySpan<byte> frame)
     {
         var components = pixelData.SamplesPerPixel;
         if (components == 1 || pixelData.PlanarConfiguration == 0)
@@ -25,12 +25,13 @@ internal static class NativeSamples
             return frame;
         }
         var pixels = pixelData.Rows * pixelData.Columns;
-        var interleaved = new byte[pixels * components];
+        var size = pixelData.BytesPerSample;
+        var interleaved = new byte[pixels * components * size];
         for (var c = 0; c < components; c++)
         {
             for (var p = 0; p < pixels; p++)
             {
-                interleaved[p * components + c] = frame[c * pixels + p];
+                frame.Slice((c * pixels + p) * size, size).CopyTo(interleaved.AsSpan((p * components + c) * size));
             }
         }
         return interleaved;
