@@ -6,6 +6,7 @@ using Isocenter.Cli.Listen;
 using Isocenter.Cli.Render;
 using Isocenter.Cli.Retrieve;
 using Isocenter.Cli.Send;
+using Isocenter.Cli.Thumbnail;
 using Isocenter.Cli.Transcode;
 using Isocenter.Cli.Validate;
 using Isocenter.Cli.Volume;
@@ -28,6 +29,8 @@ const string Usage = """
                              write FILE in another transfer syntax (explicit, implicit, rle, jpeg,
                              jpeg-lossless, jpeg-ls, jpeg-ls-near, j2k-lossless, j2k)
       demo --out DIR         write synthetic CT studies
+      thumbnail --store DIR (--study UID --series UID | --import PATH...)
+                             write series thumbnails into a filesystem object store, as the thumbnail service does
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
       send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
                              (echo, send, find: --tls, or --tls-ca CERT to trust CERT, for TLS)
@@ -68,6 +71,8 @@ try
         "demo" => DemoCommand.Run(args[1..]),
         "render" => RenderCommand.Run(args[1..]),
         "volume" when args.Length > 1 => VolumeCommand.Run(args[1..], Console.Out, stop.Token),
+
+        "thumbnail" => await ThumbnailCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "transcode" => TranscodeCommand.Run(args[1..]),
         "echo" => await EchoCommand.RunAsync(args[1..], Console.Out, stop.Token),
         "send" => await SendCommand.RunAsync(args[1..], Console.Out, stop.Token),

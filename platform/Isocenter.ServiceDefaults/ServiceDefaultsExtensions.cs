@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Isocenter.ServiceDefaults;
+
+/// <summary>
+/// <c>AddServiceDefaults()</c> and <c>MapDefaultEndpoints()</c>, as in dotnet/eShop, so that each service's
+/// <c>Program.cs</c> holds only what is its own.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>The liveness endpoint: the process is up and serving (only checks tagged <see cref="LiveTag"/>).</summary>
+    public const string AlivePath = "/alive";
+
+    /// <summary>The readiness endpoint: every registered health check.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>The Prometheus scraping endpoint.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The tag of the health checks that <see cref="AlivePath"/> runs.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>
+    /// Console logs, OpenTelemetry (metrics of every <c>Isocenter.*</c> meter, MassTransit, ASP.NET Core and the runtime,
+    /// exported for Prometheus; traces of every <c>Isocenter.*</c> activity source and MassTransit, exported over OTLP
+    /// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a "self" liveness check and ProblemDetails.
+    /// </summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss.fff ";
+            options.UseUtcTimestamp = true;
+        });
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .WithMetrics(metrics => metrics
+                .AddMeter("Isocenter.*", "MassTransit", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing.AddSource("Isocenter.*", "MassTransit", "Microsoft.AspNetCore"));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    /// <summary>Maps <see cref="HealthPath"/>, <see cref="AlivePath"/> and <see cref="MetricsPath"/>, in every environment.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        return app;
+    }
+}
