@@ -49,7 +49,7 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
                 throw new InvalidOperationException($"No readable image under {prefix}.");
             }
             var (instance, frame) = RepresentativeFrame.Pick(headers);
-            var image = ThumbnailScaler.Fit(await RenderAsync(instance.Key, frame, cancellationToken).ConfigureAwait(false), MaxSize);
+            var image = await RenderAsync(instance.Key, frame, cancellationToken).ConfigureAwait(false);
             var bytes = JpegEncoder.Encode(image, Quality, JpegChromaSubsampling.HorizontalAndVertical);
             await store.PutAsync(key, new MemoryStream(bytes, writable: false), cancellationToken).ConfigureAwait(false);
             var thumbnail = new Thumbnail(key, image.Width, image.Height, bytes.Length, instance.Key, frame, headers.Count);
@@ -117,7 +117,9 @@ public sealed partial class ThumbnailService(IObjectStore store, DicomCodecRegis
             ThumbnailWindow.ApplyFunctionalGroups(file.Dataset, frame);
             var pixelData = DicomPixelData.Create(file);
             var pixels = codecs.GetFrame(pixelData, frame);
-            return DicomRenderer.Render(pixelData, pixels, ThumbnailWindow.Choose(pixelData, pixels));
+            // At most MaxSize on the long side, displayed aspect kept, never enlarged; area averaging on modality values.
+            return DicomRenderer.Render(pixelData, pixels, ThumbnailWindow.Choose(pixelData, pixels),
+                Math.Min(MaxSize, pixelData.Columns), Math.Min(MaxSize, pixelData.Rows));
         }
         catch (Exception e) when (e is DicomException or NotSupportedException)
         {
