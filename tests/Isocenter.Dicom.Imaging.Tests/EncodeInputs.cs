@@ -55,9 +55,12 @@ internal static class EncodeInputs
     }
 
     /// <summary>SC_rgb_jpeg_dcmd (256×256 RGB) with Planar Configuration 1 (R1R2…G1G2…B1B2…).</summary>
-    public static DicomFile RgbPlanar1()
+    public static DicomFile RgbPlanar1() => Planar1("SC_rgb_jpeg_dcmd.dcm");
+
+    /// <summary>A native RGB corpus file with its pixels rewritten in Planar Configuration 1 (R1R2…G1G2…B1B2…).</summary>
+    public static DicomFile Planar1(string corpusFile)
     {
-        var file = DicomFile.Open(Dcmtk.CorpusFile("SC_rgb_jpeg_dcmd.dcm"));
+        var file = DicomFile.Open(Dcmtk.CorpusFile(corpusFile));
         var interleaved = DicomPixelData.Create(file).GetNativeFrame(0);
         var pixels = interleaved.Length / 3;
         var planar = new byte[interleaved.Length];

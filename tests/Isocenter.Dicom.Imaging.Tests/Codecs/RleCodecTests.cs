@@ -81,19 +81,9 @@ public sealed class RleCodecTests
     [Fact]
     public void Encode_PlanarConfiguration1_DcmdrleDecodesToOriginal()
     {
-        var file = DicomFile.Open(Dcmtk.CorpusFile("SC_rgb_small_odd.dcm"));
-        var interleaved = DicomPixelData.Create(file).GetNativeFrame(0);
-        var pixels = interleaved.Length / 3;
-        var planar = new byte[interleaved.Length];
-        for (var p = 0; p < pixels; p++)
-        {
-            for (var c = 0; c < 3; c++)
-            {
-                planar[c * pixels + p] = interleaved[p * 3 + c];
-            }
-        }
-        file.Dataset.Set(DicomTag.PlanarConfiguration, (ushort)1);
+        var file = EncodeInputs.Planar1("SC_rgb_small_odd.dcm");
         var pixelData = DicomPixelData.Create(file);
+        var planar = pixelData.GetNativeFrame(0);
         var encoded = new RleCodec().Encode(pixelData, planar);
         var folder = Dcmtk.TempFolder();
         try
