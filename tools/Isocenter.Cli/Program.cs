@@ -33,7 +33,7 @@ const string Usage = """
                              write series thumbnails into a filesystem object store, as the thumbnail service does
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
       send [--aet A] [--called B] HOST PORT PATH...  C-STORE files and folders to a peer
-                             (echo, send, find: --tls, or --tls-ca CERT to trust CERT, for TLS)
+                             (echo, send, find, move, get: --tls, or --tls-ca CERT to trust CERT, for TLS)
       listen --port N --aet A --out DIR [--tls-cert CERT --tls-key KEY]
                              receive C-STORE into DIR until Ctrl+C (over TLS with a certificate)
       find [--aet A] [--called B] [--study|--patient] [--json] HOST PORT -k Key[=Value]...
