@@ -12,6 +12,8 @@ STATE=$ROOT/.dev
 CLI="$ROOT/tools/Isocenter.Cli/bin/Release/net10.0/isocenter"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export TCP_NODELAY=1 # DCMTK tools leave Nagle on without it
+# Ports and credentials of the local servers (dev.env), as the .NET settings services and tests read.
+eval "$(scripts/infra.sh env)"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -59,12 +61,14 @@ case "${1:-help}" in
       xargs -r kill <"$STATE/pids" 2>/dev/null || true
       rm -f "$STATE/pids"
     fi
+    scripts/infra.sh down
     log "stopped"
     ;;
   test)
     deps
     build
     mkdir -p "$STATE"
+    scripts/infra.sh up
     log "checking that the generated dictionary matches the Debian-packaged tables"
     rm -rf "$STATE/generated" && mkdir -p "$STATE/generated"
     dotnet tools/Isocenter.Dicom.Generator/bin/Release/net10.0/Isocenter.Dicom.Generator.dll "$STATE/generated" >/dev/null

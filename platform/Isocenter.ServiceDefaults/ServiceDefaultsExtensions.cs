@@ -31,8 +31,9 @@ public static class ServiceDefaultsExtensions
     public const string LiveTag = "live";
 
     /// <summary>
-    /// Console logs, OpenTelemetry (metrics of every <c>Isocenter.*</c> meter, MassTransit, ASP.NET Core and the runtime,
-    /// exported for Prometheus; traces of every <c>Isocenter.*</c> activity source and MassTransit, exported over OTLP
+    /// Console logs, OpenTelemetry (metrics of every <c>Isocenter.*</c> meter, MassTransit, Npgsql, ASP.NET Core, HttpClient
+    /// and the runtime, exported for Prometheus; traces of every <c>Isocenter.*</c> activity source, MassTransit, Npgsql,
+    /// ASP.NET Core and HttpClient (the trace context travels in message headers), exported over OTLP
     /// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a "self" liveness check and ProblemDetails.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -46,9 +47,9 @@ public static class ServiceDefaultsExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
-                .AddMeter("Isocenter.*", "MassTransit", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+                .AddMeter("Isocenter.*", "MassTransit", "Npgsql", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
                 .AddPrometheusExporter())
-            .WithTracing(tracing => tracing.AddSource("Isocenter.*", "MassTransit", "Microsoft.AspNetCore"));
+            .WithTracing(tracing => tracing.AddSource("Isocenter.*", "MassTransit", "Npgsql", "Microsoft.AspNetCore", "System.Net.Http"));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();
