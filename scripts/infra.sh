@@ -8,7 +8,7 @@
 # Run as root, the servers run as their Debian service users (postgres, rabbitmq); otherwise as the caller.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-STATE=$ROOT/.dev
+STATE=${ISOCENTER_STATE:-$ROOT/.dev} # where the servers keep their data (worktrees of one checkout share it)
 set -a
 # shellcheck source=../dev.env
 . "$ROOT/dev.env"
