@@ -1,4 +1,5 @@
 using Isocenter.Dicom.Imaging.Codecs;
+using Isocenter.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,9 +8,6 @@ namespace Isocenter.Thumbnails;
 /// <summary>Registers the thumbnail service; the host and the tests share it.</summary>
 public static class ThumbnailsServiceCollectionExtensions
 {
-    /// <summary>Queue names: kebab-case with the service as prefix (<c>thumbnails-series-stable</c>).</summary>
-    public static readonly IEndpointNameFormatter EndpointNames = new KebabCaseEndpointNameFormatter("thumbnails", includeNamespace: false);
-
     /// <summary><see cref="ThumbnailService"/> and what it needs but the <see cref="ObjectStore.IObjectStore"/>.</summary>
     public static IServiceCollection AddThumbnails(this IServiceCollection services)
     {
@@ -22,7 +20,7 @@ public static class ThumbnailsServiceCollectionExtensions
     /// <summary>The consumers of the service, with their retry policy.</summary>
     public static IBusRegistrationConfigurator AddThumbnailConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.SetEndpointNameFormatter(EndpointNames);
+        bus.SetEndpointNameFormatter(MessagingExtensions.EndpointNames("thumbnails"));
         bus.AddConsumer<SeriesStableConsumer, SeriesStableConsumerDefinition>();
         return bus;
     }

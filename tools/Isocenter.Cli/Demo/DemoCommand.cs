@@ -8,11 +8,13 @@ namespace Isocenter.Cli.Demo;
 internal static class DemoCommand
 {
     public const string Usage = """
-        usage: isocenter demo --out DIR [--patients N] [--slices M] [--size PIXELS] [--seed S] [--bits-stored B]
+        usage: isocenter demo --out DIR [--patients N] [--studies K] [--series S] [--slices M] [--size PIXELS] [--seed S] [--bits-stored B]
 
-        Writes N synthetic CT studies (one axial series of M slices each, a torso phantom in Hounsfield units)
-        as DIR/<PatientID>/STUDY1/SERIES1/<InstanceNumber>.dcm, Explicit VR Little Endian.
-          --patients N      patients, one study each (default 1)
+        Writes synthetic CT studies (N patients × K studies × S axial series of M slices, a torso phantom in Hounsfield
+        units) as DIR/<PatientID>/STUDY<k>/SERIES<s>/<InstanceNumber>.dcm, Explicit VR Little Endian.
+          --patients N      patients (default 1)
+          --studies K       studies per patient, each a prior 90 days before the next (default 1)
+          --series S        axial series per study (default 1)
           --slices M        slices per series, covering 400 mm of trunk (default 100)
           --size PIXELS     rows and columns (default 512)
           --seed S          names, dates and noise are the same for the same seed; UIDs are new on each run (default 1)
@@ -53,7 +55,7 @@ internal static class DemoCommand
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{total} instances of {options.Patients} patient(s), {bytes / 1e6:F1} MB, in {clock.Elapsed.TotalSeconds:F1} s: {Path.GetFullPath(outDir)}"));
+            $"{total} instances of {options.Patients} patient(s) × {options.Studies} study(ies) × {options.Series} series, {bytes / 1e6:F1} MB, in {clock.Elapsed.TotalSeconds:F1} s: {Path.GetFullPath(outDir)}"));
         return 0;
     }
 
@@ -78,6 +80,12 @@ internal static class DemoCommand
                 case "--patients" when TryInt(value, 1, 100_000, out var n):
                     options = options with { Patients = n };
                     continue;
+                case "--studies" when TryInt(value, 1, 1000, out var n):
+                    options = options with { Studies = n };
+                    continue;
+                case "--series" when TryInt(value, 1, 1000, out var n):
+                    options = options with { Series = n };
+                    continue;
                 case "--slices" when TryInt(value, 1, 100_000, out var n):
                     options = options with { Slices = n };
                     continue;
@@ -90,7 +98,7 @@ internal static class DemoCommand
                 case "--bits-stored" when TryInt(value, 12, 16, out var n):
                     options = options with { BitsStored = n };
                     continue;
-                case "--patients" or "--slices" or "--size" or "--seed" or "--bits-stored":
+                case "--patients" or "--studies" or "--series" or "--slices" or "--size" or "--seed" or "--bits-stored":
                     error = $"'{value}' is not a valid value for {args[i - 1]}.";
                     return false;
                 default:

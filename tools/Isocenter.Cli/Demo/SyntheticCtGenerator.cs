@@ -7,8 +7,14 @@ namespace Isocenter.Cli.Demo;
 /// <summary>What <see cref="SyntheticCtGenerator"/> makes.</summary>
 internal sealed record SyntheticCtOptions
 {
-    /// <summary>Number of patients; each has one study with one axial series.</summary>
+    /// <summary>Number of patients.</summary>
     public int Patients { get; init; } = 1;
+
+    /// <summary>Studies per patient: the first on the patient's study date, each other one 90 days earlier (a prior).</summary>
+    public int Studies { get; init; } = 1;
+
+    /// <summary>Axial series per study, numbered from 1.</summary>
+    public int Series { get; init; } = 1;
 
     /// <summary>Slices per series; they cover <see cref="CtPhantom.TrunkLength"/> mm unless <see cref="SliceThickness"/> is set.</summary>
     public int Slices { get; init; } = 100;
@@ -41,7 +47,7 @@ internal sealed record SyntheticCtInstance(string RelativePath, DicomDataset Dat
 /// </summary>
 /// <remarks>
 /// Files are laid out as <c>&lt;PatientID&gt;/&lt;StudyID&gt;/&lt;SeriesNumber&gt;/&lt;InstanceNumber&gt;.dcm</c>, e.g.
-/// <c>ISO00001/STUDY1/SERIES1/0001.dcm</c>. The same seed gives the same files except for the UIDs (see <see cref="SyntheticCtOptions.NewUid"/>).
+/// <c>ISO00001/STUDY1/SERIES1/0001.dcm</c>; StudyID is the study number. The same seed gives the same files except for the UIDs (see <see cref="SyntheticCtOptions.NewUid"/>).
 /// </remarks>
 internal sealed class SyntheticCtGenerator
 {
@@ -59,18 +65,18 @@ internal sealed class SyntheticCtGenerator
     /// <summary>Checks <paramref name="options"/>.</summary>
     public SyntheticCtGenerator(SyntheticCtOptions options)
     {
-        if (options.Patients < 1 || options.Slices < 1 || options.Size is < 16 or > 4096 || options.BitsStored is < 12 or > 16
+        if (options.Patients < 1 || options.Studies < 1 || options.Series < 1 || options.Slices < 1 || options.Size is < 16 or > 4096 || options.BitsStored is < 12 or > 16
             || options.FieldOfView <= 0 || options.SliceThickness <= 0)
         {
             throw new ArgumentException(
-                "Patients and slices must be at least 1, size within 16..4096, bits stored within 12..16, field of view and slice thickness positive.",
+                "Patients, studies, series and slices must be at least 1, size within 16..4096, bits stored within 12..16, field of view and slice thickness positive.",
                 nameof(options));
         }
         _options = options;
     }
 
     /// <summary>Number of instances <see cref="Generate"/> yields.</summary>
-    public int InstanceCount => _options.Patients * _options.Slices;
+    public int InstanceCount => _options.Patients * _options.Studies * _options.Series * _options.Slices;
 
     /// <summary>Pixel spacing in mm.</summary>
     public double PixelSpacing => _options.FieldOfView / _options.Size;
@@ -78,20 +84,27 @@ internal sealed class SyntheticCtGenerator
     /// <summary>Slice thickness (and spacing between slices) in mm.</summary>
     public double SliceThickness => _options.SliceThickness ?? Math.Round(CtPhantom.TrunkLength / _options.Slices, 3);
 
-    /// <summary>The instances, patient by patient, slice by slice from head to feet; each is built when it is enumerated.</summary>
+    /// <summary>The instances, patient by patient, study by study, series by series, slice by slice from head to feet; each is built when it is enumerated.</summary>
     public IEnumerable<SyntheticCtInstance> Generate()
     {
         var random = new Random(_options.Seed);
         for (var p = 0; p < _options.Patients; p++)
         {
             var patient = NewPatient(random, p);
-            var series = new SeriesContext(patient, _options.NewUid(), _options.NewUid(), _options.NewUid(), 1);
-            for (var slice = 0; slice < _options.Slices; slice++)
+            for (var s = 1; s <= _options.Studies; s++)
             {
-                var dataset = CreateSlice(series, slice);
-                var path = Path.Combine(patient.Id, "STUDY1", "SERIES" + series.Number.ToString(CultureInfo.InvariantCulture),
-                    (slice + 1).ToString("D4", CultureInfo.InvariantCulture) + ".dcm");
-                yield return new SyntheticCtInstance(path, dataset);
+                var study = NewStudy(patient, s);
+                for (var n = 1; n <= _options.Series; n++)
+                {
+                    var series = new SeriesContext(patient, study, _options.NewUid(), _options.NewUid(), n);
+                    for (var slice = 0; slice < _options.Slices; slice++)
+                    {
+                        var dataset = CreateSlice(series, slice);
+                        var path = Path.Combine(patient.Id, "STUDY" + s.ToString(CultureInfo.InvariantCulture), "SERIES" + n.ToString(CultureInfo.InvariantCulture),
+                            (slice + 1).ToString("D4", CultureInfo.InvariantCulture) + ".dcm");
+                        yield return new SyntheticCtInstance(path, dataset);
+                    }
+                }
             }
         }
     }
@@ -104,7 +117,7 @@ internal sealed class SyntheticCtGenerator
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
         var patient = NewPatient(new Random(_options.Seed), 0);
-        var series = new SeriesContext(patient, _options.NewUid(), _options.NewUid(), _options.NewUid(), 1);
+        var series = new SeriesContext(patient, NewStudy(patient, 1), _options.NewUid(), _options.NewUid(), 1);
         var thickness = _options.SliceThickness ?? Math.Round(CtPhantom.TrunkLength / frames, 3);
         var ds = new DicomDataset();
         AddCommonModules(ds, series, DicomUid.EnhancedCTImageStorage, thickness);
@@ -118,7 +131,7 @@ internal sealed class SyntheticCtGenerator
         ds.Set(DicomTag.BurnedInAnnotation, "NO");
         ds.Set(DicomTag.LossyImageCompression, "00");
         ds.Set(DicomTag.PresentationLUTShape, "IDENTITY");
-        ds.Set(DicomTag.AcquisitionDateTime, series.Patient.StudyDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "101500");
+        ds.Set(DicomTag.AcquisitionDateTime, series.Study.Date.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "101500");
 
         var shared = new DicomDataset()
             .Set(DicomTag.PixelMeasuresSequence, new DicomDataset()
@@ -180,16 +193,16 @@ internal sealed class SyntheticCtGenerator
         var ds = new DicomDataset();
         AddCommonModules(ds, series, DicomUid.CTImageStorage, SliceThickness);
         var z = slice * SliceThickness;
-        var acquisitionTime = series.Patient.StudyTime.Add(TimeSpan.FromMilliseconds(500 * slice));
+        var acquisitionTime = series.Study.Time.Add(TimeSpan.FromMilliseconds(500 * slice));
 
         // General Image and CT Image.
         ds.Set(DicomTag.ImageType, "ORIGINAL", "PRIMARY", "AXIAL");
         ds.Set(DicomTag.AcquisitionNumber, 1);
         ds.Set(DicomTag.InstanceNumber, slice + 1);
         ds.Set(DicomTag.PatientOrientation, "L", "P");
-        ds.Set(DicomTag.AcquisitionDate, series.Patient.StudyDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+        ds.Set(DicomTag.AcquisitionDate, series.Study.Date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
         ds.Set(DicomTag.AcquisitionTime, acquisitionTime.ToString("HHmmss.fff", CultureInfo.InvariantCulture));
-        ds.Set(DicomTag.ContentDate, series.Patient.StudyDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+        ds.Set(DicomTag.ContentDate, series.Study.Date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
         ds.Set(DicomTag.ContentTime, acquisitionTime.ToString("HHmmss.fff", CultureInfo.InvariantCulture));
         ds.Set(DicomTag.BurnedInAnnotation, "NO");
         ds.Set(DicomTag.LossyImageCompression, "00");
@@ -231,8 +244,9 @@ internal sealed class SyntheticCtGenerator
     private void AddCommonModules(DicomDataset ds, SeriesContext series, string sopClassUid, double sliceThickness)
     {
         var patient = series.Patient;
-        var date = patient.StudyDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var time = patient.StudyTime.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var study = series.Study;
+        var date = study.Date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        var time = study.Time.ToString("HHmmss", CultureInfo.InvariantCulture);
 
         // SOP Common.
         ds.Set(DicomTag.SOPClassUID, sopClassUid);
@@ -248,12 +262,12 @@ internal sealed class SyntheticCtGenerator
         ds.Set(DicomTag.PatientSex, patient.Sex);
 
         // General Study and Patient Study.
-        ds.Set(DicomTag.StudyInstanceUID, series.StudyUid);
+        ds.Set(DicomTag.StudyInstanceUID, study.Uid);
         ds.Set(DicomTag.StudyDate, date);
         ds.Set(DicomTag.StudyTime, time);
         ds.Set(DicomTag.ReferringPhysicianName, "WELBY^MARCUS");
-        ds.Set(DicomTag.StudyID, "1");
-        ds.Set(DicomTag.AccessionNumber, patient.AccessionNumber);
+        ds.Set(DicomTag.StudyID, study.Number.ToString(CultureInfo.InvariantCulture));
+        ds.Set(DicomTag.AccessionNumber, study.AccessionNumber);
         ds.Set(DicomTag.StudyDescription, "CT CHEST ABDOMEN WITH CONTRAST");
         ds.Set(DicomTag.PatientAge, patient.Age.ToString("D3", CultureInfo.InvariantCulture) + "Y");
         ds.Set<double>(DicomTag.PatientSize, patient.Height);
@@ -292,7 +306,7 @@ internal sealed class SyntheticCtGenerator
     }
 
     private ulong NoiseSeed(SeriesContext series, int slice) =>
-        (ulong)_options.Seed * 0x100000001B3UL ^ (ulong)series.Patient.Index << 40 ^ (ulong)series.Number << 32 ^ (uint)slice;
+        (ulong)_options.Seed * 0x100000001B3UL ^ (ulong)series.Patient.Index << 40 ^ (ulong)series.Study.Number << 36 ^ (ulong)series.Number << 32 ^ (uint)slice;
 
     private static PatientInfo NewPatient(Random random, int index)
     {
@@ -314,7 +328,13 @@ internal sealed class SyntheticCtGenerator
     private sealed record PatientInfo(
         int Index, string Id, string Name, string Sex, DateOnly BirthDate, int Age, double Height, int Weight, DateOnly StudyDate, TimeOnly StudyTime, string AccessionNumber);
 
-    private sealed record SeriesContext(PatientInfo Patient, string StudyUid, string SeriesUid, string FrameOfReferenceUid, int Number);
+    // Study 1 is on the patient's study date; study k is (k - 1) × 90 days earlier, with its own accession number.
+    private StudyInfo NewStudy(PatientInfo patient, int number) => new(number, _options.NewUid(), patient.StudyDate.AddDays(-90 * (number - 1)), patient.StudyTime,
+        number == 1 ? patient.AccessionNumber : patient.AccessionNumber + "-" + number.ToString(CultureInfo.InvariantCulture));
+
+    private sealed record StudyInfo(int Number, string Uid, DateOnly Date, TimeOnly Time, string AccessionNumber);
+
+    private sealed record SeriesContext(PatientInfo Patient, StudyInfo Study, string SeriesUid, string FrameOfReferenceUid, int Number);
 
     /// <summary>Pixel Data of a volume, rendered frame by frame when written; loading it whole is refused.</summary>
     private sealed class RenderedFramesBuffer(int frames, int size, double pixelSpacing, double thickness, ulong seed, int bitsStored) : DicomBuffer
