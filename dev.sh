@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Isocenter developer entry point. Idempotent: installs what is missing, then does the job.
-#   ./dev.sh up        set up, build, and run the main job (today: the DICOM toolkit demo)
+#   ./dev.sh up        set up, build, start the servers and the archive's services, and store a demo CT study into it
 #   ./dev.sh test      set up and run every test suite (what CI runs)
 #   ./dev.sh down      stop what `up` started
 #   ./dev.sh bench     run the benchmarks in full (long; CI runs them in --quick mode inside `test`)
@@ -39,6 +39,30 @@ deps() {
   command -v dotnet >/dev/null || { echo "error: the .NET SDK (10.0) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2; exit 1; }
 }
 
+# start_service NAME HTTP_PORT [SETTING=VALUE...]: runs services/NAME from its Release build in the background (pid in
+# .dev/pids, log in .dev/logs/NAME.log) and waits until /health answers Healthy.
+start_service() {
+  local name=$1 port=$2
+  shift 2
+  local dll
+  dll=$(find services -path "*/bin/Release/net10.0/Isocenter.${name^}.dll" | head -n 1)
+  if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+    log "$name already runs on :$port"
+    return
+  fi
+  log "starting $name (http://127.0.0.1:$port)"
+  env "$@" nohup dotnet "$dll" --urls "http://127.0.0.1:$port" >"$STATE/logs/$name.log" 2>&1 &
+  echo $! >>"$STATE/pids"
+  for ((i = 0; i < 240; i++)); do
+    if [ "$(curl -fs "http://127.0.0.1:$port/health" 2>/dev/null)" = Healthy ]; then return; fi
+    kill -0 "$(tail -n 1 "$STATE/pids")" 2>/dev/null || break
+    sleep 0.25
+  done
+  echo "error: $name did not become healthy; its log (.dev/logs/$name.log) ends with:" >&2
+  tail -n 30 "$STATE/logs/$name.log" >&2
+  exit 1
+}
+
 build() {
   log "building (Release)"
   dotnet build Isocenter.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
@@ -48,13 +72,34 @@ case "${1:-help}" in
   up)
     deps
     build
-    mkdir -p "$STATE"
-    log "writing a synthetic CT study to .dev/demo"
-    "$CLI" demo --out "$STATE/demo" --patients 1 --slices 40 --size 256
-    first=$(find "$STATE/demo" -name '*.dcm' | sort | head -1)
-    log "first instance: $first"
-    "$CLI" dump "$first" | head -40
-    log "the toolkit works: try '$CLI dump|json|xml|validate FILE'. Services (archive, DICOMweb, viewer) arrive with later issues."
+    mkdir -p "$STATE/logs"
+    scripts/infra.sh up
+    set -a
+    . ./dev.env
+    set +a
+    export ObjectStore__Root="$STATE/objects" DOTNET_ENVIRONMENT=Development
+    start_service storage "$ISOCENTER_STORAGE_HTTP_PORT"
+    start_service ingest "$ISOCENTER_INGEST_HTTP_PORT" Dicom__Port="$ISOCENTER_DIMSE_PORT" Dicom__AETitle="$ISOCENTER_DIMSE_AE"
+    start_service thumbnails "$ISOCENTER_THUMBNAILS_HTTP_PORT"
+    if [ ! -f "$STATE/demo/.complete" ]; then
+      log "writing a synthetic CT study to .dev/demo"
+      rm -rf "$STATE/demo"
+      "$CLI" demo --out "$STATE/demo" --patients 1 --slices 120 --size 512 | tail -n 1
+      touch "$STATE/demo/.complete"
+    fi
+    log "storing it through C-STORE into ingest (127.0.0.1:$ISOCENTER_DIMSE_PORT, AE $ISOCENTER_DIMSE_AE)"
+    "$CLI" send --called "$ISOCENTER_DIMSE_AE" 127.0.0.1 "$ISOCENTER_DIMSE_PORT" "$STATE/demo" | tail -n 2
+    log "the archive holds (C-FIND, study level):"
+    "$CLI" find --called "$ISOCENTER_DIMSE_AE" 127.0.0.1 "$ISOCENTER_DIMSE_PORT" -k QueryRetrieveLevel=STUDY -k PatientName -k StudyDate \
+      -k StudyDescription -k NumberOfStudyRelatedInstances -k StudyInstanceUID
+    cat <<EOF
+Isocenter is running (logs in .dev/logs, state in .dev; ./dev.sh down stops it):
+  DICOM (C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET)  127.0.0.1:$ISOCENTER_DIMSE_PORT  AE title $ISOCENTER_DIMSE_AE
+  ingest      http://127.0.0.1:$ISOCENTER_INGEST_HTTP_PORT/health   /metrics
+  storage     http://127.0.0.1:$ISOCENTER_STORAGE_HTTP_PORT/health   /metrics
+  thumbnails  http://127.0.0.1:$ISOCENTER_THUMBNAILS_HTTP_PORT/health   /metrics   (written to .dev/objects/thumbnails/)
+Try: $CLI send 127.0.0.1 $ISOCENTER_DIMSE_PORT FILES...   or   storescu -aec $ISOCENTER_DIMSE_AE 127.0.0.1 $ISOCENTER_DIMSE_PORT FILES...
+EOF
     ;;
   down)
     if [ -f "$STATE/pids" ]; then
