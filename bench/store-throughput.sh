@@ -106,29 +106,10 @@ stop_receiver() {
   receiver=
 }
 
-# dataset bytes equal for every file sent: both files' datasets after their File Meta Information (whose group length says where it ends).
+# dataset bytes equal for every file sent (bench/same-datasets.py)
 verify_all() {
   local dir=$1
-  python3 - "$dir" "${files[@]}" <<'EOF'
-import os, struct, sys
-def dataset(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    assert data[128:132] == b"DICM", path
-    # (0002,0000) UL, explicit VR: tag 4, VR 2, length 2, value 4 at offset 132
-    end = 144 + struct.unpack_from("<I", data, 140)[0]
-    return data[end:]
-def uid(path):
-    data = open(path, "rb").read(4096)
-    at = data.index(b"\x02\x00\x03\x00UI")  # (0002,0003) Media Storage SOP Instance UID
-    n = struct.unpack_from("<H", data, at + 6)[0]
-    return data[at + 8:at + 8 + n].rstrip(b"\0 ").decode()
-received = {uid(os.path.join(sys.argv[1], n)): os.path.join(sys.argv[1], n) for n in os.listdir(sys.argv[1]) if not n.startswith(".")}
-for sent in sys.argv[2:]:
-    got = received.get(uid(sent))
-    if got is None or dataset(got) != dataset(sent):
-        sys.exit(f"{sent}: received {'nothing' if got is None else got + ', a different dataset'}")
-EOF
+  python3 "$root/bench/same-datasets.py" "$dir" "${files[@]}"
 }
 
 # run_case NAME ASSOCIATIONS: one timed transfer of all files; prints the seconds.

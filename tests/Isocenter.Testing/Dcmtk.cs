@@ -3,16 +3,19 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Isocenter.Dicom.Network.Tests.Peers;
+using Isocenter.Dicom.Network.Scu;
+using Xunit;
+
+namespace Isocenter.Testing;
 
 /// <summary>The outcome of running a DCMTK tool.</summary>
-internal sealed record ToolRun(string CommandLine, int ExitCode, string Output)
+public sealed record ToolRun(string CommandLine, int ExitCode, string Output)
 {
     public override string ToString() => $"`{CommandLine}` exited with {ExitCode}:\n{Output}";
 }
 
 /// <summary>Runs DCMTK's network tools with TCP_NODELAY=1 (Debian's build leaves Nagle on otherwise), every wait bounded.</summary>
-internal static class Dcmtk
+public static class Dcmtk
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
@@ -65,7 +68,7 @@ internal static class Dcmtk
     }
 
     /// <summary>Waits (bounded) until a peer started as <paramref name="process"/> answers C-ECHO; fails when it exits first.</summary>
-    public static async Task WaitForEchoAsync(Scu.DicomClient client, Process process, Func<string> describeExit)
+    public static async Task WaitForEchoAsync(DicomClient client, Process process, Func<string> describeExit)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
