@@ -230,7 +230,7 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                     deleted = await ReadListAsync(batch, ReadLocation, cancellationToken).ConfigureAwait(false);
                 }
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return deleted;
+                return [.. deleted.OrderBy(l => l.SeriesInstanceUid, StringComparer.Ordinal).ThenBy(l => l.SopInstanceUid, StringComparer.Ordinal)];
             }
         }
     }

@@ -1,0 +1,25 @@
+using Isocenter.Index;
+using Isocenter.Messaging;
+using Isocenter.ObjectStore;
+using Isocenter.ServiceDefaults;
+
+namespace Isocenter.Storage;
+
+/// <summary>The service's web host; <c>Program.cs</c> runs it and the tests start it in-process with their own settings.</summary>
+public static class StorageHost
+{
+    /// <summary>The host, configured from <paramref name="args"/>, appsettings.json and the environment.</summary>
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddServiceDefaults();
+        builder.Services.AddIndex(builder.Configuration);
+        builder.Services.AddSingleton<IObjectStore>(new FileSystemObjectStore(
+            builder.Configuration["ObjectStore:Root"] ?? throw new InvalidOperationException("ObjectStore:Root (the object folder) is not configured.")));
+        builder.Services.AddStorage(builder.Configuration); // before messaging: migrations run before consumers start
+        builder.AddIsocenterMessaging("storage", bus => bus.AddStorageConsumers());
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+}
