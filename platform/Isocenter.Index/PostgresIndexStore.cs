@@ -42,7 +42,9 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                         Values("uid", studies.Select(r => r.Message.StudyInstanceUid), NpgsqlDbType.Text)));
                     batch.BatchCommands.Add(Command("""
                         INSERT INTO patient (patient_id, issuer_of_patient_id, patient_name, patient_name_norm, patient_birth_date, patient_sex, header)
-                        SELECT * FROM unnest(@id, @issuer, @name, @norm, @birth, @sex, @header) ORDER BY 1, 2
+                        SELECT t.id, t.issuer, t.name, t.norm, t.birth, t.sex, t.header::jsonb
+                        FROM unnest(@id, @issuer, @name, @norm, @birth, @sex, @header) AS t(id, issuer, name, norm, birth, sex, header)
+                        ORDER BY t.id, t.issuer
                         ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET patient_name = excluded.patient_name,
                             patient_name_norm = excluded.patient_name_norm, patient_birth_date = excluded.patient_birth_date,
                             patient_sex = excluded.patient_sex, header = excluded.header
@@ -54,11 +56,11 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                         Values("norm", patients.Select(r => r.PatientNameNorm), NpgsqlDbType.Text),
                         Values("birth", patients.Select(r => r.PatientBirthDate), NpgsqlDbType.Date),
                         Values("sex", patients.Select(r => r.PatientSex), NpgsqlDbType.Text),
-                        Values("header", patients.Select(r => r.Message.Header), NpgsqlDbType.Jsonb)));
+                        Values("header", patients.Select(r => r.Message.Header), NpgsqlDbType.Text)));
                     batch.BatchCommands.Add(Command("""
                         INSERT INTO study (study_instance_uid, patient_pk, study_date, study_time, accession_number, study_id,
                             referring_physician_name, referring_physician_name_norm, study_description, header)
-                        SELECT t.uid, p.id, t.date, t.time, t.accession, t.sid, t.referring, t.referring_norm, t.description, t.header
+                        SELECT t.uid, p.id, t.date, t.time, t.accession, t.sid, t.referring, t.referring_norm, t.description, t.header::jsonb
                         FROM unnest(@uid, @pid, @issuer, @date, @time, @accession, @sid, @referring, @referring_norm, @description, @header)
                             AS t(uid, pid, issuer, date, time, accession, sid, referring, referring_norm, description, header)
                         JOIN patient p ON p.patient_id = t.pid AND p.issuer_of_patient_id = t.issuer
@@ -80,11 +82,11 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                         Values("referring", studies.Select(r => r.ReferringPhysicianName), NpgsqlDbType.Text),
                         Values("referring_norm", studies.Select(r => r.ReferringPhysicianNameNorm), NpgsqlDbType.Text),
                         Values("description", studies.Select(r => r.StudyDescription), NpgsqlDbType.Text),
-                        Values("header", studies.Select(r => r.Message.Header), NpgsqlDbType.Jsonb)));
+                        Values("header", studies.Select(r => r.Message.Header), NpgsqlDbType.Text)));
                     batch.BatchCommands.Add(Command("""
                         INSERT INTO series (series_instance_uid, study_pk, modality, series_number, series_description, body_part_examined,
                             performed_procedure_step_start_date, performed_procedure_step_start_time, last_changed_at, header)
-                        SELECT t.uid, st.id, t.modality, t.number, t.description, t.body_part, t.pps_date, t.pps_time, @now, t.header
+                        SELECT t.uid, st.id, t.modality, t.number, t.description, t.body_part, t.pps_date, t.pps_time, @now, t.header::jsonb
                         FROM unnest(@uid, @study, @modality, @number, @description, @body_part, @pps_date, @pps_time, @header)
                             AS t(uid, study, modality, number, description, body_part, pps_date, pps_time, header)
                         JOIN study st ON st.study_instance_uid = t.study
@@ -106,7 +108,7 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                         Values("body_part", series.Select(r => r.BodyPartExamined), NpgsqlDbType.Text),
                         Values("pps_date", series.Select(r => r.PerformedProcedureStepStartDate), NpgsqlDbType.Date),
                         Values("pps_time", series.Select(r => r.PerformedProcedureStepStartTime), NpgsqlDbType.Time),
-                        Values("header", series.Select(r => r.Message.Header), NpgsqlDbType.Jsonb)));
+                        Values("header", series.Select(r => r.Message.Header), NpgsqlDbType.Text)));
                     // Instances re-sent into another series leave their old series (and its study) to be recounted.
                     batch.BatchCommands.Add(Command(
                         "SELECT se.id, se.study_pk FROM instance i JOIN series se ON se.id = i.series_pk WHERE i.sop_instance_uid = ANY(@sop)",
@@ -124,7 +126,7 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                     batch.BatchCommands.Add(Command("""
                         INSERT INTO instance (sop_instance_uid, series_pk, sop_class_uid, instance_number, transfer_syntax_uid, object_key, size,
                             sha256, source_ae_title, received_at, header)
-                        SELECT t.sop, se.id, t.sop_class, t.number, t.ts, t.object_key, t.size, t.sha256, t.source, t.received_at, t.header
+                        SELECT t.sop, se.id, t.sop_class, t.number, t.ts, t.object_key, t.size, t.sha256, t.source, t.received_at, t.header::jsonb
                         FROM unnest(@sop, @series, @sop_class, @number, @ts, @object_key, @size, @sha256, @source, @received_at, @header)
                             AS t(sop, series, sop_class, number, ts, object_key, size, sha256, source, received_at, header)
                         JOIN series se ON se.series_instance_uid = t.series
@@ -144,7 +146,7 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                         Values("sha256", rows.Select(r => r.Message.Sha256), NpgsqlDbType.Text),
                         Values("source", rows.Select(r => r.Message.SourceAETitle), NpgsqlDbType.Text),
                         Values("received_at", rows.Select(r => r.Message.ReceivedAt), NpgsqlDbType.TimestampTz),
-                        Values("header", rows.Select(r => r.Message.Header), NpgsqlDbType.Jsonb)));
+                        Values("header", rows.Select(r => r.Message.Header), NpgsqlDbType.Text)));
                     touched.AddRefresh(batch);
                     batch.BatchCommands.Add(Command("""
                         SELECT st.study_instance_uid, se.series_instance_uid, se.instance_count
@@ -293,6 +295,7 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
         return command;
     }
 
+    // Headers travel as text[] and are cast in the statement: a jsonb[] parameter made upserts of 100 instances 3.5 times slower.
     private static NpgsqlParameter Values<T>(string name, IEnumerable<T> values, NpgsqlDbType elementType) =>
         new(name, NpgsqlDbType.Array | elementType) { Value = values.ToArray() };
 
