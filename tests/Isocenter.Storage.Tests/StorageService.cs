@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Isocenter.Storage.Tests;
@@ -34,6 +35,8 @@ public sealed class StorageService : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    public LogRecorder Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         var database = await LocalServers.CreateDatabaseAsync("storage_tests");
@@ -41,7 +44,8 @@ public sealed class StorageService : IAsyncLifetime
         Index = NpgsqlDataSource.Create(database);
         Store = new FileSystemObjectStore(_folder);
         Host = StorageHost.Create(["--urls", "http://127.0.0.1:0", "--ConnectionStrings:Index", database, "--ConnectionStrings:RabbitMq", rabbitMq.ToString(),
-            "--ObjectStore:Root", _folder, "--Storage:SeriesQuietPeriod", "00:00:00.200", "--Storage:StablePollInterval", "00:00:00.100"]);
+            "--ObjectStore:Root", _folder, "--Storage:SeriesQuietPeriod", "00:00:00.200", "--Storage:StablePollInterval", "00:00:00.100"],
+            builder => builder.Logging.AddProvider(Logs));
         await Host.StartAsync();
         Address = new Uri(Host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
@@ -49,6 +53,12 @@ public sealed class StorageService : IAsyncLifetime
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddConsumer<Recorder>();
+                // Reads the instance consumer's error queue, where failed messages end.
+                bus.AddConsumer<ErrorQueueReader>().Endpoint(e =>
+                {
+                    e.Name = "storage-instance-received_error";
+                    e.ConfigureConsumeTopology = false;
+                });
                 bus.UsingRabbitMq((context, rabbit) =>
                 {
                     rabbit.Host(rabbitMq);
@@ -101,6 +111,13 @@ public sealed class StorageService : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Runs an SQL statement on the service's index (to take a table away and bring it back).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = Index.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Consumes what the storage service publishes, so the harness records it.</summary>
     public sealed class Recorder : IConsumer<SeriesChanged>, IConsumer<SeriesStable>, IConsumer<InstancesDeleted>
     {
@@ -109,5 +126,11 @@ public sealed class StorageService : IAsyncLifetime
         public Task Consume(ConsumeContext<SeriesStable> context) => Task.CompletedTask;
 
         public Task Consume(ConsumeContext<InstancesDeleted> context) => Task.CompletedTask;
+    }
+
+    /// <summary>Consumes the messages of the instance consumer's error queue, so the harness records them.</summary>
+    public sealed class ErrorQueueReader : IConsumer<InstanceReceived>
+    {
+        public Task Consume(ConsumeContext<InstanceReceived> context) => Task.CompletedTask;
     }
 }

@@ -1,5 +1,6 @@
 using Isocenter.Contracts.Storage;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 
 namespace Isocenter.Storage.Tests;
 
@@ -65,6 +66,44 @@ public sealed class StorageServiceTests(StorageService service) : IClassFixture<
 
         var nothing = await client.GetResponse<InstancesDeleted>(new DeleteInstances("2.25.30", null, null));
         Assert.Empty(nothing.Message.Instances);
+    }
+
+    [Fact]
+    public async Task InstanceReceived_UnreadableHeaderAmongGoodOnes_GoodOnesIndexedBadOneInErrorQueueAndLogged()
+    {
+        var good = new List<Contracts.Ingest.InstanceReceived>();
+        for (var i = 1; i <= 3; i++)
+        {
+            good.Add(await service.PutAsync("ST4", "2.25.40", "2.25.40.1", $"2.25.40.1.{i}"));
+        }
+        var bad = good[0] with { SopInstanceUid = "2.25.40.1.99", Header = "{\"00100010\": 5}" };
+
+        await service.Bus.Bus.PublishBatch([.. good, bad]);
+
+        Assert.True(await service.Bus.Consumed.Any<Contracts.Ingest.InstanceReceived>(m => m.Context.Message.SopInstanceUid == "2.25.40.1.99"),
+            "the unreadable instance did not reach storage-instance-received_error");
+        await service.Logs.WaitForAsync(e => e.Level == LogLevel.Error && e.Message.Contains("2.25.40.1.99 cannot be indexed", StringComparison.Ordinal));
+        Assert.True(await service.Bus.Consumed.Any<SeriesChanged>(m => m.Context.Message.SeriesInstanceUid == "2.25.40.1" && m.Context.Message.InstanceCount == 3));
+        Assert.Equal(3, await service.CountAsync("instance WHERE sop_instance_uid LIKE '2.25.40.1.%'"));
+    }
+
+    [Fact]
+    public async Task InstanceReceived_IndexUnavailable_RetriedAndIndexedOnceItIsBack()
+    {
+        var instance = await service.PutAsync("ST5", "2.25.50", "2.25.50.1", "2.25.50.1.1");
+        await service.ExecuteAsync("ALTER TABLE instance RENAME TO instance_away");
+        try
+        {
+            await service.Bus.Bus.Publish(instance);
+            await service.Logs.WaitForAsync(e => e.Level == LogLevel.Warning && e.Message.Contains("it will be retried", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await service.ExecuteAsync("ALTER TABLE instance_away RENAME TO instance");
+        }
+
+        Assert.True(await service.Bus.Consumed.Any<SeriesChanged>(m => m.Context.Message.SeriesInstanceUid == "2.25.50.1"), "the retried message was not indexed");
+        Assert.Equal(1, await service.CountAsync("instance WHERE sop_instance_uid = '2.25.50.1.1'"));
     }
 
     [Fact]
