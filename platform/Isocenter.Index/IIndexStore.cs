@@ -26,7 +26,7 @@ public interface IIndexStore
     /// <summary>Every instance under the matches of <paramref name="query"/> (the unique keys of C-MOVE and C-GET), in series then instance order.</summary>
     Task<IReadOnlyList<InstanceLocation>> ListInstancesAsync(IndexQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Removes the rows of a study, one series of it, or one instance (and the series, study and patient rows left empty); returns the instances removed.</summary>
+    /// <summary>Removes the rows of a study, one series of it, or one instance (and the series, study and patient rows left empty); returns the instances removed, ordered by series then SOP Instance UID.</summary>
     Task<IReadOnlyList<InstanceLocation>> DeleteAsync(string studyInstanceUid, string? seriesInstanceUid, string? sopInstanceUid, CancellationToken cancellationToken);
 
     /// <summary>

@@ -1,0 +1,29 @@
+using Isocenter.Index;
+using Isocenter.Messaging;
+using Isocenter.ObjectStore;
+using Isocenter.ServiceDefaults;
+
+namespace Isocenter.Storage;
+
+/// <summary>The service's web host; <c>Program.cs</c> runs it and the tests start it in-process with their own settings.</summary>
+public static class StorageHost
+{
+    /// <summary>
+    /// The host, configured from <paramref name="args"/>, appsettings.json and the environment; <paramref name="configure"/>
+    /// (tests) sees the builder before it is built.
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddServiceDefaults();
+        builder.Services.AddIndex(builder.Configuration);
+        builder.Services.AddSingleton<IObjectStore>(new FileSystemObjectStore(
+            builder.Configuration["ObjectStore:Root"] ?? throw new InvalidOperationException("ObjectStore:Root (the object folder) is not configured.")));
+        builder.Services.AddStorage(builder.Configuration); // before messaging: migrations run before consumers start
+        builder.AddIsocenterMessaging("storage", bus => bus.AddStorageConsumers());
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+}
