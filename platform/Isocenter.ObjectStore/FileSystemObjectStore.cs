@@ -44,17 +44,30 @@ public sealed class FileSystemObjectStore : IObjectStore
     }
 
     /// <inheritdoc/>
-    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
+    public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => OpenReadAsync(key, 0, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken cancellationToken)
     {
+        ObjectRange.Validate(offset, length);
         cancellationToken.ThrowIfCancellationRequested();
+        FileStream file;
         try
         {
-            return Task.FromResult<Stream>(new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous));
+            file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new ObjectNotFoundException(key);
         }
+        var size = file.Length;
+        if (!ObjectRange.Fits(offset, length, size))
+        {
+            file.Dispose();
+            throw ObjectRange.PastTheEnd(key, offset, length, size);
+        }
+        file.Position = offset;
+        return Task.FromResult(length is { } count && offset + count < size ? new LimitedStream(file, count) : (Stream)file);
     }
 
     /// <inheritdoc/>

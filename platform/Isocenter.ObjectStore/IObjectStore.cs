@@ -13,6 +13,14 @@ public interface IObjectStore
     /// <summary>Opens the object for reading; the caller disposes the stream. Throws <see cref="ObjectNotFoundException"/> when there is none.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of the object, or from
+    /// <paramref name="offset"/> to its end when <paramref name="length"/> is null, for reading; the caller disposes the stream.
+    /// </summary>
+    /// <exception cref="ObjectNotFoundException">There is no object under <paramref name="key"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> or <paramref name="length"/> is negative, or the range ends past the object's end.</exception>
+    Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken cancellationToken);
+
     /// <summary>The object's key and size, or null when there is none.</summary>
     Task<ObjectInfo?> StatAsync(string key, CancellationToken cancellationToken);
 
