@@ -17,7 +17,7 @@ public sealed record CRetrieveRequest(DicomAssociation Association, DicomCommand
 }
 
 /// <summary>
-/// Resolves C-MOVE and C-GET requests to the Part 10 files of the instances to send. The SCP sends each as a C-STORE
+/// Resolves C-MOVE and C-GET requests to the Part 10 files of the instances to send, each opened only when its turn comes. The SCP sends each as a C-STORE
 /// sub-operation (to the move destination on an association of its own, or back on the same association for C-GET) with
 /// a Pending response after each, then Success, Warning (B000, with the Failed SOP Instance UID List) or Cancel (FE00)
 /// after a C-CANCEL-RQ. An exception from the handler is answered with Unable to process (C000) and its message.
@@ -25,12 +25,12 @@ public sealed record CRetrieveRequest(DicomAssociation Association, DicomCommand
 public interface ICRetrieveHandler
 {
     /// <summary>The files of the instances <paramref name="request"/> asks for.</summary>
-    ValueTask<IReadOnlyList<string>> OnCRetrieveAsync(CRetrieveRequest request, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<DicomFileSource>> OnCRetrieveAsync(CRetrieveRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>An <see cref="ICRetrieveHandler"/> from a delegate.</summary>
-public sealed class CRetrieveHandler(Func<CRetrieveRequest, CancellationToken, ValueTask<IReadOnlyList<string>>> handle) : ICRetrieveHandler
+public sealed class CRetrieveHandler(Func<CRetrieveRequest, CancellationToken, ValueTask<IReadOnlyList<DicomFileSource>>> handle) : ICRetrieveHandler
 {
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<string>> OnCRetrieveAsync(CRetrieveRequest request, CancellationToken cancellationToken) => handle(request, cancellationToken);
+    public ValueTask<IReadOnlyList<DicomFileSource>> OnCRetrieveAsync(CRetrieveRequest request, CancellationToken cancellationToken) => handle(request, cancellationToken);
 }

@@ -33,10 +33,10 @@ internal sealed class RetrieveProvider(DicomConnection connection, DicomAssociat
                 await RespondAsync(context, command, DimseStatus.MoveDestinationUnknown, default, [], $"Unknown move destination {command.MoveDestination}");
                 return;
             }
-            IReadOnlyList<string> paths;
+            IReadOnlyList<DicomFileSource> sources;
             try
             {
-                paths = await handler.OnCRetrieveAsync(new CRetrieveRequest(association, command, identifier), cancel);
+                sources = await handler.OnCRetrieveAsync(new CRetrieveRequest(association, command, identifier), cancel);
             }
             catch (Exception e) when (!ending.IsCancellationRequested)
             {
@@ -48,19 +48,7 @@ internal sealed class RetrieveProvider(DicomConnection connection, DicomAssociat
                 await RespondAsync(context, command, cancelled ? DimseStatus.Cancel : DimseStatus.UnableToProcess, default, [], cancelled ? null : e.Message);
                 return;
             }
-            var tally = new Tally(paths.Count);
-            var files = new List<(string Path, DicomFileHeader Header)>(paths.Count);
-            foreach (var path in paths)
-            {
-                try
-                {
-                    files.Add((path, DicomFileHeader.Read(path)));
-                }
-                catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
-                {
-                    tally.Add(new CStoreResult(path, null, null, e.Message));
-                }
-            }
+            var tally = new Tally(sources.Count);
             async ValueTask<bool> OnResult(CStoreResult result)
             {
                 tally.Add(result);
@@ -74,17 +62,17 @@ internal sealed class RetrieveProvider(DicomConnection connection, DicomAssociat
             if (isMove)
             {
                 int reported;
-                (error, reported) = await MoveAsync(command, files, OnResult);
-                foreach (var (path, header) in files.Skip(reported))
+                (error, reported) = await MoveAsync(command, sources, OnResult);
+                foreach (var source in sources.Skip(reported))
                 {
-                    tally.Add(new CStoreResult(path, header.SopInstanceUid, null, error)); // never sent: the destination failed
+                    tally.Add(new CStoreResult(source.Name, null, null, error)); // never sent: the destination failed
                 }
             }
             else
             {
-                foreach (var (path, header) in files)
+                foreach (var source in sources)
                 {
-                    if (!await OnResult(await CStoreSender.SendFileAsync(this, path, header, null, ending)))
+                    if (!await OnResult(await CStoreSender.SendAsync(source, (_, _) => ValueTask.FromResult<IStoreChannel>(this), null, ending)))
                     {
                         break;
                     }
@@ -102,9 +90,9 @@ internal sealed class RetrieveProvider(DicomConnection connection, DicomAssociat
 
     // Sends the files to the move destination on an association of its own; returns why it stopped early (or null) and
     // how many outcomes were reported.
-    private async Task<(string? Error, int Reported)> MoveAsync(DicomCommand command, List<(string Path, DicomFileHeader Header)> files, Func<CStoreResult, ValueTask<bool>> onResult)
+    private async Task<(string? Error, int Reported)> MoveAsync(DicomCommand command, IReadOnlyList<DicomFileSource> sources, Func<CStoreResult, ValueTask<bool>> onResult)
     {
-        if (files.Count == 0)
+        if (sources.Count == 0)
         {
             return (null, 0);
         }
@@ -114,7 +102,7 @@ internal sealed class RetrieveProvider(DicomConnection connection, DicomAssociat
         var sent = 0;
         try
         {
-            await client.SendFilesAsync(files, (association.CallingAETitle, command.MessageId), result =>
+            await client.SendFilesAsync(sources, (association.CallingAETitle, command.MessageId), result =>
             {
                 sent++;
                 return onResult(result);
@@ -123,7 +111,7 @@ internal sealed class RetrieveProvider(DicomConnection connection, DicomAssociat
         }
         catch (Exception e) when (!ending.IsCancellationRequested && e is DicomNetworkException or IOException or SocketException or OperationCanceledException)
         {
-            RetrieveLog.MoveFailed(logger, e, destination, sent, files.Count);
+            RetrieveLog.MoveFailed(logger, e, destination, sent, sources.Count);
             return (e.Message, sent);
         }
     }

@@ -10,17 +10,17 @@ using Isocenter.Dicom.Network.Store;
 namespace Isocenter.Dicom.Network.Scu;
 
 /// <summary>Outcome of sending one file.</summary>
-/// <param name="Path">The file.</param>
+/// <param name="Name">The file's name (its path, or the <see cref="DicomFileSource.Name"/> it was sent from).</param>
 /// <param name="SopInstanceUid">Its SOP Instance UID, when its header could be read.</param>
 /// <param name="Status">The C-STORE-RSP status, or null when it was not sent.</param>
 /// <param name="Error">Why it was not sent or failed, or null.</param>
-public sealed record CStoreResult(string Path, string? SopInstanceUid, ushort? Status, string? Error)
+public sealed record CStoreResult(string Name, string? SopInstanceUid, ushort? Status, string? Error)
 {
     /// <summary>True when the peer stored it (success or warning).</summary>
     public bool Succeeded => Status is { } status && DimseStatus.IsSuccessOrWarning(status);
 }
 
-/// <summary>Progress of <see cref="DicomClient.StoreAsync"/>: files done out of the total, and the latest result.</summary>
+/// <summary>Progress of <see cref="DicomClient.StoreAsync(IEnumerable{DicomFileSource}, IProgress{CStoreProgress}?, CancellationToken)"/>: files done out of the total, and the latest result.</summary>
 public sealed record CStoreProgress(int Completed, int Total, CStoreResult Latest);
 
 /// <summary>A DICOM SCU: C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET to one peer, each call on its own association.</summary>
@@ -193,84 +193,110 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
     }
 
     /// <summary>
-    /// Sends the files on one association. Contexts are proposed for each SOP class in each file's transfer syntax and in
-    /// Explicit/Implicit VR Little Endian; a file goes as stored when its syntax was accepted, otherwise re-encoded into an
-    /// accepted little endian syntax (native pixel data only).
+    /// Sends the files at <paramref name="paths"/> as <see cref="StoreAsync(IEnumerable{DicomFileSource}, IProgress{CStoreProgress}?, CancellationToken)"/> does.
     /// </summary>
-    public async Task<IReadOnlyList<CStoreResult>> StoreAsync(IEnumerable<string> paths, IProgress<CStoreProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        var results = new List<CStoreResult>();
-        var files = new List<(string Path, DicomFileHeader Header)>();
-        foreach (var path in paths)
-        {
-            try
-            {
-                files.Add((path, DicomFileHeader.Read(path)));
-            }
-            catch (Exception e) when (e is DicomException or IOException or UnauthorizedAccessException)
-            {
-                results.Add(new CStoreResult(path, null, null, e.Message));
-            }
-        }
-        var total = results.Count + files.Count;
-        foreach (var failed in results)
-        {
-            progress?.Report(new CStoreProgress(results.IndexOf(failed) + 1, total, failed));
-        }
-        if (files.Count == 0)
-        {
-            return results;
-        }
+    public Task<IReadOnlyList<CStoreResult>> StoreAsync(IEnumerable<string> paths, IProgress<CStoreProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        StoreAsync(paths.Select(DicomFileSource.FromPath), progress, cancellationToken);
 
-        await SendFilesAsync(files, null, result =>
+    /// <summary>
+    /// Sends the files, opening each only when its turn comes. Contexts are proposed for each SOP class in each file's
+    /// transfer syntax and in Explicit/Implicit VR Little Endian; a file goes as stored when its syntax was accepted,
+    /// otherwise re-encoded into an accepted little endian syntax (native pixel data only). One association serves files
+    /// of the SOP classes and syntaxes seen so far; a file of another is sent on a new one proposing them all.
+    /// </summary>
+    public async Task<IReadOnlyList<CStoreResult>> StoreAsync(IEnumerable<DicomFileSource> sources, IProgress<CStoreProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var all = sources.ToList();
+        var results = new List<CStoreResult>(all.Count);
+        await SendFilesAsync(all, null, result =>
         {
             results.Add(result);
-            progress?.Report(new CStoreProgress(results.Count, total, result));
+            progress?.Report(new CStoreProgress(results.Count, all.Count, result));
             return ValueTask.FromResult(true);
         }, cancellationToken);
         return results;
     }
 
     /// <summary>
-    /// Sends the files (their headers read) on one association, each as a C-STORE sub-operation of a C-MOVE when
+    /// Sends the files, each opened when its turn comes, as C-STORE sub-operations of a C-MOVE when
     /// <paramref name="moveOriginator"/> is set; <paramref name="onResult"/> gets each outcome and returns false to stop.
+    /// An association is opened for the first file whose header could be read, and again (after releasing the previous
+    /// one) for a file whose SOP class and transfer syntax it did not propose.
     /// </summary>
-    internal async Task SendFilesAsync(IReadOnlyList<(string Path, DicomFileHeader Header)> files, (string AETitle, ushort MessageId)? moveOriginator,
+    internal async Task SendFilesAsync(IEnumerable<DicomFileSource> sources, (string AETitle, ushort MessageId)? moveOriginator,
         Func<CStoreResult, ValueTask<bool>> onResult, CancellationToken cancellationToken)
     {
-        await using var association = await ScuAssociation.OpenAsync(host, port, _options, Propose(files.Select(f => f.Header)), cancellationToken);
-        foreach (var (path, header) in files)
+        ScuAssociation? association = null;
+        var seen = new List<(string SopClassUid, DicomTransferSyntax Syntax)>();
+        var proposed = new HashSet<(string, DicomTransferSyntax)>();
+        async ValueTask<IStoreChannel> ChannelFor(DicomFileHeader header, CancellationToken token)
         {
-            if (!await onResult(await CStoreSender.SendFileAsync(association, path, header, moveOriginator, cancellationToken)))
+            var kind = (header.SopClassUid, header.TransferSyntax);
+            if (association is not null && proposed.Contains(kind))
+            {
+                return association;
+            }
+            if (association is not null)
+            {
+                await association.ReleaseAsync(token);
+                await association.DisposeAsync();
+                association = null;
+            }
+            seen.Remove(kind);
+            seen.Insert(0, kind); // first, so that it is proposed whatever the limit
+            var contexts = Propose(seen, proposed);
+            association = await ScuAssociation.OpenAsync(host, port, _options, contexts, token);
+            return association;
+        }
+        try
+        {
+            foreach (var source in sources)
+            {
+                if (!await onResult(await CStoreSender.SendAsync(source, ChannelFor, moveOriginator, cancellationToken)))
+                {
+                    break;
+                }
+            }
+            if (association is not null)
+            {
+                await association.ReleaseAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            if (association is not null)
+            {
+                await association.DisposeAsync();
+            }
+        }
+    }
+
+    // Contexts for each SOP class in each syntax of kinds and in Explicit/Implicit VR Little Endian (128 at most, PS3.8
+    // 9.3.2.2: odd IDs 1-255); proposed gets the kinds that made it.
+    private static List<PresentationContextItem> Propose(IEnumerable<(string SopClassUid, DicomTransferSyntax Syntax)> kinds, HashSet<(string, DicomTransferSyntax)> proposed)
+    {
+        proposed.Clear();
+        var contexts = new List<PresentationContextItem>();
+        var fallbacks = new HashSet<string>(StringComparer.Ordinal);
+        var nextId = 1;
+        foreach (var (sopClassUid, syntax) in kinds)
+        {
+            var needed = (syntax.Equals(DicomTransferSyntax.ExplicitVRLittleEndian) ? 0 : 2) + (fallbacks.Contains(sopClassUid) ? 0 : 2);
+            if (nextId + needed > 257)
             {
                 break;
             }
-        }
-        await association.ReleaseAsync(cancellationToken);
-    }
-
-    private static List<PresentationContextItem> Propose(IEnumerable<DicomFileHeader> headers)
-    {
-        var contexts = new List<PresentationContextItem>();
-        var seen = new HashSet<(string, string)>();
-        var fallbacks = new HashSet<string>(StringComparer.Ordinal);
-        var nextId = 1;
-        foreach (var header in headers)
-        {
-            if (nextId > 255)
+            if (!syntax.Equals(DicomTransferSyntax.ExplicitVRLittleEndian))
             {
-                break; // 128 contexts at most (PS3.8 9.3.2.2: odd IDs 1-255)
-            }
-            if (seen.Add((header.SopClassUid, header.TransferSyntax.Uid)) && !header.TransferSyntax.Equals(DicomTransferSyntax.ExplicitVRLittleEndian))
-            {
-                contexts.Add(new PresentationContextItem((byte)nextId, header.SopClassUid, [header.TransferSyntax.Uid]));
+                contexts.Add(new PresentationContextItem((byte)nextId, sopClassUid, [syntax.Uid]));
                 nextId += 2;
             }
-            if (nextId <= 255 && fallbacks.Add(header.SopClassUid))
+            if (fallbacks.Add(sopClassUid))
             {
-                contexts.Add(new PresentationContextItem((byte)nextId, header.SopClassUid, [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian]));
+                contexts.Add(new PresentationContextItem((byte)nextId, sopClassUid, [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian]));
                 nextId += 2;
             }
+            proposed.Add((sopClassUid, syntax));
         }
         return contexts;
     }

@@ -17,7 +17,12 @@ public sealed record DicomFileHeader(string SopClassUid, string SopInstanceUid, 
         return Read(stream);
     }
 
-    /// <summary>Reads the header from the start of <paramref name="stream"/> (left after the meta).</summary>
+    /// <summary>
+    /// Reads the header from the start of <paramref name="stream"/> and leaves it where the dataset starts. On a stream that
+    /// cannot seek, the end of the meta is taken from its File Meta Information Group Length (0002,0000), which must be there;
+    /// a seekable stream is read up to the first element that is not group 0002 and set back to it.
+    /// </summary>
+    /// <exception cref="DicomReadException">No preamble and DICM prefix, the meta lacks one of the three UIDs, or a stream that cannot seek has no group length.</exception>
     public static DicomFileHeader Read(Stream stream)
     {
         Span<byte> head = stackalloc byte[132];
@@ -27,9 +32,19 @@ public sealed record DicomFileHeader(string SopClassUid, string SopInstanceUid, 
         }
         string? sopClass = null, sopInstance = null, syntax = null;
         long offset = 132;
+        long? groupEnd = null;
         Span<byte> element = stackalloc byte[12];
-        while (stream.ReadAtLeast(element[..8], 8, throwOnEndOfStream: false) == 8 && BinaryPrimitives.ReadUInt16LittleEndian(element) == 0x0002)
+        while (groupEnd is null || stream.CanSeek || offset < groupEnd)
         {
+            var read = stream.ReadAtLeast(element[..8], 8, throwOnEndOfStream: false);
+            if (read < 8 || BinaryPrimitives.ReadUInt16LittleEndian(element) != 0x0002)
+            {
+                if (read > 0)
+                {
+                    StepBack(stream, offset);
+                }
+                break;
+            }
             var elementNumber = BinaryPrimitives.ReadUInt16LittleEndian(element[2..]);
             var vr = Encoding.ASCII.GetString(element.Slice(4, 2));
             long length;
@@ -44,7 +59,7 @@ public sealed record DicomFileHeader(string SopClassUid, string SopInstanceUid, 
             {
                 length = BinaryPrimitives.ReadUInt16LittleEndian(element[6..]);
             }
-            if (length > 1024 * 1024)
+            if (length > MaxMetaLength)
             {
                 throw new DicomReadException($"File meta element (0002,{elementNumber:X4}) is {length} bytes long", offset);
             }
@@ -53,6 +68,9 @@ public sealed record DicomFileHeader(string SopClassUid, string SopInstanceUid, 
             var text = Encoding.ASCII.GetString(value).TrimEnd('\0', ' ');
             switch (elementNumber)
             {
+                case 0x0000 when length == 4:
+                    groupEnd = offset + headerLength + length + BinaryPrimitives.ReadUInt32LittleEndian(value);
+                    break;
                 case 0x0002:
                     sopClass = text;
                     break;
@@ -69,8 +87,47 @@ public sealed record DicomFileHeader(string SopClassUid, string SopInstanceUid, 
         {
             throw new DicomReadException("The File Meta Information lacks Media Storage SOP Class UID, Media Storage SOP Instance UID or Transfer Syntax UID", offset);
         }
-        stream.Seek(offset, SeekOrigin.Begin);
         return new DicomFileHeader(sopClass, sopInstance, DicomTransferSyntax.Parse(syntax), offset);
+    }
+
+    /// <summary>
+    /// Reads the header as <see cref="Read(Stream)"/> does, the meta asynchronously: from the preamble and group length on a
+    /// stream that cannot seek (a network stream); leaves <paramref name="stream"/> where the dataset starts.
+    /// </summary>
+    /// <exception cref="DicomReadException">As for <see cref="Read(Stream)"/>.</exception>
+    public static async Task<DicomFileHeader> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        const int Start = 132 + 12; // preamble, DICM, (0002,0000) UL 4
+        var head = new byte[Start];
+        var read = await stream.ReadAtLeastAsync(head, Start, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (read == Start && head.AsSpan(132, 8).SequenceEqual(GroupLengthHeader) && BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(140)) is var length and <= MaxMetaLength)
+        {
+            var meta = new byte[Start + length];
+            head.CopyTo(meta, 0);
+            await stream.ReadExactlyAsync(meta.AsMemory(Start), cancellationToken).ConfigureAwait(false);
+            using var buffered = new MemoryStream(meta, writable: false);
+            return Read(buffered);
+        }
+        if (!stream.CanSeek)
+        {
+            throw new DicomReadException("The File Meta Information has no group length (0002,0000), so where it ends cannot be found on a stream that cannot seek", 132);
+        }
+        stream.Seek(-read, SeekOrigin.Current);
+        return Read(stream);
+    }
+
+    private const int MaxMetaLength = 1024 * 1024;
+
+    private static ReadOnlySpan<byte> GroupLengthHeader => [0x02, 0x00, 0x00, 0x00, (byte)'U', (byte)'L', 0x04, 0x00]; // (0002,0000) UL, length 4
+
+    // A seekable stream read past the meta goes back to where the dataset starts; one that cannot seek cannot.
+    private static void StepBack(Stream stream, long offset)
+    {
+        if (!stream.CanSeek)
+        {
+            throw new DicomReadException("The File Meta Information has no group length (0002,0000), so where it ends cannot be found on a stream that cannot seek", offset);
+        }
+        stream.Seek(offset, SeekOrigin.Begin);
     }
 
     /// <summary>

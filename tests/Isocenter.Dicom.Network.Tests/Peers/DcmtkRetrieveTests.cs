@@ -70,4 +70,41 @@ public sealed class DcmtkRetrieveTests : IDisposable
         Assert.Equal(6, Directory.GetFiles(output).Length);
         AssertReceivedByteIdentical(files, output);
     }
+
+    [Fact]
+    public async Task Getscu_NonSeekableSources_ReceivesEachByteIdenticalOneOpenAtATime()
+    {
+        var files = TestFiles.WriteCtSeries(Path.Combine(_directory, "source"), 5, DicomTransferSyntax.ExplicitVRLittleEndian, size: 64);
+        var output = Directory.CreateDirectory(Path.Combine(_directory, "out")).FullName;
+        var sources = new NonSeekableSources();
+        await using var server = new RetrievingServer(files, source: sources.For);
+
+        var run = await Dcmtk.RunAsync("getscu", "-v", "-S", "-aec", "ISOCENTER", "-aet", "GETSCU", "-od", output,
+            "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={StudyUid(files[0])}", "127.0.0.1", Port(server));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Output.Contains("Received C-GET Response (Success)", StringComparison.Ordinal), run.ToString());
+        AssertReceivedByteIdentical(files, output);
+        Assert.Equal((5, 1), (sources.Opened, sources.MostOpen));
+    }
+
+    [Fact]
+    public async Task Movescu_NonSeekableSourcesOfTwoSyntaxes_ReceivesEachByteIdenticalOneOpenAtATime()
+    {
+        List<string> files = [.. TestFiles.WriteCtSeries(Path.Combine(_directory, "explicit"), 3, DicomTransferSyntax.ExplicitVRLittleEndian, size: 64),
+            .. await DcmtkScuTests.WriteFilesAsync(DicomUid.RLELossless, 3)]; // two associations: the second proposes RLE
+        var output = Directory.CreateDirectory(Path.Combine(_directory, "out")).FullName;
+        var port = Dcmtk.FreePort();
+        var sources = new NonSeekableSources();
+        await using var server = new RetrievingServer(files, new Dictionary<string, DnsEndPoint> { ["MOVESCU"] = new("127.0.0.1", port) }, source: sources.For);
+
+        var run = await Dcmtk.RunAsync("movescu", "-v", "-S", "-aec", "ISOCENTER", "-aet", "MOVESCU", "-aem", "MOVESCU", "+P", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "+xa", "-od", output, "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={StudyUid(files[0])}", "127.0.0.1", Port(server));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Output.Contains("Received Final Move Response (Success)", StringComparison.Ordinal), run.ToString());
+        Assert.Equal(6, Directory.GetFiles(output).Length);
+        AssertReceivedByteIdentical(files, output);
+        Assert.Equal((6, 1), (sources.Opened, sources.MostOpen));
+    }
 }

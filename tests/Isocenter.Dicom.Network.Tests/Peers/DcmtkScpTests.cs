@@ -69,12 +69,12 @@ public sealed class DcmtkScpTests : IAsyncLifetime
         Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
         var stored = Directory.GetFiles(_output);
         Assert.Equal(files.Count, stored.Length);
-        var bySop = stored.ToDictionary(p => Store.DicomFileHeader.Read(p).SopInstanceUid);
+        var bySop = stored.ToDictionary(p => Network.Store.DicomFileHeader.Read(p).SopInstanceUid);
         foreach (var file in files)
         {
-            var header = Store.DicomFileHeader.Read(file);
+            var header = Network.Store.DicomFileHeader.Read(file);
             var received = bySop[header.SopInstanceUid];
-            Assert.Equal(header.TransferSyntax, Store.DicomFileHeader.Read(received).TransferSyntax);
+            Assert.Equal(header.TransferSyntax, Network.Store.DicomFileHeader.Read(received).TransferSyntax);
             Assert.True(TestFiles.DataSetBytes(file).AsSpan().SequenceEqual(TestFiles.DataSetBytes(received)), $"{file}: storescp stored a different dataset");
         }
     }

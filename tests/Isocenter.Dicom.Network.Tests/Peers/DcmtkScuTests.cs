@@ -101,7 +101,7 @@ public class DcmtkScuTests
                 var output = Path.Combine(directory, Path.GetFileName(path));
                 var run = await Dcmtk.RunAsync(c.Tool, [.. c.Options, path, output]);
                 Assert.True(run.ExitCode == 0, run.ToString());
-                Assert.Equal(c.Syntax, Store.DicomFileHeader.Read(output).TransferSyntax.Uid);
+                Assert.Equal(c.Syntax, Network.Store.DicomFileHeader.Read(output).TransferSyntax.Uid);
                 converted.Add(output);
             }
             return (c.Proposal, Files: converted);
@@ -200,7 +200,7 @@ public class DcmtkScuTests
         Assert.Equal(files.Count, server.Datasets.Count);
         foreach (var file in files)
         {
-            var header = Store.DicomFileHeader.Read(file);
+            var header = Network.Store.DicomFileHeader.Read(file);
             var received = server.Datasets[header.SopInstanceUid];
             Assert.Equal(header.TransferSyntax, received.TransferSyntax);
             Assert.Equal(header.SopClassUid, received.SopClassUid);

@@ -24,7 +24,7 @@ public class DcmtkTlsTests
         Assert.True(echo.ExitCode == 0, echo.ToString());
         Assert.True(store.ExitCode == 0, store.ToString());
         Assert.Equal(files.Count, server.Datasets.Count);
-        Assert.All(files, f => Assert.Equal(TestFiles.DataSetBytes(f), server.Datasets[Store.DicomFileHeader.Read(f).SopInstanceUid].Bytes));
+        Assert.All(files, f => Assert.Equal(TestFiles.DataSetBytes(f), server.Datasets[Network.Store.DicomFileHeader.Read(f).SopInstanceUid].Bytes));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class DcmtkTlsTests
             Assert.All(results, r => Assert.Equal((ushort)0, r.Status));
             foreach (var file in files)
             {
-                var received = Directory.GetFiles(output).Single(p => Store.DicomFileHeader.Read(p).SopInstanceUid == Store.DicomFileHeader.Read(file).SopInstanceUid);
+                var received = Directory.GetFiles(output).Single(p => Network.Store.DicomFileHeader.Read(p).SopInstanceUid == Network.Store.DicomFileHeader.Read(file).SopInstanceUid);
                 Assert.Equal(TestFiles.DataSetBytes(file), TestFiles.DataSetBytes(received));
             }
         }

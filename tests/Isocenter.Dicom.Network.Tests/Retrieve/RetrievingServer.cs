@@ -4,10 +4,14 @@ using Isocenter.Dicom.Network.Scp;
 
 namespace Isocenter.Dicom.Network.Tests.Retrieve;
 
-/// <summary>Our SCP with a retrieve handler that answers every C-MOVE and C-GET with <see cref="Files"/>.</summary>
+/// <summary>
+/// Our SCP with a retrieve handler that answers every C-MOVE and C-GET with <see cref="Files"/>, as
+/// <see cref="DicomFileSource.FromPath"/> or <paramref name="source"/> makes them.
+/// </summary>
 internal sealed class RetrievingServer : IAsyncDisposable
 {
-    public RetrievingServer(IReadOnlyList<string> files, IReadOnlyDictionary<string, DnsEndPoint>? destinations = null, Func<CRetrieveRequest, CancellationToken, ValueTask>? onRequest = null)
+    public RetrievingServer(IReadOnlyList<string> files, IReadOnlyDictionary<string, DnsEndPoint>? destinations = null, Func<CRetrieveRequest, CancellationToken, ValueTask>? onRequest = null,
+        Func<string, DicomFileSource>? source = null)
     {
         Files = files;
         Server = new DicomServer(new DicomServerOptions
@@ -20,7 +24,7 @@ internal sealed class RetrievingServer : IAsyncDisposable
                 {
                     await onRequest(request, token);
                 }
-                return Files;
+                return Files.Select(source ?? DicomFileSource.FromPath).ToList();
             }),
             MoveDestinations = destinations ?? new Dictionary<string, DnsEndPoint>(),
         });

@@ -95,8 +95,8 @@ public class DicomServerTests
         await File.WriteAllTextAsync(bad, "not DICOM");
         using var timeout = new CancellationTokenSource(Bound);
         var results = await Client(server.Port).StoreAsync([bad, good], cancellationToken: timeout.Token);
-        Assert.False(results.Single(r => r.Path == bad).Succeeded);
-        Assert.True(results.Single(r => r.Path == good).Succeeded);
+        Assert.False(results.Single(r => r.Name == bad).Succeeded);
+        Assert.True(results.Single(r => r.Name == good).Succeeded);
         Assert.Single(server.Datasets);
     }
 
@@ -192,7 +192,7 @@ public class DicomServerTests
     {
         // The read loop does not wait for the handler, so it sees the A-ABORT and cancels the handler's token.
         var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new Store.CStoreHandler(async (request, dataset, cancellationToken) =>
+        var handler = new Network.Store.CStoreHandler(async (request, dataset, cancellationToken) =>
         {
             await dataset.CopyToAsync(Stream.Null, cancellationToken);
             try

@@ -39,7 +39,7 @@ internal static class SendCommand
         var progress = new Reporter(output);
         var results = await client.StoreAsync(files, progress, cancellationToken);
         var failed = results.Count(r => !r.Succeeded);
-        var bytes = results.Where(r => r.Succeeded).Sum(r => new FileInfo(r.Path).Length);
+        var bytes = results.Where(r => r.Succeeded).Sum(r => new FileInfo(r.Name).Length);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{results.Count - failed}/{results.Count} stored, {bytes / 1e6:F1} MB in {clock.Elapsed.TotalSeconds:F1} s ({(results.Count - failed) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F0} files/s)"));
         return failed == 0 ? 0 : 1;
@@ -52,7 +52,7 @@ internal static class SendCommand
             if (!value.Latest.Succeeded)
             {
                 var why = value.Latest.Status is { } status ? string.Create(CultureInfo.InvariantCulture, $"status 0x{status:X4} {value.Latest.Error}") : value.Latest.Error;
-                output.WriteLine($"failed {value.Latest.Path}: {why}");
+                output.WriteLine($"failed {value.Latest.Name}: {why}");
             }
         }
     }
