@@ -8,7 +8,7 @@ builder.AddServiceDefaults();
 builder.Services.AddSingleton<IObjectStore>(new FileSystemObjectStore(
     builder.Configuration["ObjectStore:Root"] ?? throw new InvalidOperationException("ObjectStore:Root (the object folder) is not configured.")));
 // LEAD: register the index here (builder.Services.AddIndex(builder.Configuration)) once Isocenter.Index has it; with an
-// IIndexStore registered the SCP answers C-FIND too, without one C-ECHO and C-STORE only.
+// IIndexStore registered the SCP answers C-FIND, C-MOVE and C-GET too, without one C-ECHO and C-STORE only.
 builder.AddIngest();
 var app = builder.Build();
 app.MapDefaultEndpoints();
