@@ -28,7 +28,10 @@ public sealed class DicomAssociationAbortedException(AbortPdu abort)
     public AbortPdu Abort { get; } = abort;
 }
 
-/// <summary>The peer answered a request with a failure status (C-FIND: refused, identifier does not match, unable to process).</summary>
+/// <summary>
+/// A failure status: the peer answered a request with one (C-FIND: refused, identifier does not match, unable to process),
+/// or, thrown by an SCP's C-STORE or C-FIND handler, the status and Error Comment it answers with.
+/// </summary>
 public sealed class DimseFailureException(string operation, ushort status, string? errorComment)
     : DicomNetworkException($"{operation} failed: status 0x{status:X4}{(errorComment is null ? "" : $" ({errorComment})")}")
 {

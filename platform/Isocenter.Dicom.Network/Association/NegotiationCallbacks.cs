@@ -17,3 +17,10 @@ public delegate byte[]? UserIdentityValidator(UserIdentityRequest? identity, str
 /// or null to leave it unanswered, which means none of the options is supported.
 /// </summary>
 public delegate byte[]? ExtendedNegotiationResponder(ExtendedNegotiation proposed);
+
+/// <summary>
+/// Decides whether <paramref name="callingAETitle"/> may associate from <paramref name="remote"/> (the peer's address):
+/// null accepts; otherwise the reason it is refused, which is logged, and the requestor gets A-ASSOCIATE-RJ (permanent,
+/// service user, calling AE title not recognized). Asked only for an association the negotiation would accept.
+/// </summary>
+public delegate string? CallingPeerValidator(string callingAETitle, System.Net.IPEndPoint? remote);

@@ -19,8 +19,9 @@ public sealed record CFindRequest(DicomAssociation Association, DicomCommand Com
 /// <summary>
 /// Answers C-FIND requests. Each dataset yielded goes back as a Pending response (FF00); when the enumeration ends the
 /// SCP sends Success. The token is cancelled by a C-CANCEL-RQ for this request or when the association ends: the SCP then
-/// sends Cancel (FE00) or nothing. An exception from the handler is answered with Unable to process (C000) and its message
-/// as Error Comment. Matching rules are the handler's (PS3.4 C.2.2.2).
+/// sends Cancel (FE00) or nothing. A <see cref="DimseFailureException"/> from the handler is answered with its status and
+/// Error Comment (Identifier does not match SOP class A900, ...); any other exception with Unable to process (C000) and its
+/// message. Matching rules are the handler's (PS3.4 C.2.2.2).
 /// </summary>
 public interface ICFindHandler
 {

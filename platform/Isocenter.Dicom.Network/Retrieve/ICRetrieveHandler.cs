@@ -20,7 +20,8 @@ public sealed record CRetrieveRequest(DicomAssociation Association, DicomCommand
 /// Resolves C-MOVE and C-GET requests to the Part 10 files of the instances to send, each opened only when its turn comes. The SCP sends each as a C-STORE
 /// sub-operation (to the move destination on an association of its own, or back on the same association for C-GET) with
 /// a Pending response after each, then Success, Warning (B000, with the Failed SOP Instance UID List) or Cancel (FE00)
-/// after a C-CANCEL-RQ. An exception from the handler is answered with Unable to process (C000) and its message.
+/// after a C-CANCEL-RQ. A <see cref="DimseFailureException"/> from the handler is answered with its status and Error Comment
+/// (Identifier does not match SOP class A900, ...); any other exception with Unable to process (C000) and its message.
 /// </summary>
 public interface ICRetrieveHandler
 {

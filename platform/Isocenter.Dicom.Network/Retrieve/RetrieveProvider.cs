@@ -40,12 +40,15 @@ internal sealed class RetrieveProvider(DicomConnection connection, DicomAssociat
             }
             catch (Exception e) when (!ending.IsCancellationRequested)
             {
-                var cancelled = cancel.IsCancellationRequested;
-                if (!cancelled)
+                // Cancelled; refused by the handler with its own status (Identifier does not match SOP class, ...); or failed.
+                (ushort Status, string? Error) refusal = cancel.IsCancellationRequested ? (DimseStatus.Cancel, null)
+                    : e is DimseFailureException refused ? (refused.Status, refused.ErrorComment)
+                    : (DimseStatus.UnableToProcess, e.Message);
+                if (refusal.Status == DimseStatus.UnableToProcess)
                 {
                     RetrieveLog.HandlerFailed(logger, e, command.AffectedSopClassUid ?? "");
                 }
-                await RespondAsync(context, command, cancelled ? DimseStatus.Cancel : DimseStatus.UnableToProcess, default, [], cancelled ? null : e.Message);
+                await RespondAsync(context, command, refusal.Status, default, [], refusal.Error);
                 return;
             }
             var tally = new Tally(sources.Count);

@@ -11,7 +11,7 @@ namespace Isocenter.Dicom.Network.Scp;
 
 /// <summary>
 /// A DICOM SCP: listens on a TCP port and serves each association on its own task (C-ECHO, C-STORE through
-/// <see cref="DicomServerOptions.StoreHandler"/>). <see cref="StopAsync"/> (or disposing) stops accepting, aborts open
+/// <see cref="DicomServerOptions.StoreHandler"/>). <see cref="StopAsync()"/> (or disposing) stops accepting, aborts open
 /// associations and waits for them.
 /// </summary>
 public sealed class DicomServer : IAsyncDisposable
@@ -19,6 +19,7 @@ public sealed class DicomServer : IAsyncDisposable
     private readonly DicomServerOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _accepting;
     private readonly ConcurrentDictionary<long, Task> _associations = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -30,6 +31,7 @@ public sealed class DicomServer : IAsyncDisposable
     {
         _options = options;
         _logger = logger ?? NullLogger<DicomServer>.Instance;
+        _accepting = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
     }
 
     /// <summary>The address listened on (with the port the system chose when started on port 0).</summary>
@@ -58,18 +60,18 @@ public sealed class DicomServer : IAsyncDisposable
         }
         _listener = listener;
         Log.Listening(_logger, listener.LocalEndPoint);
-        _acceptLoop = AcceptLoopAsync(listener, _stopping.Token);
+        _acceptLoop = AcceptLoopAsync(listener, _accepting.Token, _stopping.Token);
         return (IPEndPoint)listener.LocalEndPoint!;
     }
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken stopping)
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken accepting, CancellationToken stopping)
     {
-        while (!stopping.IsCancellationRequested)
+        while (!accepting.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await listener.AcceptAsync(stopping);
+                socket = await listener.AcceptAsync(accepting);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -139,6 +141,29 @@ public sealed class DicomServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops accepting and lets the open associations end by themselves (their operations finish, the peers release) for
+    /// up to <paramref name="drainTimeout"/>; then aborts those still open and waits for them to end.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTimeout)
+    {
+        if (!_accepting.IsCancellationRequested)
+        {
+            await _accepting.CancelAsync();
+        }
+        _listener?.Dispose();
+        await _acceptLoop;
+        try
+        {
+            await Task.WhenAll(_associations.Values).WaitAsync(drainTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Log.DrainTimedOut(_logger, OpenAssociations, drainTimeout);
+        }
+        await StopAsync();
+    }
+
     /// <summary>Stops accepting, aborts the open associations and waits for them to end.</summary>
     public async Task StopAsync()
     {
@@ -155,6 +180,7 @@ public sealed class DicomServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        _accepting.Dispose();
         _stopping.Dispose();
     }
 }

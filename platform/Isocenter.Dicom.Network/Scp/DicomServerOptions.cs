@@ -68,6 +68,9 @@ public sealed record DicomServerOptions
     /// <summary>Timeouts and PDU length of the associations opened to move destinations (the AE titles are set per move).</summary>
     public DicomClientOptions MoveClientOptions { get; init; } = new();
 
+    /// <summary>Checks the calling AE title against the peer's address (peers configured by AE title and host); null = any.</summary>
+    public CallingPeerValidator? CallingPeerValidator { get; init; }
+
     /// <summary>Checks the user identity of each association and answers it when the requestor asks (PS3.7 D.3.3.7); null = any, never answered.</summary>
     public UserIdentityValidator? UserIdentityValidator { get; init; }
 

@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "TLS handshake with {Remote} failed: {Reason}")]
     public static partial void TlsFailed(ILogger logger, EndPoint? remote, string reason);
 
+    [LoggerMessage(13, LogLevel.Warning, "Stopping: {Open} association(s) still open after {Timeout}, aborting them")]
+    public static partial void DrainTimedOut(ILogger logger, int open, TimeSpan timeout);
+
     [LoggerMessage(9, LogLevel.Error, "Accepting connections failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
@@ -154,10 +155,16 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
             return false;
         }
         var reply = AssociationNegotiator.Negotiate(request, options.Policy);
+        var reason = reply.ToString()!;
+        if (reply is AssociatePdu && options.CallingPeerValidator?.Invoke(request.CallingAETitle, connection.RemoteEndPoint as IPEndPoint) is { } refusal)
+        {
+            reply = new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, 3); // calling AE title not recognized
+            reason = refusal;
+        }
         await connection.SendAsync(reply, _stopping);
         if (reply is not AssociatePdu accept)
         {
-            Log.Rejected(logger, request.CallingAETitle, request.CalledAETitle, connection.RemoteEndPoint, reply.ToString()!);
+            Log.Rejected(logger, request.CallingAETitle, request.CalledAETitle, connection.RemoteEndPoint, reason);
             return false;
         }
         connection.PeerMaxPduLength = request.UserInformation.MaxPduLength;
@@ -277,7 +284,7 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
         {
             Log.StoreHandlerFailed(logger, failure, request.SopInstanceUid);
         }
-        await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, answer.Status, answer.Failure?.Message), _ending.Token);
+        await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, answer.Status, answer.ErrorComment), _ending.Token);
     }
 
     private async Task FindAsync(ICFindHandler handler, CFindRequest request, PresentationContext context, CancellationTokenSource cancel)
@@ -302,6 +309,11 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 if (token.IsCancellationRequested)
                 {
                     status = DimseStatus.Cancel; // C-CANCEL-RQ, or the association ended (then nothing is sent)
+                }
+                else if (e is DimseFailureException refused)
+                {
+                    status = refused.Status; // the handler's own answer (Identifier does not match SOP class, ...)
+                    error = refused.ErrorComment;
                 }
                 else
                 {

@@ -243,7 +243,7 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
     {
         if (await CStoreReceiver.ReceiveAsync(handler, request, data, _ending.Token) is { } answer)
         {
-            await _connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, answer.Status, answer.Failure?.Message), _ending.Token);
+            await _connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request.Command, answer.Status, answer.ErrorComment), _ending.Token);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scp;
 
@@ -16,11 +17,12 @@ internal static class CStoreReceiver
         resumeWriterThreshold: 2 * 1024 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
 
     /// <summary>
-    /// The status to answer once the handler is done and the dataset read to its end; a handler that throws is answered
-    /// with Processing failure and its exception (for the log and the Error Comment). Null when the association ended
+    /// The status to answer once the handler is done and the dataset read to its end. A handler that throws
+    /// <see cref="DimseFailureException"/> is answered with its status and Error Comment; one that throws anything else with
+    /// Processing failure, its message as Error Comment and the exception (for the log). Null when the association ended
     /// first: nobody to answer.
     /// </summary>
-    public static async Task<(ushort Status, Exception? Failure)?> ReceiveAsync(ICStoreHandler handler, CStoreRequest request, PipeReader data, CancellationToken ending)
+    public static async Task<(ushort Status, string? ErrorComment, Exception? Failure)?> ReceiveAsync(ICStoreHandler handler, CStoreRequest request, PipeReader data, CancellationToken ending)
     {
         await Task.Yield(); // the handler runs off the read loop
         await using var stream = data.AsStream();
@@ -28,7 +30,7 @@ internal static class CStoreReceiver
         {
             var status = await handler.OnCStoreAsync(request, stream, ending);
             await stream.CopyToAsync(Stream.Null, ending); // what the handler left unread
-            return (status, null);
+            return (status, null, null);
         }
         catch (Exception e) when (e is OperationCanceledException || IsGone(e))
         {
@@ -44,7 +46,7 @@ internal static class CStoreReceiver
             {
                 return null;
             }
-            return (DimseStatus.ProcessingFailure, e);
+            return e is DimseFailureException refused ? (refused.Status, refused.ErrorComment, null) : (DimseStatus.ProcessingFailure, e.Message, e);
         }
     }
 

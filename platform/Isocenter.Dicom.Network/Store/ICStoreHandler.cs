@@ -20,7 +20,9 @@ public sealed record CStoreRequest(DicomAssociation Association, DicomCommand Co
 /// Receives the datasets of C-STORE requests. <c>dataset</c> yields the dataset bytes (no meta header) as the P-DATA
 /// fragments arrive; it ends at the last fragment. When the association is aborted or the connection drops first, reading
 /// throws an <see cref="IOException"/> (<see cref="Scp.AssociationGoneException"/>) and the cancellation token is cancelled;
-/// whichever the handler sees first, it should discard what it has. The returned status goes back in the C-STORE-RSP.
+/// whichever the handler sees first, it should discard what it has. The returned status goes back in the C-STORE-RSP; to
+/// answer a failure with an Error Comment, throw <see cref="DimseFailureException"/> (any other exception is answered with
+/// Processing failure 0110 and its message).
 /// </summary>
 public interface ICStoreHandler
 {

@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+
+namespace Isocenter.Ingest.Store;
+
+/// <summary>
+/// What goes into the object store for one C-STORE: the Part 10 header, the dataset prefix already read, then the rest of
+/// the dataset as it arrives from the network; counts the bytes and hashes them (SHA-256) on the way. Read asynchronously
+/// only: the network side is fed by the association's read loop, which a synchronous wait would block for good.
+/// </summary>
+internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> prefix, Stream network, Action onNetworkEnd) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private ReadOnlyMemory<byte> _header = header;
+    private ReadOnlyMemory<byte> _prefix = prefix;
+    private bool _ended;
+    private long _length;
+
+    /// <summary>True when reading the network failed (the association ended before the dataset did).</summary>
+    public bool NetworkFailed { get; private set; }
+
+    /// <summary>Bytes read so far: the object's size once the stream has ended.</summary>
+    public long BytesRead => _length;
+
+    /// <summary>SHA-256 of the bytes read so far, lower-case hexadecimal.</summary>
+    public string Sha256 => Convert.ToHexStringLower(_hash.GetCurrentHash());
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int read;
+        if (!_header.IsEmpty)
+        {
+            read = Take(ref _header, buffer);
+        }
+        else if (!_prefix.IsEmpty)
+        {
+            read = Take(ref _prefix, buffer);
+        }
+        else if (_ended || buffer.IsEmpty)
+        {
+            return 0;
+        }
+        else
+        {
+            try
+            {
+                read = await network.ReadAsync(buffer, cancellationToken);
+            }
+            catch
+            {
+                NetworkFailed = true;
+                throw;
+            }
+            if (read == 0)
+            {
+                _ended = true;
+                onNetworkEnd();
+                return 0;
+            }
+        }
+        _hash.AppendData(buffer.Span[..read]);
+        _length += read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("Read asynchronously: the dataset comes from the network.");
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    private static int Take(ref ReadOnlyMemory<byte> source, Memory<byte> destination)
+    {
+        var count = Math.Min(source.Length, destination.Length);
+        source.Span[..count].CopyTo(destination.Span);
+        source = source[count..];
+        return count;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Isocenter.Ingest.Scp;
+using Isocenter.ObjectStore;
+using Isocenter.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Isocenter.Ingest.Tests;
+
+/// <summary>
+/// The ingest service hosted in-process as Program.cs hosts it, with test settings: the given broker, a filesystem object
+/// store in a temporary folder, the SCP and HTTP on free loopback ports; log entries kept for the tests to read.
+/// </summary>
+public sealed class IngestService : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private IngestService(WebApplication app, FileSystemObjectStore store, ConcurrentQueue<string> logs)
+    {
+        _app = app;
+        Store = store;
+        Logs = logs;
+    }
+
+    public FileSystemObjectStore Store { get; }
+
+    public ConcurrentQueue<string> Logs { get; }
+
+    /// <summary>The port the SCP listens on.</summary>
+    public int DicomPort => _app.Services.GetRequiredService<DicomScpHost>().LocalEndPoint!.Port;
+
+    /// <summary>The HTTP address (health, metrics).</summary>
+    public Uri HttpAddress => new(_app.Urls.First());
+
+    public string LogText => string.Join('\n', Logs);
+
+    /// <summary>
+    /// Starts the service; <paramref name="settings"/> override the test defaults (<c>Dicom:AETitle</c> ISOCENTER, any caller
+    /// from loopback), <paramref name="configure"/> changes its services after the host's own registrations.
+    /// </summary>
+    public static async Task<IngestService> StartAsync(Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "isocenter-ingest-" + Guid.NewGuid().ToString("N"));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        var configuration = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:RabbitMq"] = rabbitMq.ToString(),
+            ["Dicom:Port"] = "0",
+            ["Dicom:AllowAnyPeerFromLoopback"] = "true",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.AddServiceDefaults();
+        var logs = new ConcurrentQueue<string>();
+        builder.Logging.AddProvider(new ListLoggerProvider(logs));
+        var store = new FileSystemObjectStore(folder);
+        builder.Services.AddSingleton<IObjectStore>(store);
+        builder.AddIngest();
+        configure?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+        return new IngestService(app, store, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(Store.Root, recursive: true);
+    }
+
+    private sealed class ListLoggerProvider(ConcurrentQueue<string> logs) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new ListLogger(logs);
+
+        public void Dispose() { }
+
+        private sealed class ListLogger(ConcurrentQueue<string> logs) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                logs.Enqueue($"{logLevel}: {formatter(state, exception)}");
+        }
+    }
+}
