@@ -1,4 +1,3 @@
-using Isocenter.Dicom.Network.Tests.Peers;
 
 namespace Isocenter.Ingest.Tests;
 

@@ -5,7 +5,6 @@ using Isocenter.Dicom.Json;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scu;
 using Isocenter.Dicom.Network.Store;
-using Isocenter.Dicom.Network.Tests.Peers;
 using Isocenter.ObjectStore;
 
 namespace Isocenter.Ingest.Tests;
