@@ -121,8 +121,12 @@ EOF
       { echo "error: platform/Isocenter.Dicom/Generated is stale: run ./dev.sh generate and commit the result" >&2; exit 1; }
     log "running tests"
     set +e
-    dotnet test Isocenter.slnx -c Release --no-build --nologo 2>&1 | tee "$STATE/test.log"
+    dotnet test Isocenter.slnx -c Release --no-build --nologo --filter "Category!=Outage" 2>&1 | tee "$STATE/test.log"
     status=${PIPESTATUS[0]}
+    # The outage tests stop and restart the shared servers: alone, after every other test.
+    log "running the outage tests (PostgreSQL, RabbitMQ and the S3 server stopped in turn)"
+    dotnet test tests/Isocenter.Archive.Tests -c Release --no-build --nologo --filter "Category=Outage" 2>&1 | tee -a "$STATE/test.log"
+    ((PIPESTATUS[0] == 0)) || status=1
     set -e
     passed=$(grep -Eo 'Passed: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
     failed=$(grep -Eo 'Failed: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
@@ -143,6 +147,10 @@ EOF
       log "benchmark smoke run (bench/store-throughput.sh --quick)"
       bench/store-throughput.sh --quick || status=1
     fi
+    if [ "$status" -eq 0 ] && [ -x bench/archive-throughput.sh ]; then
+      log "benchmark smoke run (bench/archive-throughput.sh --quick)"
+      bench/archive-throughput.sh --quick || status=1
+    fi
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
@@ -152,6 +160,7 @@ EOF
     bench/header-parse.sh
     bench/decode.sh
     bench/store-throughput.sh
+    bench/archive-throughput.sh
     ;;
   generate)
     deps

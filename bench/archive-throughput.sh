@@ -198,6 +198,7 @@ done
 echo
 printf '%-40s %12s %8s %11s %7s %14s %16s\n' archive associations "wall s" instances/s MB/s "+s to index" "Isocenter/Orthanc"
 declare -A median_store
+orthanc_version=$( (Orthanc --version 2>/dev/null || true) | awk 'NR == 1 { print $NF }')
 for associations in 1 4; do
   for name in orthanc isocenter; do
     # shellcheck disable=SC2086 # the list of times is split on purpose
@@ -206,7 +207,7 @@ for associations in 1 4; do
     x=$(median ${indexed[$name-$associations]})
     median_store[$name-$associations]=$s
     case $name in
-      orthanc) label="Orthanc $(Orthanc --version 2>/dev/null | head -n 1 | awk '{ print $NF }') (SQLite)" ratio=- ;;
+      orthanc) label="Orthanc $orthanc_version (SQLite)" ratio=- ;;
       isocenter) label="Isocenter (ingest + storage + PostgreSQL)" ratio=$(awk -v o="${median_store[orthanc-$associations]}" -v s="$s" 'BEGIN { printf "%.2fx", o / s }') ;;
     esac
     printf '%-40s %12d %8.3f %11.1f %7.1f %14.3f %16s\n' "$label" "$associations" "$s" \

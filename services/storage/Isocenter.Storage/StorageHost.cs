@@ -17,8 +17,7 @@ public static class StorageHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddServiceDefaults();
         builder.Services.AddIndex(builder.Configuration);
-        builder.Services.AddSingleton<IObjectStore>(new FileSystemObjectStore(
-            builder.Configuration["ObjectStore:Root"] ?? throw new InvalidOperationException("ObjectStore:Root (the object folder) is not configured.")));
+        builder.Services.AddObjectStore(builder.Configuration);
         builder.Services.AddStorage(builder.Configuration); // before messaging: migrations run before consumers start
         builder.AddIsocenterMessaging("storage", bus => bus.AddStorageConsumers());
         configure?.Invoke(builder);

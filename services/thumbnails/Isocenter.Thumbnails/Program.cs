@@ -6,8 +6,7 @@ using Isocenter.Thumbnails;
 // The thumbnail service: consumes SeriesStable, writes thumbnails/{study}/{series}.jpg (docs/thumbnails.md).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
-builder.Services.AddSingleton<IObjectStore>(new FileSystemObjectStore(
-    builder.Configuration["ObjectStore:Root"] ?? throw new InvalidOperationException("ObjectStore:Root (the object folder) is not configured.")));
+builder.Services.AddObjectStore(builder.Configuration);
 builder.Services.AddThumbnails();
 builder.AddIsocenterMessaging("thumbnails", bus => bus.AddThumbnailConsumers());
 var app = builder.Build();

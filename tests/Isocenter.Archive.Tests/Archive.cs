@@ -1,0 +1,108 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Isocenter.Archive.Tests;
+
+/// <summary>
+/// The archive as it runs: the storage service and the ingest service as processes, on a database, RabbitMQ virtual host
+/// and object store of their own (a folder, or a bucket of the S3 server), ingest's DIMSE port free on loopback.
+/// </summary>
+public sealed class Archive : IAsyncDisposable
+{
+    public const string AETitle = "ISOCENTER";
+    private readonly Dictionary<string, string> _settings;
+
+    private Archive(Dictionary<string, string> settings, string indexConnectionString, int port)
+    {
+        _settings = settings;
+        IndexConnectionString = indexConnectionString;
+        Port = port;
+    }
+
+    /// <summary>Ingest's DIMSE port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>The index database.</summary>
+    public string IndexConnectionString { get; }
+
+    public ServiceProcess Storage { get; private set; } = null!;
+
+    public ServiceProcess Ingest { get; private set; } = null!;
+
+    /// <summary>Starts storage, then ingest; <paramref name="objectStore"/> holds the ObjectStore:* settings, <paramref name="extra"/> any other.</summary>
+    public static async Task<Archive> StartAsync(IReadOnlyDictionary<string, string> objectStore, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var database = await LocalServers.CreateDatabaseAsync("archive");
+        var vhost = await LocalServers.CreateVirtualHostAsync("archive");
+        var port = Dcmtk.FreePort();
+        var settings = new Dictionary<string, string>(objectStore)
+        {
+            ["ConnectionStrings:Index"] = database,
+            ["ConnectionStrings:RabbitMq"] = vhost.ToString(),
+            ["Dicom:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Dicom:AETitle"] = AETitle,
+            ["Dicom:AllowAnyPeerFromLoopback"] = "true",
+            ["Storage:SeriesQuietPeriod"] = "00:00:01",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+        var archive = new Archive(settings, database, port);
+        await archive.StartServicesAsync();
+        return archive;
+    }
+
+    /// <summary>Starts both services (again, after <see cref="StopServicesAsync"/>).</summary>
+    public async Task StartServicesAsync()
+    {
+        Storage = await ServiceProcess.StartAsync("services/storage/Isocenter.Storage", _settings);
+        Ingest = await ServiceProcess.StartAsync("services/ingest/Isocenter.Ingest", _settings);
+    }
+
+    public async Task StopServicesAsync()
+    {
+        await Ingest.StopAsync();
+        await Storage.StopAsync();
+    }
+
+    /// <summary>storescu from <paramref name="callingAETitle"/> to ingest with extra options (e.g. -R, a proposal) and files.</summary>
+    public Task<ToolRun> StorescuAsync(IEnumerable<string> options, IEnumerable<string> files, string callingAETitle = "STORESCU") =>
+        Dcmtk.RunAsync("storescu", [.. options, "-aec", AETitle, "-aet", callingAETitle, "127.0.0.1", Port.ToString(CultureInfo.InvariantCulture), .. files]);
+
+    /// <summary>The SOP Instance UIDs in the index.</summary>
+    public async Task<HashSet<string>> IndexedAsync()
+    {
+        await using var connection = new NpgsqlConnection(IndexConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT sop_instance_uid FROM instance", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var uids = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            uids.Add(reader.GetString(0));
+        }
+        return uids;
+    }
+
+    /// <summary>Waits (bounded) until every one of <paramref name="uids"/> is indexed; returns the index's UIDs.</summary>
+    public async Task<HashSet<string>> WaitIndexedAsync(IReadOnlyCollection<string> uids, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var indexed = await IndexedAsync();
+            if (uids.All(indexed.Contains) || deadline.IsCancellationRequested)
+            {
+                return indexed;
+            }
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Ingest.DisposeAsync();
+        await Storage.DisposeAsync();
+    }
+}
