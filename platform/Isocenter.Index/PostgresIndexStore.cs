@@ -38,8 +38,13 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                 var touched = new Touched();
                 await using (var batch = new NpgsqlBatch(connection, transaction))
                 {
-                    batch.BatchCommands.Add(Command("SELECT DISTINCT patient_pk FROM study WHERE study_instance_uid = ANY(@uid)",
-                        Values("uid", studies.Select(r => r.Message.StudyInstanceUid), NpgsqlDbType.Text)));
+                    // The rows the batch may leave: patients of its studies, studies of its series (re-sent with corrected data).
+                    batch.BatchCommands.Add(Command("""
+                        SELECT st.id, st.patient_pk FROM study st WHERE st.study_instance_uid = ANY(@study)
+                            OR st.id IN (SELECT se.study_pk FROM series se WHERE se.series_instance_uid = ANY(@series))
+                        """,
+                        Values("study", studies.Select(r => r.Message.StudyInstanceUid), NpgsqlDbType.Text),
+                        Values("series", series.Select(r => r.Message.SeriesInstanceUid), NpgsqlDbType.Text)));
                     batch.BatchCommands.Add(Command("""
                         INSERT INTO patient (patient_id, issuer_of_patient_id, patient_name, patient_name_norm, patient_birth_date, patient_sex, header)
                         SELECT t.id, t.issuer, t.name, t.norm, t.birth, t.sex, t.header::jsonb
@@ -111,14 +116,14 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                         Values("header", series.Select(r => r.Message.Header), NpgsqlDbType.Text)));
                     // Instances re-sent into another series leave their old series (and its study) to be recounted.
                     batch.BatchCommands.Add(Command(
-                        "SELECT se.id, se.study_pk FROM instance i JOIN series se ON se.id = i.series_pk WHERE i.sop_instance_uid = ANY(@sop)",
+                        "SELECT se.id, se.study_pk, st.patient_pk FROM instance i JOIN series se ON se.id = i.series_pk JOIN study st ON st.id = se.study_pk WHERE i.sop_instance_uid = ANY(@sop)",
                         Values("sop", rows.Select(r => r.Message.SopInstanceUid), NpgsqlDbType.Text)));
                     await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await touched.ReadAsync(reader, [Touched.Patient], cancellationToken).ConfigureAwait(false);
+                    await touched.ReadAsync(reader, [Touched.Study, Touched.Patient], cancellationToken).ConfigureAwait(false);
                     await touched.ReadAsync(reader, [Touched.Patient], cancellationToken).ConfigureAwait(false);
                     await touched.ReadAsync(reader, [Touched.Study, Touched.Patient], cancellationToken).ConfigureAwait(false);
                     await touched.ReadAsync(reader, [Touched.Series, Touched.Study], cancellationToken, report: true).ConfigureAwait(false);
-                    await touched.ReadAsync(reader, [Touched.Series, Touched.Study], cancellationToken).ConfigureAwait(false);
+                    await touched.ReadAsync(reader, [Touched.Series, Touched.Study, Touched.Patient], cancellationToken).ConfigureAwait(false);
                 }
                 IReadOnlyList<SeriesUpdate> updates;
                 await using (var batch = new NpgsqlBatch(connection, transaction))

@@ -28,6 +28,23 @@ public sealed class DeleteAndStableTests : IndexDatabase
     }
 
     [Fact]
+    public async Task DeleteAsync_WhileBatchesUpsertTheSameStudy_NoDeadlockAndNoEmptyRowsLeft()
+    {
+        // Deletes lock patient, study, series in the order upserts do; a deadlock would throw PostgresException 40P01.
+        for (var round = 0; round < 10; round++)
+        {
+            await Task.WhenAll(
+                Task.Run(() => Store.UpsertAsync([.. Series("D2", "3.3", "3.3.1", 5), .. Series("D2", "3.3", "3.3.2", 5)], CancellationToken.None)),
+                Task.Run(() => Store.UpsertAsync([.. Series("D2", "3.3", "3.3.2", 5), .. Series("D2", "3.3", "3.3.1", 5)], CancellationToken.None)),
+                Task.Run(() => Store.DeleteAsync("3.3", null, null, CancellationToken.None)));
+        }
+
+        Assert.Equal(0, await CountAsync("series se WHERE NOT EXISTS (SELECT 1 FROM instance i WHERE i.series_pk = se.id)"));
+        Assert.Equal(0, await CountAsync("study st WHERE NOT EXISTS (SELECT 1 FROM series se WHERE se.study_pk = st.id)"));
+        Assert.Equal(0, await CountAsync("patient p WHERE NOT EXISTS (SELECT 1 FROM study st WHERE st.patient_pk = p.id)"));
+    }
+
+    [Fact]
     public async Task DeleteAsync_NothingThere_ReturnsEmpty() =>
         Assert.Empty(await Store.DeleteAsync("3.9", null, null, CancellationToken.None));
 

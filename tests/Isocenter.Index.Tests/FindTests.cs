@@ -94,6 +94,7 @@ public sealed class FindTests(FindFixture index) : IClassFixture<FindFixture>
     [InlineData("9.1\\9.3\\9.9", new[] { "9.1", "9.3" })]
     [InlineData("9.4", new[] { "9.4" })]
     [InlineData("9.*", new string[0])]
+    [InlineData("*", new[] { "9.1", "9.2", "9.3", "9.4", "9.5" })]
     public async Task FindAsync_StudyInstanceUidList_MatchesAnyListed(string value, string[] expected) =>
         Assert.Equal(expected, await StudiesAsync(DicomTag.StudyInstanceUID, value));
 
@@ -108,6 +109,7 @@ public sealed class FindTests(FindFixture index) : IClassFixture<FindFixture>
     [InlineData("StudyTime", "2359-", new[] { "9.3" })]
     [InlineData("StudyTime", "10", new[] { "9.1" })]
     [InlineData("StudyTime", "101500", new[] { "9.1" })]
+    [InlineData("StudyDate", "*", new[] { "9.1", "9.2", "9.3", "9.4", "9.5" })]
     public async Task FindAsync_StudyDateTimeRange_MatchesInclusively(string keyword, string value, string[] expected) =>
         Assert.Equal(expected, await StudiesAsync(DicomTag.Parse(keyword), value));
 

@@ -85,6 +85,18 @@ public sealed class UpsertTests : IndexDatabase
     }
 
     [Fact]
+    public async Task UpsertAsync_SeriesResentUnderAnotherStudy_EmptiedStudyAndPatientRemoved()
+    {
+        await Store.UpsertAsync([Message(Dataset("U8-OLD", "Doe^John", "1.2.8", "1.2.8.1", "1.2.8.1.1"))], CancellationToken.None);
+
+        var updates = await Store.UpsertAsync([Message(Dataset("U8", "Doe^John", "1.2.9", "1.2.8.1", "1.2.8.1.1"))], CancellationToken.None);
+
+        Assert.Equal([new SeriesUpdate("1.2.9", "1.2.8.1", 1)], updates);
+        Assert.Equal(0, await CountAsync("study WHERE study_instance_uid = '1.2.8'"));
+        Assert.Equal(0, await CountAsync("patient WHERE patient_id = 'U8-OLD'"));
+    }
+
+    [Fact]
     public async Task UpsertAsync_HeaderNotDicomJson_ThrowsDicomDataException()
     {
         var message = Message(Dataset("U7", "Doe^John", "1.2.7", "1.2.7.1", "1.2.7.1.1")) with { Header = "{\"00100010\": 5}" };

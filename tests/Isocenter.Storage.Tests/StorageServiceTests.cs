@@ -107,6 +107,24 @@ public sealed class StorageServiceTests(StorageService service) : IClassFixture<
     }
 
     [Fact]
+    public async Task SeriesStablePublisher_IndexUnavailableForAWhile_LogsAndPublishesOnceItIsBack()
+    {
+        var instance = await service.PutAsync("ST6", "2.25.60", "2.25.60.1", "2.25.60.1.1");
+        await service.Bus.GetRequestClient<IndexInstances>().GetResponse<InstancesIndexed>(new IndexInstances([instance]));
+        await service.ExecuteAsync("ALTER TABLE series RENAME TO series_away");
+        try
+        {
+            await service.Logs.WaitForAsync(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Looking for stable series failed", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await service.ExecuteAsync("ALTER TABLE series_away RENAME TO series");
+        }
+
+        Assert.True(await service.Bus.Consumed.Any<SeriesStable>(m => m.Context.Message.SeriesInstanceUid == "2.25.60.1" && m.Context.Message.InstanceCount == 1));
+    }
+
+    [Fact]
     public async Task Host_Started_HealthIncludesIndexAndBroker()
     {
         using var http = new HttpClient { BaseAddress = service.Address };

@@ -15,6 +15,10 @@ CREATE TABLE patient (
     UNIQUE (patient_id, issuer_of_patient_id)
 );
 CREATE INDEX patient_patient_name_norm ON patient (patient_name_norm text_pattern_ops);
+-- Person names match on the whole value or any one component group: each has an index for equality and prefixes.
+CREATE INDEX patient_patient_name_alphabetic ON patient (split_part(patient_name_norm, '=', 1) text_pattern_ops);
+CREATE INDEX patient_patient_name_ideographic ON patient (split_part(patient_name_norm, '=', 2) text_pattern_ops);
+CREATE INDEX patient_patient_name_phonetic ON patient (split_part(patient_name_norm, '=', 3) text_pattern_ops);
 CREATE INDEX patient_patient_id_pattern ON patient (patient_id text_pattern_ops);
 CREATE INDEX patient_patient_birth_date ON patient (patient_birth_date);
 

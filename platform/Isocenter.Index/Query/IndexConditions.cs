@@ -93,10 +93,13 @@ internal sealed class IndexConditions
         return [.. values.Select(v => v.Trim())];
     }
 
-    /// <summary>The condition for one key; null for universal matching (no value, or only '*').</summary>
+    /// <summary>
+    /// The condition for one key; null for universal matching: no value, or a value of only '*' (leniently also for UIDs,
+    /// dates and times, which take no other wildcard).
+    /// </summary>
     private string? Match(string column, MatchKind kind, List<string> values, bool fuzzy)
     {
-        if (values.Count == 0 || values.All(v => v.Length == 0) || kind != MatchKind.Uid && values.Any(v => v.Length > 0 && v.All(c => c == '*')))
+        if (values.Count == 0 || values.All(v => v.Length == 0) || values.Any(v => v.Length > 0 && v.All(c => c == '*')))
         {
             return null;
         }
