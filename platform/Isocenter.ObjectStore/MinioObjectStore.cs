@@ -14,7 +14,11 @@ namespace Isocenter.ObjectStore;
 /// <param name="SecretKey">The secret key.</param>
 /// <param name="Bucket">The bucket holding the objects; created at first use when missing.</param>
 /// <param name="Region">The bucket's region; <c>us-east-1</c> when null (MinIO's and s3rver's default).</param>
-public sealed record MinioObjectStoreOptions(Uri Endpoint, string AccessKey, string SecretKey, string Bucket, string? Region = null);
+public sealed record MinioObjectStoreOptions(Uri Endpoint, string AccessKey, string SecretKey, string Bucket, string? Region = null)
+{
+    /// <summary>The settings without the secret key, for logs.</summary>
+    public override string ToString() => $"{Endpoint} bucket {Bucket} region {Region ?? MinioObjectStore.DefaultRegion} as {AccessKey}";
+}
 
 /// <summary>
 /// <see cref="IObjectStore"/> on one bucket of an S3 server (MinIO, s3rver, AWS) through the Minio SDK. A put streams its

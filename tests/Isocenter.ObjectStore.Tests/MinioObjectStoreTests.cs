@@ -54,6 +54,29 @@ public sealed class MinioObjectStoreTests(S3Bucket bucket) : ObjectStoreContract
     }
 
     [Fact]
+    public async Task StatAsync_BucketMissing_CreatesItAtFirstUse()
+    {
+        var options = bucket.Options with { Bucket = Isocenter.Testing.LocalServers.UniqueBucketName("objectstore-new") };
+        using var store = new MinioObjectStore(options);
+        try
+        {
+            Assert.False(await bucket.Client.BucketExistsAsync(new BucketExistsArgs().WithBucket(options.Bucket), Token));
+
+            Assert.Null(await store.StatAsync("a/b", Token));
+
+            Assert.True(await bucket.Client.BucketExistsAsync(new BucketExistsArgs().WithBucket(options.Bucket), Token));
+        }
+        finally
+        {
+            await bucket.Client.RemoveBucketAsync(new RemoveBucketArgs().WithBucket(options.Bucket), Token);
+        }
+    }
+
+    [Fact]
+    public void Options_ToString_LeavesTheSecretKeyOut() =>
+        Assert.DoesNotContain("top-secret", (bucket.Options with { SecretKey = "top-secret" }).ToString(), StringComparison.Ordinal);
+
+    [Fact]
     public async Task SdkGetObjectWithOffsetAndLength_Minio700_ThrowsPartialContentException()
     {
         // The regression OpenReadAsync(key, offset, length) works around with a presigned GET and a Range header. When an
