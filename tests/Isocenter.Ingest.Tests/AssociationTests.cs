@@ -1,4 +1,4 @@
-using Isocenter.Dicom.Network.Tests.Peers;
+using Isocenter.Testing;
 
 namespace Isocenter.Ingest.Tests;
 

@@ -1,5 +1,4 @@
 using Isocenter.Dicom;
-using Isocenter.Dicom.Network.Tests.Peers;
 using Isocenter.ObjectStore;
 using Isocenter.Testing;
 using MassTransit;

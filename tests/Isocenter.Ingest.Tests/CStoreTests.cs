@@ -5,8 +5,8 @@ using Isocenter.Dicom.Json;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scu;
 using Isocenter.Dicom.Network.Store;
-using Isocenter.Dicom.Network.Tests.Peers;
 using Isocenter.ObjectStore;
+using Isocenter.Testing;
 
 namespace Isocenter.Ingest.Tests;
 
