@@ -19,14 +19,18 @@ public sealed class IngestService : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private IngestService(WebApplication app, ConcurrentQueue<string> logs)
+    private readonly string _folder;
+
+    private IngestService(WebApplication app, ConcurrentQueue<string> logs, string folder)
     {
         _app = app;
         Logs = logs;
-        Store = (FileSystemObjectStore)app.Services.GetRequiredService<IObjectStore>();
+        _folder = folder;
+        Store = app.Services.GetRequiredService<IObjectStore>();
     }
 
-    public FileSystemObjectStore Store { get; }
+    /// <summary>The object store: a temporary folder unless the settings name another.</summary>
+    public IObjectStore Store { get; }
 
     /// <summary>The index the service answers C-FIND, C-MOVE and C-GET from (a database of its own, migrated).</summary>
     public IIndexStore Index => _app.Services.GetRequiredService<IIndexStore>();
@@ -75,14 +79,17 @@ public sealed class IngestService : IAsyncDisposable
         app.MapDefaultEndpoints();
         await app.Services.GetRequiredService<IndexMigrator>().MigrateAsync(default);
         await app.StartAsync();
-        return new IngestService(app, logs);
+        return new IngestService(app, logs, folder);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Directory.Delete(Store.Root, recursive: true);
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 
     private sealed class ListLoggerProvider(ConcurrentQueue<string> logs) : ILoggerProvider
