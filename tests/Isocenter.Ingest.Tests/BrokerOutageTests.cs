@@ -1,6 +1,5 @@
 using Isocenter.Dicom;
 using Isocenter.ObjectStore;
-using Isocenter.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,22 +2,13 @@ using Isocenter.Cli.Demo;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Imaging.Codecs;
 using Isocenter.Dicom.Imaging.Transcoding;
-using Isocenter.Dicom.Network.Store;
 
 namespace Isocenter.Ingest.Tests;
 
 /// <summary>A sent file: where it is, its instance's UIDs, and its dataset bytes (what follows the meta header).</summary>
 public sealed record SentFile(string Path, string StudyInstanceUid, string SeriesInstanceUid, string SopInstanceUid, DicomTransferSyntax TransferSyntax)
 {
-    public byte[] DataSet
-    {
-        get
-        {
-            using var stream = File.OpenRead(Path);
-            var header = DicomFileHeader.Read(stream);
-            return File.ReadAllBytes(Path)[(int)header.DataSetOffset..];
-        }
-    }
+    public byte[] DataSet => Part10.DataSet(Path);
 }
 
 /// <summary>Demo CT series (<c>isocenter demo</c>), saved in a transfer syntax (compressed ones through <c>isocenter transcode</c>'s transcoder).</summary>

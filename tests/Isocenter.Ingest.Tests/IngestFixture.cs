@@ -1,4 +1,3 @@
-using Isocenter.Testing;
 
 namespace Isocenter.Ingest.Tests;
 
@@ -14,6 +13,9 @@ public sealed class IngestFixture : IAsyncLifetime
 
     public InstanceReceivedCollector Messages { get; private set; } = null!;
 
+    /// <summary>The port movescu receives on: the service's C-MOVE destination MOVESCU.</summary>
+    public int MoveDestinationPort { get; } = Dcmtk.FreePort();
+
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "isocenter-ingest-files-" + Guid.NewGuid().ToString("N"));
 
     public async Task InitializeAsync()
@@ -27,6 +29,7 @@ public sealed class IngestFixture : IAsyncLifetime
             ["Dicom:Peers:0:Host"] = "127.0.0.1",
             ["Dicom:Peers:1:AETitle"] = "FARAWAY",
             ["Dicom:Peers:1:Host"] = "192.0.2.1",
+            ["Dicom:MoveDestinations:MOVESCU"] = $"127.0.0.1:{MoveDestinationPort}",
         });
     }
 

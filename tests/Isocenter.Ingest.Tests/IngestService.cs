@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Isocenter.Index;
 using Isocenter.Ingest.Scp;
 using Isocenter.ObjectStore;
 using Isocenter.ServiceDefaults;
@@ -17,14 +18,21 @@ public sealed class IngestService : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private IngestService(WebApplication app, FileSystemObjectStore store, ConcurrentQueue<string> logs)
+    private readonly string _folder;
+
+    private IngestService(WebApplication app, ConcurrentQueue<string> logs, string folder)
     {
         _app = app;
-        Store = store;
         Logs = logs;
+        _folder = folder;
+        Store = app.Services.GetRequiredService<IObjectStore>();
     }
 
-    public FileSystemObjectStore Store { get; }
+    /// <summary>The object store: a temporary folder unless the settings name another.</summary>
+    public IObjectStore Store { get; }
+
+    /// <summary>The index the service answers C-FIND, C-MOVE and C-GET from (a database of its own, migrated).</summary>
+    public IIndexStore Index => _app.Services.GetRequiredService<IIndexStore>();
 
     public ConcurrentQueue<string> Logs { get; }
 
@@ -37,7 +45,8 @@ public sealed class IngestService : IAsyncDisposable
     public string LogText => string.Join('\n', Logs);
 
     /// <summary>
-    /// Starts the service; <paramref name="settings"/> override the test defaults (<c>Dicom:AETitle</c> ISOCENTER, any caller
+    /// Starts the service on a new index database (migrated, as the storage service does at its start);
+    /// <paramref name="settings"/> override the test defaults (<c>Dicom:AETitle</c> ISOCENTER, any caller
     /// from loopback), <paramref name="configure"/> changes its services after the host's own registrations.
     /// </summary>
     public static async Task<IngestService> StartAsync(Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
@@ -48,6 +57,8 @@ public sealed class IngestService : IAsyncDisposable
         {
             ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:RabbitMq"] = rabbitMq.ToString(),
+            ["ConnectionStrings:Index"] = await LocalServers.CreateDatabaseAsync("ingest"),
+            ["ObjectStore:Root"] = folder,
             ["Dicom:Port"] = "0",
             ["Dicom:AllowAnyPeerFromLoopback"] = "true",
         };
@@ -59,21 +70,25 @@ public sealed class IngestService : IAsyncDisposable
         builder.AddServiceDefaults();
         var logs = new ConcurrentQueue<string>();
         builder.Logging.AddProvider(new ListLoggerProvider(logs));
-        var store = new FileSystemObjectStore(folder);
-        builder.Services.AddSingleton<IObjectStore>(store);
+        builder.Services.AddObjectStore(builder.Configuration);
+        builder.Services.AddIndex(builder.Configuration);
         builder.AddIngest();
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapDefaultEndpoints();
+        await app.Services.GetRequiredService<IndexMigrator>().MigrateAsync(default);
         await app.StartAsync();
-        return new IngestService(app, store, logs);
+        return new IngestService(app, logs, folder);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Directory.Delete(Store.Root, recursive: true);
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
     }
 
     private sealed class ListLoggerProvider(ConcurrentQueue<string> logs) : ILoggerProvider

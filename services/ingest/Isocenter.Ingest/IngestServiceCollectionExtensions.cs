@@ -11,8 +11,8 @@ public static class IngestServiceCollectionExtensions
 {
     /// <summary>
     /// The broker (publishing only), the <c>Dicom</c> settings, the C-STORE handler and the SCP as a hosted service (started
-    /// after the bus, stopped before it) with its health check. The <see cref="ObjectStore.IObjectStore"/> and, for C-FIND, C-MOVE and C-GET,
-    /// the <see cref="Index.IIndexStore"/> are the host's to register.
+    /// after the bus, stopped before it) with its health check. The <see cref="ObjectStore.IObjectStore"/> and the
+    /// <see cref="Index.IIndexStore"/> (C-FIND, C-MOVE, C-GET) are the host's to register.
     /// </summary>
     public static TBuilder AddIngest<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

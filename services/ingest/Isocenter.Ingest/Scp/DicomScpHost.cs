@@ -13,12 +13,12 @@ namespace Isocenter.Ingest.Scp;
 
 /// <summary>
 /// Runs the archive's <see cref="DicomServer"/> for the host's lifetime (after the bus has started, stopped before it):
-/// C-ECHO, C-STORE through <see cref="InstanceStoreHandler"/>, and C-FIND, C-MOVE and C-GET when an index is registered. On stop, it stops
+/// C-ECHO, C-STORE through <see cref="InstanceStoreHandler"/>, C-FIND, C-MOVE and C-GET from the index and the object store. On stop, it stops
 /// accepting and lets open associations finish for <see cref="IngestOptions.DrainTimeout"/> before aborting them. As a
 /// health check, it is healthy while the SCP listens.
 /// </summary>
 public sealed partial class DicomScpHost(
-    IOptions<IngestOptions> options, InstanceStoreHandler storeHandler, IObjectStore store, ILoggerFactory loggers, ILogger<DicomScpHost> logger, IIndexStore? index = null)
+    IOptions<IngestOptions> options, InstanceStoreHandler storeHandler, IObjectStore store, IIndexStore index, ILoggerFactory loggers, ILogger<DicomScpHost> logger)
     : IHostedService, IHealthCheck, IAsyncDisposable
 {
     private readonly IngestOptions _options = options.Value;
@@ -36,15 +36,15 @@ public sealed partial class DicomScpHost(
             AETitles = [_options.AETitle],
             CallingPeerValidator = peers.Check,
             StoreHandler = storeHandler,
-            FindHandler = index is null ? null : new IndexFindHandler(index),
-            RetrieveHandler = index is null ? null : new IndexRetrieveHandler(index, store),
+            FindHandler = new IndexFindHandler(index),
+            RetrieveHandler = new IndexRetrieveHandler(index, store),
             MoveDestinations = MoveDestinations(_options),
             MaxAssociations = _options.MaxAssociations,
             ArtimTimeout = _options.ArtimTimeout,
             IdleTimeout = _options.IdleTimeout,
         }, loggers.CreateLogger<DicomServer>());
         var endPoint = _server.Start(new IPEndPoint(IPAddress.Parse(_options.Address), _options.Port));
-        LogListening(logger, _options.AETitle, endPoint, index is null ? "C-ECHO, C-STORE (no index configured)" : "C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET");
+        LogListening(logger, _options.AETitle, endPoint);
     }
 
     /// <inheritdoc/>
@@ -83,6 +83,6 @@ public sealed partial class DicomScpHost(
         return destinations;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "DICOM SCP {AETitle} listening on {EndPoint}: {Services}")]
-    private static partial void LogListening(ILogger logger, string aeTitle, IPEndPoint endPoint, string services);
+    [LoggerMessage(Level = LogLevel.Information, Message = "DICOM SCP {AETitle} listening on {EndPoint}: C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET")]
+    private static partial void LogListening(ILogger logger, string aeTitle, IPEndPoint endPoint);
 }
