@@ -1,4 +1,3 @@
-
 namespace Isocenter.Ingest.Tests;
 
 /// <summary>Who may associate (Dicom:Peers), health, and the service staying up after refusals.</summary>

@@ -1,4 +1,3 @@
-
 namespace Isocenter.Ingest.Tests;
 
 /// <summary>
