@@ -80,12 +80,15 @@ public sealed class InstanceReceivedConsumerDefinition : ConsumerDefinition<Inst
 internal static class StorageRetry
 {
     /// <summary>Retries after the first attempt.</summary>
-    public const int Limit = 6;
+    public const int Limit = 20;
 
-    /// <summary>Exponential backoff from 200 ms to 30 s (about a minute in all); bad data is not retried.</summary>
+    /// <summary>
+    /// Exponential backoff from 200 ms to 60 s: a PostgreSQL restart or failover of up to about ten minutes is ridden out
+    /// with the messages unacknowledged (so still in RabbitMQ should the service stop); bad data is not retried.
+    /// </summary>
     public static void Configure(IRetryConfigurator retry)
     {
-        retry.Exponential(Limit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+        retry.Exponential(Limit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
         retry.Ignore<DicomDataException>();
         retry.Ignore<ArgumentException>();
     }
