@@ -121,6 +121,69 @@ public class DicomServerTests
     }
 
     [Fact]
+    public async Task Associate_CallingPeerValidatorRefuses_IsRejectedAsUnknownCaller()
+    {
+        (string Calling, IPEndPoint? Remote)? asked = null;
+        await using var server = new ReceivingServer(o => o with
+        {
+            CallingPeerValidator = (calling, remote) =>
+            {
+                asked = (calling, remote);
+                return "not from there";
+            },
+        });
+        using var timeout = new CancellationTokenSource(Bound);
+        var e = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => Client(server.Port).EchoAsync(timeout.Token));
+        Assert.Equal((AssociateRejectResult.Permanent, 3), (e.Reject.Result, (int)e.Reject.Reason));
+        Assert.Equal("TESTSCU", asked?.Calling);
+        Assert.Equal(IPAddress.Loopback, asked?.Remote?.Address);
+    }
+
+    [Fact]
+    public async Task CStore_HandlerThrowsDimseFailure_AnsweredWithItsStatusAndErrorComment()
+    {
+        var handler = new Network.Store.CStoreHandler(async (request, dataset, cancellationToken) =>
+        {
+            await dataset.CopyToAsync(Stream.Null, cancellationToken);
+            throw new DimseFailureException("C-STORE", DimseStatus.DataSetDoesNotMatchSopClass, "not what the request says");
+        });
+        await using var server = new ReceivingServer(o => o with { StoreHandler = handler });
+        var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        using var timeout = new CancellationTokenSource(Bound);
+        var result = Assert.Single(await Client(server.Port).StoreAsync([file], cancellationToken: timeout.Token));
+        Assert.Equal((DimseStatus.DataSetDoesNotMatchSopClass, "not what the request says"), (result.Status, result.Error));
+        await AssertEchoWorks(server.Port);
+    }
+
+    [Fact]
+    public async Task Stop_WithDrainTimeout_StopsAcceptingAndLetsTheStoreInFlightFinish()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new Network.Store.CStoreHandler(async (request, dataset, cancellationToken) =>
+        {
+            await dataset.CopyToAsync(Stream.Null, cancellationToken);
+            entered.SetResult();
+            await gate.Task;
+            return DimseStatus.Success;
+        });
+        await using var server = new ReceivingServer(o => o with { StoreHandler = handler });
+        var file = TestFiles.WriteCtSeries(TestFiles.NewDirectory(), 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
+        using var timeout = new CancellationTokenSource(Bound);
+        var store = Client(server.Port).StoreAsync([file], cancellationToken: timeout.Token);
+        await entered.Task.WaitAsync(Bound);
+
+        var stopping = server.Server.StopAsync(Bound);
+
+        await Assert.ThrowsAnyAsync<SocketException>(() => Client(server.Port).EchoAsync(timeout.Token));
+        Assert.False(stopping.IsCompleted); // the C-STORE is still in its handler
+        gate.SetResult();
+        Assert.Equal(DimseStatus.Success, Assert.Single(await store).Status);
+        await stopping.WaitAsync(Bound);
+        Assert.Equal(0, server.Server.OpenAssociations);
+    }
+
+    [Fact]
     public async Task Serve_GarbageBytes_AbortsAndKeepsServing()
     {
         await using var server = new ReceivingServer();

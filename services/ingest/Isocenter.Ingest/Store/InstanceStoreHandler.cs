@@ -137,7 +137,7 @@ public sealed partial class InstanceStoreHandler(IObjectStore store, IBus bus, I
         return (study!, series!);
     }
 
-    /// <summary>Invalid SOP Instance (PS3.7 C.5.x general status 0117): the dataset names another instance than the request.</summary>
+    /// <summary>Invalid SOP Instance (0117, a general status of PS3.7 Annex C): the dataset names another instance than the request.</summary>
     private const ushort InvalidSopInstance = 0x0117;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {ObjectKey} ({Size} bytes) from {CallingAETitle} in {TransferSyntax}")]
