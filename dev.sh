@@ -81,14 +81,22 @@ case "${1:-help}" in
     start_service storage "$ISOCENTER_STORAGE_HTTP_PORT"
     start_service ingest "$ISOCENTER_INGEST_HTTP_PORT" Dicom__Port="$ISOCENTER_DIMSE_PORT" Dicom__AETitle="$ISOCENTER_DIMSE_AE"
     start_service thumbnails "$ISOCENTER_THUMBNAILS_HTTP_PORT"
-    if [ ! -f "$STATE/demo/.complete" ]; then
+    if [ ! -f "$STATE/demo.complete" ]; then
       log "writing a synthetic CT study to .dev/demo"
       rm -rf "$STATE/demo"
       "$CLI" demo --out "$STATE/demo" --patients 1 --slices 120 --size 512 | tail -n 1
-      touch "$STATE/demo/.complete"
+      touch "$STATE/demo.complete"
     fi
     log "storing it through C-STORE into ingest (127.0.0.1:$ISOCENTER_DIMSE_PORT, AE $ISOCENTER_DIMSE_AE)"
     "$CLI" send --called "$ISOCENTER_DIMSE_AE" 127.0.0.1 "$ISOCENTER_DIMSE_PORT" "$STATE/demo" | tail -n 2
+    # Indexing is asynchronous (the storage service, in batches): wait until the index holds what was sent.
+    sent=$(find "$STATE/demo" -name '*.dcm' | wc -l)
+    for ((i = 0; i < 80; i++)); do
+      indexed=$(PGPASSWORD=$ISOCENTER_PG_PASSWORD psql -h 127.0.0.1 -p "$ISOCENTER_PG_PORT" -U "$ISOCENTER_PG_USER" -d "$ISOCENTER_PG_DATABASE" -qtAX \
+        -c "SELECT count(*) FROM instance" 2>/dev/null || echo 0)
+      ((indexed >= sent)) && break
+      sleep 0.25
+    done
     log "the archive holds (C-FIND, study level):"
     "$CLI" find --called "$ISOCENTER_DIMSE_AE" 127.0.0.1 "$ISOCENTER_DIMSE_PORT" -k QueryRetrieveLevel=STUDY -k PatientName -k StudyDate \
       -k StudyDescription -k NumberOfStudyRelatedInstances -k StudyInstanceUID
