@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Isocenter.Cli.Demo;
 using Isocenter.Dicom;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace Isocenter.Archive.Tests;
 
@@ -12,7 +13,7 @@ namespace Isocenter.Archive.Tests;
 /// own, after the others: <c>./dev.sh test</c> runs the category <c>Outage</c> last.
 /// </summary>
 [Trait("Category", "Outage")]
-public sealed partial class OutageTests : IAsyncLifetime
+public sealed partial class OutageTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(4);
     private readonly string _folder = Directory.CreateTempSubdirectory("isocenter-archive-outage-").FullName;
@@ -57,7 +58,11 @@ public sealed partial class OutageTests : IAsyncLifetime
 
         // Every instance that got a success status is indexed (the storage service retries until PostgreSQL is back).
         var acknowledged = files.Where(f => outcomes.TryGetValue(f, out var statuses) && statuses.Contains("Success")).Select(f => uids[f]).ToList();
+        var failures = outcomes.Values.SelectMany(statuses => statuses).Where(status => status != "Success").ToList();
+        output.WriteLine($"{outcomes.Values.Sum(s => s.Count)} C-STORE responses for {files.Count} instances: {acknowledged.Count} acknowledged, "
+            + $"{failures.Count} failure statuses ({string.Join(", ", failures.Distinct())})");
         Assert.NotEmpty(acknowledged);
+        Assert.NotEmpty(failures); // the outages were felt: a sender was told, not left believing
         var indexed = await archive.WaitIndexedAsync(acknowledged, TimeSpan.FromMinutes(3));
         Assert.All(acknowledged, uid => Assert.Contains(uid, indexed));
 
