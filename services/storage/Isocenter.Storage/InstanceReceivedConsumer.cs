@@ -63,7 +63,7 @@ public sealed partial class InstanceReceivedConsumer(InstanceIndexer indexer, IL
 }
 
 /// <summary>
-/// Batches of up to 100 messages or 20 ms, four batches at once; transient failures (PostgreSQL or the broker away) retried
+/// Batches of up to 100 messages or 100 ms, four batches at once; transient failures (PostgreSQL or the broker away) retried
 /// with backoff (<see cref="StorageRetry"/>), then the messages go to the error queue; unreadable headers go there at once.
 /// </summary>
 public sealed class InstanceReceivedConsumerDefinition : ConsumerDefinition<InstanceReceivedConsumer>
@@ -72,7 +72,7 @@ public sealed class InstanceReceivedConsumerDefinition : ConsumerDefinition<Inst
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<InstanceReceivedConsumer> consumerConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.UseMessageRetry(StorageRetry.Configure);
-        consumerConfigurator.Options<BatchOptions>(batch => batch.SetMessageLimit(100).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(4));
+        consumerConfigurator.Options<BatchOptions>(batch => batch.SetMessageLimit(100).SetTimeLimit(TimeSpan.FromMilliseconds(100)).SetConcurrencyLimit(4));
     }
 }
 
