@@ -1,35 +1,51 @@
 namespace Isocenter.ObjectStore;
 
-/// <summary>A stream that is read from start to end, once: what is not reading throws <see cref="NotSupportedException"/>.</summary>
-internal abstract class ForwardReadStream : Stream
+/// <summary>
+/// A stream that is read from start to end, once, as object-store puts read what they store: what is not reading throws
+/// <see cref="NotSupportedException"/>.
+/// </summary>
+public abstract class ForwardReadStream : Stream
 {
+    /// <inheritdoc/>
     public override bool CanRead => true;
 
+    /// <inheritdoc/>
     public override bool CanSeek => false;
 
+    /// <inheritdoc/>
     public override bool CanWrite => false;
 
+    /// <inheritdoc/>
     public override long Length => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <inheritdoc/>
     public abstract override int Read(Span<byte> buffer);
 
+    /// <inheritdoc/>
     public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
 
+    /// <inheritdoc/>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc/>
     public override void Flush()
     {
     }
 
+    /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Isocenter.ObjectStore;
 
 namespace Isocenter.Ingest.Store;
 
@@ -7,7 +8,7 @@ namespace Isocenter.Ingest.Store;
 /// the dataset as it arrives from the network; counts the bytes and hashes them (SHA-256) on the way. Read asynchronously
 /// only: the network side is fed by the association's read loop, which a synchronous wait would block for good.
 /// </summary>
-internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> prefix, Stream network, Action onNetworkEnd) : Stream
+internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> prefix, Stream network, Action onNetworkEnd) : ForwardReadStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private ReadOnlyMemory<byte> _header = header;
@@ -23,20 +24,6 @@ internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnly
 
     /// <summary>SHA-256 of the bytes read so far, lower-case hexadecimal.</summary>
     public string Sha256 => Convert.ToHexStringLower(_hash.GetCurrentHash());
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -76,21 +63,8 @@ internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnly
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
+    public override int Read(Span<byte> buffer) =>
         throw new NotSupportedException("Read asynchronously: the dataset comes from the network.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
