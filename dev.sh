@@ -18,7 +18,7 @@ eval "$(scripts/infra.sh env)"
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages the tests and benchmarks use as real peers and references, and the native codec libraries.
-DEB_PACKAGES=(dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc openjph-tools afl++)
+DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc openjph-tools afl++)
 
 deps() {
   local missing=()
