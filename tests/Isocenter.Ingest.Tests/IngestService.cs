@@ -2,16 +2,14 @@ using System.Collections.Concurrent;
 using Isocenter.Index;
 using Isocenter.Ingest.Scp;
 using Isocenter.ObjectStore;
-using Isocenter.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Isocenter.Ingest.Tests;
 
 /// <summary>
-/// The ingest service hosted in-process as Program.cs hosts it, with test settings: the given broker, a filesystem object
+/// The ingest service hosted in-process (IngestHost, as Program.cs hosts it) with test settings: the given broker, a filesystem object
 /// store in a temporary folder, the SCP and HTTP on free loopback ports; log entries kept for the tests to read.
 /// </summary>
 public sealed class IngestService : IAsyncDisposable
@@ -52,9 +50,9 @@ public sealed class IngestService : IAsyncDisposable
     public static async Task<IngestService> StartAsync(Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "isocenter-ingest-" + Guid.NewGuid().ToString("N"));
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
         var configuration = new Dictionary<string, string?>
         {
+            ["environment"] = "Production",
             ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:RabbitMq"] = rabbitMq.ToString(),
             ["ConnectionStrings:Index"] = await LocalServers.CreateDatabaseAsync("ingest"),
@@ -66,16 +64,12 @@ public sealed class IngestService : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddServiceDefaults();
         var logs = new ConcurrentQueue<string>();
-        builder.Logging.AddProvider(new ListLoggerProvider(logs));
-        builder.Services.AddObjectStore(builder.Configuration);
-        builder.Services.AddIndex(builder.Configuration);
-        builder.AddIngest();
-        configure?.Invoke(builder.Services);
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
+        var app = IngestHost.Create([.. configuration.Select(setting => $"--{setting.Key}={setting.Value}")], builder =>
+        {
+            builder.Logging.AddProvider(new ListLoggerProvider(logs));
+            configure?.Invoke(builder.Services);
+        });
         await app.Services.GetRequiredService<IndexMigrator>().MigrateAsync(default);
         await app.StartAsync();
         return new IngestService(app, logs, folder);

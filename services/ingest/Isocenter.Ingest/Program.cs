@@ -1,14 +1,5 @@
-using Isocenter.Index;
 using Isocenter.Ingest;
-using Isocenter.ObjectStore;
-using Isocenter.ServiceDefaults;
 
 // The ingest service: the archive's DIMSE SCP (docs/archive.md, "Ingest").
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddServiceDefaults();
-builder.Services.AddObjectStore(builder.Configuration);
-builder.Services.AddIndex(builder.Configuration); // C-FIND, C-MOVE and C-GET answer from it
-builder.AddIngest();
-var app = builder.Build();
-app.MapDefaultEndpoints();
+var app = IngestHost.Create(args);
 await app.RunAsync().ConfigureAwait(false);
