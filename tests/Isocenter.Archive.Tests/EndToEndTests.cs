@@ -94,7 +94,7 @@ public sealed class EndToEndTests(EndToEndTests.SentArchive archive) : IClassFix
         var series = archive.Sent.Values.Where(i => i.Syntax == "explicit").GroupBy(i => (i.StudyUid, i.SeriesUid)).ElementAt(0).ToList();
         var output = Directory.CreateTempSubdirectory("isocenter-archive-move-").FullName;
 
-        var run = await Dcmtk.RunAsync("movescu", ["-S", "-aet", SentArchive.MoveDestination, "-aec", Archive.AETitle, "-aem", SentArchive.MoveDestination,
+        var run = await Dcmtk.RunAsync("movescu", ["-S", "-aet", SentArchive.MoveDestination, "-aec", LocalArchive.AETitle, "-aem", SentArchive.MoveDestination,
             "+P", archive.MovePort.ToString(CultureInfo.InvariantCulture), "-od", output, "-k", "QueryRetrieveLevel=SERIES",
             "-k", $"StudyInstanceUID={series[0].StudyUid}", "-k", $"SeriesInstanceUID={series[0].SeriesUid}", "127.0.0.1", archive.Running.Port.ToString(CultureInfo.InvariantCulture)]);
 
@@ -110,7 +110,7 @@ public sealed class EndToEndTests(EndToEndTests.SentArchive archive) : IClassFix
         var series = archive.Sent.Values.Where(i => i.Syntax == "explicit").GroupBy(i => (i.StudyUid, i.SeriesUid)).ElementAt(1).ToList();
         var output = Directory.CreateTempSubdirectory("isocenter-archive-get-").FullName;
 
-        var run = await Dcmtk.RunAsync("getscu", ["-S", "-aec", Archive.AETitle, "-od", output, "-k", "QueryRetrieveLevel=SERIES",
+        var run = await Dcmtk.RunAsync("getscu", ["-S", "-aec", LocalArchive.AETitle, "-od", output, "-k", "QueryRetrieveLevel=SERIES",
             "-k", $"StudyInstanceUID={series[0].StudyUid}", "-k", $"SeriesInstanceUID={series[0].SeriesUid}", "127.0.0.1", archive.Running.Port.ToString(CultureInfo.InvariantCulture)]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -149,7 +149,7 @@ public sealed class EndToEndTests(EndToEndTests.SentArchive archive) : IClassFix
 
         private readonly string _folder = Directory.CreateTempSubdirectory("isocenter-archive-e2e-").FullName;
 
-        public Archive Running { get; private set; } = null!;
+        public LocalArchive Running { get; private set; } = null!;
 
         public string Objects => Path.Combine(_folder, "objects");
 
@@ -193,7 +193,7 @@ public sealed class EndToEndTests(EndToEndTests.SentArchive archive) : IClassFix
                         ds.GetString(DicomTag.StudyInstanceUID)!, ds.GetString(DicomTag.StudyDate)!, ds.GetString(DicomTag.SeriesInstanceUID)!, sop);
                 }
             }
-            Running = await Archive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Root"] = Objects },
+            Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Root"] = Objects },
                 new Dictionary<string, string> { [$"Dicom:MoveDestinations:{MoveDestination}"] = $"127.0.0.1:{MovePort}" });
             // Six associations at once, each proposing exactly its files' transfer syntax (-R).
             Sends = await Task.WhenAll(groups.Select(g => Running.StorescuAsync(["-R", g.Proposal], g.Files)));
@@ -203,7 +203,7 @@ public sealed class EndToEndTests(EndToEndTests.SentArchive archive) : IClassFix
         public async Task<List<DicomDataset>> FindAsync(IEnumerable<string> options)
         {
             var output = Directory.CreateTempSubdirectory("isocenter-archive-find-").FullName;
-            var run = await Dcmtk.RunAsync("findscu", [.. options, "-aec", Archive.AETitle, "-X", "-od", output, "127.0.0.1", Running.Port.ToString(CultureInfo.InvariantCulture)]);
+            var run = await Dcmtk.RunAsync("findscu", [.. options, "-aec", LocalArchive.AETitle, "-X", "-od", output, "127.0.0.1", Running.Port.ToString(CultureInfo.InvariantCulture)]);
             Assert.True(run.ExitCode == 0, run.ToString());
             var matches = Directory.GetFiles(output, "rsp*.dcm").Order(StringComparer.Ordinal).Select(f => DicomFile.Open(f).Dataset).ToList();
             Directory.Delete(output, recursive: true);

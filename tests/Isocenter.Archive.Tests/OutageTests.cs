@@ -25,7 +25,7 @@ public sealed partial class OutageTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(0, DemoCommand.Run(["--out", demo, "--patients", "1", "--series", "4", "--slices", "50", "--size", "64", "--seed", "11"]));
         var files = Directory.GetFiles(demo, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var uids = files.ToDictionary(f => f, f => DicomFile.Open(f, new DicomReadOptions { StopBeforePixelData = true }).Dataset.GetString(DicomTag.SOPInstanceUID)!);
-        await using var archive = await Archive.StartAsync(new Dictionary<string, string>
+        await using var archive = await LocalArchive.StartAsync(new Dictionary<string, string>
         {
             ["ObjectStore:Kind"] = "S3",
             ["ObjectStore:Endpoint"] = LocalServers.S3Endpoint.ToString(),

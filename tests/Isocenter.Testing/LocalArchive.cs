@@ -1,20 +1,24 @@
 using System.Globalization;
 using Npgsql;
 
-namespace Isocenter.Archive.Tests;
+namespace Isocenter.Testing;
 
 /// <summary>
-/// The archive as it runs: the storage service and the ingest service as processes, on a database, RabbitMQ virtual host
-/// and object store of their own (a folder, or a bucket of the S3 server), ingest's DIMSE port free on loopback.
+/// The archive as it runs: the storage service and the ingest service (and, when asked, the DICOMweb service) as
+/// processes, on a database, RabbitMQ virtual host and object store of their own (a folder, or a bucket of the S3 server),
+/// ingest's DIMSE port free on loopback.
 /// </summary>
-public sealed class Archive : IAsyncDisposable
+public sealed class LocalArchive : IAsyncDisposable
 {
     public const string AETitle = "ISOCENTER";
     private readonly Dictionary<string, string> _settings;
 
-    private Archive(Dictionary<string, string> settings, string indexConnectionString, int port)
+    private readonly bool _withDicomWeb;
+
+    private LocalArchive(Dictionary<string, string> settings, string indexConnectionString, int port, bool withDicomWeb)
     {
         _settings = settings;
+        _withDicomWeb = withDicomWeb;
         IndexConnectionString = indexConnectionString;
         Port = port;
     }
@@ -29,8 +33,14 @@ public sealed class Archive : IAsyncDisposable
 
     public ServiceProcess Ingest { get; private set; } = null!;
 
-    /// <summary>Starts storage, then ingest; <paramref name="objectStore"/> holds the ObjectStore:* settings, <paramref name="extra"/> any other.</summary>
-    public static async Task<Archive> StartAsync(IReadOnlyDictionary<string, string> objectStore, IReadOnlyDictionary<string, string>? extra = null)
+    /// <summary>The DICOMweb service, when started with it.</summary>
+    public ServiceProcess? DicomWeb { get; private set; }
+
+    /// <summary>
+    /// Starts storage, then ingest (then DICOMweb when <paramref name="withDicomWeb"/>); <paramref name="objectStore"/> holds
+    /// the ObjectStore:* settings, <paramref name="extra"/> any other. The test project must build each service it starts.
+    /// </summary>
+    public static async Task<LocalArchive> StartAsync(IReadOnlyDictionary<string, string> objectStore, IReadOnlyDictionary<string, string>? extra = null, bool withDicomWeb = false)
     {
         var database = await LocalServers.CreateDatabaseAsync("archive");
         var vhost = await LocalServers.CreateVirtualHostAsync("archive");
@@ -48,20 +58,28 @@ public sealed class Archive : IAsyncDisposable
         {
             settings[key] = value;
         }
-        var archive = new Archive(settings, database, port);
+        var archive = new LocalArchive(settings, database, port, withDicomWeb);
         await archive.StartServicesAsync();
         return archive;
     }
 
-    /// <summary>Starts both services (again, after <see cref="StopServicesAsync"/>).</summary>
+    /// <summary>Starts the services (again, after <see cref="StopServicesAsync"/>).</summary>
     public async Task StartServicesAsync()
     {
         Storage = await ServiceProcess.StartAsync("services/storage/Isocenter.Storage", _settings);
         Ingest = await ServiceProcess.StartAsync("services/ingest/Isocenter.Ingest", _settings);
+        if (_withDicomWeb)
+        {
+            DicomWeb = await ServiceProcess.StartAsync("services/dicomweb/Isocenter.DicomWeb", _settings);
+        }
     }
 
     public async Task StopServicesAsync()
     {
+        if (DicomWeb is not null)
+        {
+            await DicomWeb.StopAsync();
+        }
         await Ingest.StopAsync();
         await Storage.StopAsync();
     }
@@ -102,6 +120,10 @@ public sealed class Archive : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (DicomWeb is not null)
+        {
+            await DicomWeb.DisposeAsync();
+        }
         await Ingest.DisposeAsync();
         await Storage.DisposeAsync();
     }

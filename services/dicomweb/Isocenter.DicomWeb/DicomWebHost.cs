@@ -1,0 +1,30 @@
+using Isocenter.Index;
+using Isocenter.Messaging;
+using Isocenter.ObjectStore;
+using Isocenter.ServiceDefaults;
+
+namespace Isocenter.DicomWeb;
+
+/// <summary>The service's web host; <c>Program.cs</c> runs it and the tests start it with their own settings.</summary>
+public static class DicomWebHost
+{
+    /// <summary>
+    /// The host, configured from <paramref name="args"/>, appsettings.json and the environment; <paramref name="configure"/>
+    /// (tests) sees the builder before it is built.
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddServiceDefaults();
+        builder.Services.AddIndex(builder.Configuration);
+        builder.Services.AddObjectStore(builder.Configuration);
+        builder.Services.AddDicomWebErrors();
+        builder.AddIsocenterMessaging("dicomweb", _ => { });
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseDicomWebErrors();
+        app.MapDefaultEndpoints();
+        var dicomWeb = app.MapGroup(DicomWebRoutes.Base);
+        return app;
+    }
+}

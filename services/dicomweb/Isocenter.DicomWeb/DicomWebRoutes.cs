@@ -1,0 +1,41 @@
+namespace Isocenter.DicomWeb;
+
+/// <summary>The route templates of the PS3.18 resources (10.4 Studies Service), relative to <see cref="Base"/>.</summary>
+public static class DicomWebRoutes
+{
+    /// <summary>Where the service's resources live, behind the gateway and directly (the same path either way).</summary>
+    public const string Base = "/dicomweb";
+
+    /// <summary>All studies (QIDO search, STOW).</summary>
+    public const string Studies = "/studies";
+
+    /// <summary>One study.</summary>
+    public const string Study = Studies + "/{study}";
+
+    /// <summary>All series of all studies (QIDO).</summary>
+    public const string AllSeries = "/series";
+
+    /// <summary>The series of one study.</summary>
+    public const string StudySeries = Study + "/series";
+
+    /// <summary>One series.</summary>
+    public const string Series = StudySeries + "/{series}";
+
+    /// <summary>All instances of all studies (QIDO).</summary>
+    public const string AllInstances = "/instances";
+
+    /// <summary>The instances of one study (QIDO).</summary>
+    public const string StudyInstances = Study + "/instances";
+
+    /// <summary>The instances of one series.</summary>
+    public const string SeriesInstances = Series + "/instances";
+
+    /// <summary>One instance.</summary>
+    public const string Instance = SeriesInstances + "/{instance}";
+
+    /// <summary>Frames of an instance: a comma-separated list of 1-based frame numbers.</summary>
+    public const string Frames = Instance + "/frames/{frames}";
+
+    /// <summary>A bulk data element of an instance, by its path of tags (and item indexes) in the dataset.</summary>
+    public const string Bulkdata = Instance + "/bulkdata/{**path}";
+}
