@@ -18,7 +18,7 @@ eval "$(scripts/infra.sh env)"
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages the tests and benchmarks use as real peers and references, and the native codec libraries.
-DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc openjph-tools afl++)
+DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc orthanc-dicomweb openjph-tools afl++)
 
 deps() {
   local missing=()
@@ -36,6 +36,9 @@ deps() {
       $sudo systemctl disable --now orthanc >/dev/null 2>&1 || true
     fi
   fi
+  # dicomweb-client (the DICOMweb client OHIF uses), for the interoperability test; pinned by its lock file.
+  [ -d tests/interop/dicomweb-client/node_modules ] ||
+    (log "installing dicomweb-client (npm)" && cd tests/interop/dicomweb-client && npm ci --silent --no-audit --no-fund >/dev/null)
   command -v dotnet >/dev/null || { echo "error: the .NET SDK (10.0) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2; exit 1; }
 }
 
