@@ -62,10 +62,61 @@ public sealed class GatewayProxyTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task DicomWeb_UploadAboveKestrelDefaultLimit_StreamedToBackend()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        const long size = 40L << 20; // Kestrel refuses bodies above 30 MB unless the route lifts the limit (STOW-RS of a study)
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/dicomweb/studies?probe={marker}")
+        {
+            Content = new StreamContent(new ZeroStream(size)),
+        };
+        request.Headers.Authorization = new("Bearer", gateway.Token("uploader"));
+
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(size, Assert.Single(gateway.ReceivedWith(marker)).Request.BodyLength);
+    }
+
+    [Fact]
     public void Create_NoAuthorityNorKey_Refused()
     {
         var error = Assert.Throws<InvalidOperationException>(() => GatewayHost.Create(["--urls", "http://127.0.0.1:0"]));
 
         Assert.Contains("Gateway:Auth", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary><c>length</c> zero bytes, read without ever being held.</summary>
+    private sealed class ZeroStream(long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = (int)Math.Min(count, length - _position);
+            Array.Clear(buffer, offset, read);
+            _position += read;
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
