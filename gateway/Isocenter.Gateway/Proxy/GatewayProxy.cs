@@ -6,7 +6,8 @@ namespace Isocenter.Gateway.Proxy;
 
 /// <summary>
 /// The YARP routes and clusters (<c>ReverseProxy</c> in appsettings.json: /dicomweb, /render, /api) and the forwarded headers
-/// accepted from proxies in front of the gateway (<c>Gateway:ForwardedHeaders</c>: <c>KnownProxies</c>, <c>KnownNetworks</c>).
+/// accepted from proxies in front of the gateway (<c>Gateway:ForwardedHeaders</c>: <c>KnownProxies</c>, <c>KnownNetworks</c>,
+/// <c>ForwardLimit</c>).
 /// </summary>
 internal static class GatewayProxy
 {
@@ -27,6 +28,7 @@ internal static class GatewayProxy
         {
             var section = configuration.GetSection("Gateway:ForwardedHeaders");
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            options.ForwardLimit = section.GetValue("ForwardLimit", 1); // one entry per trusted proxy in the chain
             foreach (var proxy in section.GetSection("KnownProxies").Get<string[]>() ?? [])
             {
                 options.KnownProxies.Add(IPAddress.Parse(proxy));
