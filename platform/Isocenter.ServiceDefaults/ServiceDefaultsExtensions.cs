@@ -61,12 +61,15 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <see cref="HealthPath"/>, <see cref="AlivePath"/> and <see cref="MetricsPath"/>, in every environment.</summary>
+    /// <summary>
+    /// Maps <see cref="HealthPath"/>, <see cref="AlivePath"/> and <see cref="MetricsPath"/>, in every environment, open to
+    /// anonymous requests where a host requires authentication (the gateway): probes and scrapers carry no credentials.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthPath);
-        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        app.MapHealthChecks(HealthPath).AllowAnonymous();
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
         return app;
     }
 }

@@ -1,0 +1,53 @@
+using Isocenter.Gateway.Audit;
+using Isocenter.Gateway.Auth;
+using Isocenter.Gateway.Proxy;
+using Isocenter.Gateway.RateLimits;
+using Isocenter.Gateway.Viewer;
+using Isocenter.ServiceDefaults;
+
+namespace Isocenter.Gateway;
+
+/// <summary>The gateway's web host; <c>Program.cs</c> runs it and the tests start it in-process with their own settings.</summary>
+public static class GatewayHost
+{
+    /// <summary>
+    /// The host, configured from <paramref name="args"/>, appsettings.json and the environment; <paramref name="configure"/>
+    /// (tests) sees the builder before it is built. Every request needs an authenticated user except the health endpoints.
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddServiceDefaults();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddGatewayAuthentication(builder.Configuration);
+        builder.Services.AddUserRateLimits(builder.Configuration);
+        builder.Services.AddGatewayForwardedHeaders(builder.Configuration);
+        builder.Services.AddGatewayProxy(builder.Configuration);
+        configure?.Invoke(builder);
+        GatewayAuthOptions.From(builder.Configuration).ThrowIfNoTokenValidation();
+        var app = builder.Build();
+        app.UseForwardedHeaders();
+        app.UseAuthentication();
+        app.UseMiddleware<AuditMiddleware>(); // after authentication (who), before authorization and limits (their refusals too)
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseWebViewer(); // static files after authorization: closed like everything else
+        app.MapDefaultEndpoints();
+        app.MapGatewayProxy();
+        app.MapWebViewerFallback();
+        return app;
+    }
+
+    /// <summary>The host's configuration (appsettings.json, the environment, <paramref name="args"/>) for the command-line verbs.</summary>
+    public static IConfiguration ReadConfiguration(string[] args)
+    {
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
+        return new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
+    }
+}
