@@ -48,7 +48,7 @@ start_service() {
   local name=$1 port=$2
   shift 2
   local dll
-  dll=$(find services -path "*/bin/Release/net10.0/Isocenter.${name^}.dll" | head -n 1)
+  dll=$(find services gateway -ipath "*/bin/Release/net10.0/Isocenter.${name}.dll" | head -n 1)
   if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
     log "$name already runs on :$port"
     return
@@ -84,6 +84,13 @@ case "${1:-help}" in
     start_service storage "$ISOCENTER_STORAGE_HTTP_PORT"
     start_service ingest "$ISOCENTER_INGEST_HTTP_PORT" Dicom__Port="$ISOCENTER_DIMSE_PORT" Dicom__AETitle="$ISOCENTER_DIMSE_AE"
     start_service thumbnails "$ISOCENTER_THUMBNAILS_HTTP_PORT"
+    start_service dicomweb "$ISOCENTER_DICOMWEB_HTTP_PORT"
+    # The gateway signs development tokens with a key made once per checkout (never committed).
+    [ -s "$STATE/gateway.key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$STATE/gateway.key")
+    gateway=(Gateway__Auth__SigningKey="$(cat "$STATE/gateway.key")"
+      ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/")
+    start_service gateway "$ISOCENTER_GATEWAY_HTTP_PORT" "${gateway[@]}"
+    token=$(env "${gateway[@]}" dotnet gateway/Isocenter.Gateway/bin/Release/net10.0/Isocenter.Gateway.dll token --user dev --minutes 480)
     if [ ! -f "$STATE/demo.complete" ]; then
       log "writing a synthetic CT study to .dev/demo"
       rm -rf "$STATE/demo"
@@ -109,6 +116,11 @@ Isocenter is running (logs in .dev/logs, state in .dev; ./dev.sh down stops it):
   ingest      http://127.0.0.1:$ISOCENTER_INGEST_HTTP_PORT/health   /metrics
   storage     http://127.0.0.1:$ISOCENTER_STORAGE_HTTP_PORT/health   /metrics
   thumbnails  http://127.0.0.1:$ISOCENTER_THUMBNAILS_HTTP_PORT/health   /metrics   (written to .dev/objects/thumbnails/)
+  dicomweb    http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/health   /metrics   (reached through the gateway)
+  gateway     http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT   DICOMweb base URL: http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/dicomweb
+A development token for the gateway (8 hours), and a search for the studies with it:
+  $token
+  curl -H "Authorization: Bearer $token" http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/dicomweb/studies
 Try: $CLI send 127.0.0.1 $ISOCENTER_DIMSE_PORT FILES...   or   storescu -aec $ISOCENTER_DIMSE_AE 127.0.0.1 $ISOCENTER_DIMSE_PORT FILES...
 EOF
     ;;

@@ -29,52 +29,19 @@ done
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if ((quick)); then slices=100 runs=${runs:-1}; else slices=500 runs=${runs:-3}; fi
 target=2 # the issue's target at 4 associations: Isocenter at least 2x Orthanc
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 TCP_NODELAY=1
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 cli=$root/tools/Isocenter.Cli/bin/Release/net10.0/isocenter
-services=$root/services
-for dll in "$services/ingest/Isocenter.Ingest/bin/Release/net10.0/Isocenter.Ingest.dll" "$services/storage/Isocenter.Storage/bin/Release/net10.0/Isocenter.Storage.dll" "$cli"; do
-  [[ -e $dll ]] || { echo "error: $dll is not built: run ./dev.sh bench (or dotnet build Isocenter.slnx -c Release)" >&2; exit 1; }
-done
+require "$services/ingest/Isocenter.Ingest/bin/Release/net10.0/Isocenter.Ingest.dll" "$services/storage/Isocenter.Storage/bin/Release/net10.0/Isocenter.Storage.dll" "$cli"
 "$root/scripts/infra.sh" up postgres rabbitmq
-set -a
-. "$root/dev.env"
-set +a
 
 ct_dir=$root/.dev/bench/store$slices warm_dir=$root/.dev/bench/warm20
-if [[ ! -f $ct_dir/.complete ]]; then
-  rm -rf "$ct_dir" && "$cli" demo --out "$ct_dir" --patients 1 --slices "$slices" --seed 500 | tail -n 1 && touch "$ct_dir/.complete"
-fi
-if [[ ! -f $warm_dir/.complete ]]; then
-  rm -rf "$warm_dir" && "$cli" demo --out "$warm_dir" --patients 1 --slices 20 --seed 20 | tail -n 1 && touch "$warm_dir/.complete"
-fi
+demo_ct "$ct_dir" "$slices" 500
+demo_ct "$warm_dir" 20 20
 mapfile -d '' files < <(find "$ct_dir" -name '*.dcm' -print0 | sort -z)
 mapfile -d '' warm < <(find "$warm_dir" -name '*.dcm' -print0 | sort -z)
 count=${#files[@]}
 megabytes=$(du -cb "${files[@]}" | awk 'END { printf "%.1f", $1 / 1e6 }')
-
-tmp=$(mktemp -d)
-pids=()
-netns=isocenter-bench-$$
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  ip netns del "$netns" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-psql_index() { PGPASSWORD=$ISOCENTER_PG_PASSWORD psql -h 127.0.0.1 -p "$ISOCENTER_PG_PORT" -U "$ISOCENTER_PG_USER" -qtAX "$@"; }
-now() { echo "$EPOCHREALTIME"; }
-seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-
-# Orthanc cannot bind to loopback only: it runs, with its storescu, in a network namespace of its own.
-in_ns=()
-if ip netns add "$netns" 2>/dev/null; then
-  ip netns exec "$netns" ip link set lo up
-  in_ns=(ip netns exec "$netns")
-else
-  echo "warning: no network namespace (needs root): Orthanc listens on every interface during the run" >&2
-fi
 
 # send PORT AET ASSOCIATIONS [PREFIX...]: storescu of all files split evenly over ASSOCIATIONS processes (run under PREFIX).
 send() {
@@ -90,34 +57,6 @@ send() {
   return $failed
 }
 
-start_dotnet() { # NAME LOG SETTING=VALUE...: a service in the background; waits for /health
-  local name=$1 port
-  shift
-  port=$(free_port)
-  env "$@" DOTNET_ENVIRONMENT=Production dotnet "$services/$name/Isocenter.${name^}/bin/Release/net10.0/Isocenter.${name^}.dll" \
-    --urls "http://127.0.0.1:$port" >"$tmp/$name.log" 2>&1 &
-  pids+=($!)
-  for ((i = 0; i < 240; i++)); do
-    [[ $(curl -fs "http://127.0.0.1:$port/health" 2>/dev/null) == Healthy ]] && return
-    sleep 0.25
-  done
-  fail "$name did not become healthy" "$tmp/$name.log"
-}
-
-stop_all() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  pids=()
-}
-
-# fail MESSAGE [LOG]: the runs are subshells (no EXIT trap there): stop what they started, show the log, exit.
-fail() {
-  echo "error: $1" >&2
-  [[ -n ${2:-} ]] && tail -n 40 "$2" >&2
-  stop_all
-  exit 1
-}
-
 # run_isocenter ASSOCIATIONS: prints "STORE_SECONDS INDEXED_SECONDS"
 run_isocenter() {
   local associations=$1 db vhost objects port start end indexed
@@ -125,13 +64,10 @@ run_isocenter() {
   psql_index -d "$ISOCENTER_PG_DATABASE" -c "CREATE DATABASE $db" >/dev/null
   "$root/scripts/infra.sh" vhost "$vhost"
   port=$(free_port)
-  local settings=(
-    "ConnectionStrings__Index=Host=127.0.0.1;Port=$ISOCENTER_PG_PORT;Username=$ISOCENTER_PG_USER;Password=$ISOCENTER_PG_PASSWORD;Database=$db"
-    "ConnectionStrings__RabbitMq=amqp://$ISOCENTER_RABBITMQ_USER:$ISOCENTER_RABBITMQ_PASSWORD@127.0.0.1:$ISOCENTER_RABBITMQ_PORT/$vhost"
-    "ObjectStore__Root=$objects" "Dicom__Port=$port" "Dicom__AETitle=ISOCENTER" "Dicom__AllowAnyPeerFromLoopback=true"
-    "Logging__LogLevel__Default=Warning")
-  start_dotnet storage "${settings[@]}"
-  start_dotnet ingest "${settings[@]}"
+  local settings
+  mapfile -t settings < <(isocenter_settings "$db" "$vhost" "$objects" "$port")
+  start_dotnet storage "$(free_port)" "${settings[@]}"
+  start_dotnet ingest "$(free_port)" "${settings[@]}"
   # Warm-up, untimed: 20 other instances (the services run all day; JIT and first connections are not what is measured).
   storescu -aec ISOCENTER -aet BENCHSCU 127.0.0.1 "$port" "${warm[@]}" >/dev/null 2>&1
   until [[ $(psql_index -d "$db" -c "SELECT count(*) FROM instance") == "${#warm[@]}" ]]; do sleep 0.05; done
@@ -157,15 +93,10 @@ run_orthanc() {
   local associations=$1 dir=$tmp/orthanc-$associations port http start end
   mkdir -p "$dir"
   port=$(free_port) http=$(free_port)
-  cat >"$dir/orthanc.json" <<EOF
-{ "Name": "bench", "StorageDirectory": "$dir/storage", "IndexDirectory": "$dir/index", "StorageCompression": false,
-  "HttpServerEnabled": true, "HttpPort": $http, "RemoteAccessAllowed": false, "AuthenticationEnabled": false,
-  "DicomServerEnabled": true, "DicomAet": "ORTHANC", "DicomPort": $port, "DicomCheckCalledAet": false,
-  "DicomAlwaysAllowStore": true, "DefaultEncoding": "Utf8", "SaveJobs": false, "Plugins": [] }
-EOF
+  orthanc_json "$dir" "$port" "$http"
   "${in_ns[@]}" Orthanc "$dir/orthanc.json" >"$tmp/orthanc.log" 2>&1 &
   pids+=($!)
-  for ((i = 0; i < 200; i++)); do "${in_ns[@]}" echoscu -aec ORTHANC 127.0.0.1 "$port" >/dev/null 2>&1 && break; sleep 0.1; done
+  wait_echo "$port" ORTHANC "${in_ns[@]}"
   "${in_ns[@]}" storescu -aec ORTHANC -aet BENCHSCU 127.0.0.1 "$port" "${warm[@]}" >/dev/null 2>&1
   start=$(now)
   send "$port" ORTHANC "$associations" "${in_ns[@]}" || fail "storescu failed against Orthanc" "$tmp/orthanc.log"
@@ -178,7 +109,6 @@ EOF
   echo "$(seconds "$start" "$end") 0"
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "warming the file cache ($count files, $megabytes MB)"
 cat "${files[@]}" >/dev/null
