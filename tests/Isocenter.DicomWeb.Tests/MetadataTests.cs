@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
 
@@ -31,6 +34,25 @@ public sealed class MetadataTests(DicomWebArchive archive)
             dataset.Remove(DicomTag.PixelData);
             Assert.Equal(DicomJson.Serialize(expected), DicomJson.Serialize(dataset));
         }
+    }
+
+    // PS3.18 10.4.1.1.2 and Annex F: an instance's metadata is what pydicom reads from the stored file (Dataset.to_json_dict), pixel data aside.
+    [Fact]
+    public async Task RetrieveInstanceMetadata_Instance_EqualsPydicomsJsonOfTheFile()
+    {
+        var metadata = Assert.Single(await RetrieveAsync($"studies/{Study}/series/{Series}/instances/{Sop}/metadata"));
+        metadata.Remove(DicomTag.PixelData);
+        var start = new ProcessStartInfo("/usr/bin/python3")
+        {
+            ArgumentList = { "-c", "import json, sys, pydicom; ds = pydicom.dcmread(sys.argv[1]); del ds.PixelData; print(json.dumps(ds.to_json_dict()))", archive.Instances[Sop].Path },
+            RedirectStandardOutput = true,
+        };
+        using var python = Process.Start(start)!;
+        var pydicom = JsonDocument.Parse(await python.StandardOutput.ReadToEndAsync()).RootElement;
+        await python.WaitForExitAsync();
+
+        Assert.Equal(0, python.ExitCode);
+        AssertSameJson(pydicom, JsonDocument.Parse(DicomJson.Serialize(metadata)).RootElement, "");
     }
 
     // PS3.18 10.4.1.1.2 and F.2.6: series and instance metadata; Pixel Data as a BulkDataURI of the bulk data resource.
@@ -97,6 +119,44 @@ public sealed class MetadataTests(DicomWebArchive archive)
 
         Assert.Equal(json.Select(d => DicomJson.Serialize(d)), xml.Select(d => DicomJson.Serialize(d)));
     }
+
+    /// <summary>Equal DICOM JSON objects: the same attributes and VRs; numbers (DS, IS, binary) equal as numbers, whatever their spelling.</summary>
+    private static void AssertSameJson(JsonElement expected, JsonElement actual, string path)
+    {
+        Assert.Equal(expected.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal), actual.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        foreach (var attribute in expected.EnumerateObject())
+        {
+            var where = path + attribute.Name;
+            var (e, a) = (attribute.Value, actual.GetProperty(attribute.Name));
+            Assert.Equal(e.GetProperty("vr").GetString(), a.GetProperty("vr").GetString());
+            var hasValue = e.TryGetProperty("Value", out var values);
+            Assert.Equal(hasValue, a.TryGetProperty("Value", out var actualValues));
+            if (!hasValue)
+            {
+                continue;
+            }
+            var pairs = values.EnumerateArray().Zip(actualValues.EnumerateArray()).ToList();
+            Assert.Equal(values.GetArrayLength(), actualValues.GetArrayLength());
+            foreach (var (item, (x, y)) in pairs.Index())
+            {
+                if (x.ValueKind == JsonValueKind.Object && e.GetProperty("vr").GetString() == "SQ")
+                {
+                    AssertSameJson(x, y, $"{where}/{item}/");
+                }
+                else if (x.ValueKind == JsonValueKind.Number || y.ValueKind == JsonValueKind.Number)
+                {
+                    Assert.True(Number(x) == Number(y), $"{where}: {x} != {y}");
+                }
+                else
+                {
+                    Assert.True(JsonElement.DeepEquals(x, y), $"{where}: {x} != {y}");
+                }
+            }
+        }
+    }
+
+    private static double Number(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
 
     private async Task<List<DicomDataset>> RetrieveAsync(string uri)
     {
