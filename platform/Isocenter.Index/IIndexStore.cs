@@ -26,6 +26,20 @@ public interface IIndexStore
     /// <summary>Every instance under the matches of <paramref name="query"/> (the unique keys of C-MOVE and C-GET), in series then instance order.</summary>
     Task<IReadOnlyList<InstanceLocation>> ListInstancesAsync(IndexQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The version of a study, one series of it, or one instance (<paramref name="seriesInstanceUid"/> and
+    /// <paramref name="sopInstanceUid"/> null for the whole study or series): how many instances it has and when the newest
+    /// was stored, with a checksum of their rows that changes whenever one is added, replaced or removed. Null when nothing
+    /// of it is indexed.
+    /// </summary>
+    Task<IndexVersion?> GetVersionAsync(string studyInstanceUid, string? seriesInstanceUid, string? sopInstanceUid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The headers (DICOM JSON without bulk data) of the instances of a study, one series of it, or one instance, in series
+    /// then instance order (WADO-RS metadata).
+    /// </summary>
+    IAsyncEnumerable<InstanceMetadata> ListMetadataAsync(string studyInstanceUid, string? seriesInstanceUid, string? sopInstanceUid, CancellationToken cancellationToken);
+
     /// <summary>Removes the rows of a study, one series of it, or one instance (and the series, study and patient rows left empty); returns the instances removed, ordered by series then SOP Instance UID.</summary>
     Task<IReadOnlyList<InstanceLocation>> DeleteAsync(string studyInstanceUid, string? seriesInstanceUid, string? sopInstanceUid, CancellationToken cancellationToken);
 
@@ -42,6 +56,20 @@ public sealed record SeriesUpdate(string StudyInstanceUid, string SeriesInstance
 /// <summary>Where an indexed instance is stored, and what a sender needs to know of it.</summary>
 public sealed record InstanceLocation(
     string StudyInstanceUid, string SeriesInstanceUid, string SopInstanceUid, string SopClassUid, string TransferSyntaxUid, string ObjectKey, long Size);
+
+/// <summary>What a set of instances looks like now, for HTTP validators (ETag, Last-Modified).</summary>
+/// <param name="InstanceCount">How many instances the set has.</param>
+/// <param name="LastModified">When the newest of them was stored.</param>
+/// <param name="Checksum">A number that changes when an instance is added, replaced or removed.</param>
+public sealed record IndexVersion(int InstanceCount, DateTimeOffset LastModified, long Checksum);
+
+/// <summary>An indexed instance's header.</summary>
+/// <param name="StudyInstanceUid">Study Instance UID (0020,000D).</param>
+/// <param name="SeriesInstanceUid">Series Instance UID (0020,000E).</param>
+/// <param name="SopInstanceUid">SOP Instance UID (0008,0018).</param>
+/// <param name="TransferSyntaxUid">The transfer syntax the object is stored in.</param>
+/// <param name="Header">The dataset as DICOM JSON without bulk data (no pixel data and no value over 64 KiB).</param>
+public sealed record InstanceMetadata(string StudyInstanceUid, string SeriesInstanceUid, string SopInstanceUid, string TransferSyntaxUid, string Header);
 
 /// <summary>The Query/Retrieve levels (PS3.4 C.3). Image is the Instance level of QIDO.</summary>
 public enum QueryLevel

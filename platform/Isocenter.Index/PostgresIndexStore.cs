@@ -199,6 +199,32 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
     }
 
     /// <inheritdoc/>
+    public async Task<IndexVersion?> GetVersionAsync(string studyInstanceUid, string? seriesInstanceUid, string? sopInstanceUid, CancellationToken cancellationToken)
+    {
+        // Ids are never reused and a replaced row takes its new received_at: count, sum of ids and newest time change with the set.
+        await using var command = Scoped("SELECT count(*)::int, max(i.received_at), coalesce(sum(i.id), 0)::bigint", studyInstanceUid, seriesInstanceUid, sopInstanceUid);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var count = reader.GetInt32(0);
+        return count == 0 ? null : new IndexVersion(count, reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<InstanceMetadata> ListMetadataAsync(
+        string studyInstanceUid, string? seriesInstanceUid, string? sopInstanceUid, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = Scoped(
+            "SELECT st.study_instance_uid, se.series_instance_uid, i.sop_instance_uid, i.transfer_syntax_uid, i.header::text",
+            studyInstanceUid, seriesInstanceUid, sopInstanceUid,
+            " ORDER BY se.series_number NULLS LAST, se.id, i.instance_number NULLS LAST, i.id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new InstanceMetadata(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
+        }
+    }
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<InstanceLocation>> DeleteAsync(string studyInstanceUid, string? seriesInstanceUid, string? sopInstanceUid, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -261,6 +287,21 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
             stable.Add(new SeriesUpdate(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
         }
         return stable;
+    }
+
+    /// <summary>A command selecting <paramref name="select"/> over the instances of a study, one series of it, or one instance.</summary>
+    private NpgsqlCommand Scoped(string select, string study, string? series, string? sop, string orderBy = "")
+    {
+        var command = dataSource.CreateCommand($"""
+            {select}
+            FROM study st JOIN series se ON se.study_pk = st.id JOIN instance i ON i.series_pk = se.id
+            WHERE st.study_instance_uid = @study AND (@series::text IS NULL OR se.series_instance_uid = @series)
+                AND (@sop::text IS NULL OR i.sop_instance_uid = @sop){orderBy}
+            """);
+        command.Parameters.Add(Text("study", study));
+        command.Parameters.Add(Text("series", series));
+        command.Parameters.Add(Text("sop", sop));
+        return command;
     }
 
     private static List<IndexedInstance> Latest<TKey>(List<IndexedInstance> rows, Func<IndexedInstance, TKey> key) =>

@@ -1,3 +1,5 @@
+using Isocenter.DicomWeb.Metadata;
+using Isocenter.DicomWeb.Query;
 using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
@@ -19,12 +21,16 @@ public static class DicomWebHost
         builder.Services.AddIndex(builder.Configuration);
         builder.Services.AddObjectStore(builder.Configuration);
         builder.Services.AddDicomWebErrors();
+        builder.Services.AddResponseCompression(options => options.MimeTypes = [DicomWebMediaTypes.DicomJson]);
         builder.AddIsocenterMessaging("dicomweb", _ => { });
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseDicomWebErrors();
+        app.UseResponseCompression();
         app.MapDefaultEndpoints();
         var dicomWeb = app.MapGroup(DicomWebRoutes.Base);
+        dicomWeb.MapQido();
+        dicomWeb.MapMetadata();
         return app;
     }
 }

@@ -38,4 +38,13 @@ public static class DicomWebRoutes
 
     /// <summary>A bulk data element of an instance, by its path of tags (and item indexes) in the dataset.</summary>
     public const string Bulkdata = Instance + "/bulkdata/{**path}";
+
+    /// <summary>The metadata of a study's instances (WADO-RS, PS3.18 10.4.1.1.2).</summary>
+    public const string StudyMetadata = Study + "/metadata";
+
+    /// <summary>The metadata of a series' instances.</summary>
+    public const string SeriesMetadata = Series + "/metadata";
+
+    /// <summary>The metadata of one instance.</summary>
+    public const string InstanceMetadata = Instance + "/metadata";
 }
