@@ -1,3 +1,5 @@
+using Isocenter.DicomWeb.Delete;
+using Isocenter.DicomWeb.Store;
 using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
@@ -19,12 +21,14 @@ public static class DicomWebHost
         builder.Services.AddIndex(builder.Configuration);
         builder.Services.AddObjectStore(builder.Configuration);
         builder.Services.AddDicomWebErrors();
+        builder.Services.AddStore(builder.Configuration);
         builder.AddIsocenterMessaging("dicomweb", _ => { });
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseDicomWebErrors();
         app.MapDefaultEndpoints();
         var dicomWeb = app.MapGroup(DicomWebRoutes.Base);
+        dicomWeb.MapStore().MapDelete();
         return app;
     }
 }
