@@ -16,6 +16,9 @@ public sealed class DicomWebArchive : IAsyncLifetime
 
     public LocalArchive Running { get; private set; } = null!;
 
+    /// <summary>The object store's folder (the filesystem store): objects are at <c>{ObjectsRoot}/{key}</c>.</summary>
+    public string ObjectsRoot => Path.Combine(_folder, "objects");
+
     /// <summary>The demo files stored, by SOP Instance UID: the file and its dataset (without pixel data).</summary>
     public Dictionary<string, (string Path, DicomDataset Dataset)> Instances { get; } = new(StringComparer.Ordinal);
 
@@ -24,7 +27,7 @@ public sealed class DicomWebArchive : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Kind"] = "FileSystem", ["ObjectStore:Root"] = Path.Combine(_folder, "objects") },
+        Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Kind"] = "FileSystem", ["ObjectStore:Root"] = ObjectsRoot },
             withDicomWeb: true);
         Client = new HttpClient { BaseAddress = new Uri(Running.DicomWeb!.BaseAddress, "dicomweb/") };
 

@@ -1,5 +1,7 @@
 using Isocenter.DicomWeb.Metadata;
 using Isocenter.DicomWeb.Query;
+using Isocenter.DicomWeb.Delete;
+using Isocenter.DicomWeb.Store;
 using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
@@ -22,6 +24,7 @@ public static class DicomWebHost
         builder.Services.AddObjectStore(builder.Configuration);
         builder.Services.AddDicomWebErrors();
         builder.Services.AddResponseCompression(options => options.MimeTypes = [DicomWebMediaTypes.DicomJson]);
+        builder.Services.AddStore(builder.Configuration);
         builder.AddIsocenterMessaging("dicomweb", _ => { });
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -31,6 +34,7 @@ public static class DicomWebHost
         var dicomWeb = app.MapGroup(DicomWebRoutes.Base);
         dicomWeb.MapQido();
         dicomWeb.MapMetadata();
+        dicomWeb.MapStore().MapDelete();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Isocenter.Archive.Store;
 using Isocenter.Ingest.Scp;
 using Isocenter.Ingest.Store;
 using Isocenter.Messaging;
@@ -20,6 +21,7 @@ public static class IngestServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<InstanceWriter>();
         services.TryAddSingleton<InstanceStoreHandler>();
         services.TryAddSingleton<DicomScpHost>();
         services.AddHostedService(provider => provider.GetRequiredService<DicomScpHost>());

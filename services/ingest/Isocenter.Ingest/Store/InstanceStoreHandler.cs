@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using Isocenter.Archive.Store;
 using Isocenter.Contracts.Ingest;
-using Isocenter.Dicom;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scp;
 using Isocenter.Dicom.Network.Store;
-using Isocenter.ObjectStore;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -14,15 +13,16 @@ namespace Isocenter.Ingest.Store;
 
 /// <summary>
 /// C-STORE into the archive: the dataset is streamed from the network into the object store under
-/// <c>instances/{study}/{series}/{sop}.dcm</c> as a Part 10 file (the dataset bytes exactly as received), then
+/// <c>instances/{study}/{series}/{sop}.dcm</c> as a Part 10 file (the dataset bytes exactly as received; <see cref="InstanceWriter"/>), then
 /// <see cref="InstanceReceived"/> is published and confirmed by the broker, and only then is Success answered. A malformed
 /// or inconsistent dataset, a store or a broker that fails or does not answer in time, is answered with a failure status
 /// and an Error Comment, so the sender keeps the instance and retries: an acknowledged instance is never lost. A re-sent
 /// instance replaces its object atomically and is announced again.
 /// </summary>
-public sealed partial class InstanceStoreHandler(IObjectStore store, IBus bus, IOptions<IngestOptions> options, TimeProvider time, ILogger<InstanceStoreHandler> logger) : ICStoreHandler
+public sealed partial class InstanceStoreHandler(InstanceWriter writer, IBus bus, IOptions<IngestOptions> options, TimeProvider time, ILogger<InstanceStoreHandler> logger) : ICStoreHandler
 {
     private readonly IngestOptions _options = options.Value;
+    private readonly InstanceWriteLimits _limits = new(options.Value.MaxHeaderLength, options.Value.StoreTimeout);
 
     /// <inheritdoc/>
     public async ValueTask<ushort> OnCStoreAsync(CStoreRequest request, Stream dataset, CancellationToken cancellationToken)
@@ -57,33 +57,11 @@ public sealed partial class InstanceStoreHandler(IObjectStore store, IBus bus, I
     private async Task<InstanceReceived> StoreAsync(CStoreRequest request, Stream network, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        using var prefix = await DatasetPrefix.ReadAsync(network, request.TransferSyntax, _options.MaxHeaderLength, cancellationToken);
-        var (study, series) = Validate(request, prefix.Dataset);
-        var key = ObjectKeys.Instance(study, series, request.SopInstanceUid);
-        var header = InstanceHeader.ToJson(prefix.Dataset);
-
-        using var part10 = new MemoryStream(512);
-        DicomFileHeader.WritePart10Header(part10, request.SopClassUid, request.SopInstanceUid, request.TransferSyntax, request.Association.CallingAETitle);
-        // The store's time limit starts once the whole dataset has arrived: until then the sender sets the pace, and a
-        // stalled association is the DIMSE timers' business.
-        using var storeTimer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        using var storeToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, storeTimer.Token);
-        await using var upload = new InstanceUploadStream(part10.GetBuffer().AsMemory(0, (int)part10.Length), prefix.Bytes, network,
-            () => storeTimer.CancelAfter(_options.StoreTimeout));
-        try
-        {
-            await store.PutAsync(key, upload, storeToken.Token);
-        }
-        catch (Exception e) when (!upload.NetworkFailed && !cancellationToken.IsCancellationRequested)
-        {
-            var reason = storeTimer.IsCancellationRequested ? $"did not finish within {_options.StoreTimeout}" : $"failed: {e.Message}";
-            LogStoreFailed(logger, e, key, reason);
-            throw new DimseFailureException("C-STORE", DimseStatus.OutOfResources, $"The object store {reason}");
-        }
+        var received = await writer.PutAsync(
+            new InstanceToStore(request.SopClassUid, request.SopInstanceUid, request.TransferSyntax, request.Association.CallingAETitle),
+            network, _limits, cancellationToken);
         IngestTelemetry.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds);
 
-        var received = new InstanceReceived(study, series, request.SopInstanceUid, request.SopClassUid, request.TransferSyntax.Uid, key,
-            upload.BytesRead, upload.Sha256, header, request.Association.CallingAETitle, time.GetUtcNow());
         var publishing = time.GetTimestamp();
         using var publishTimer = new CancellationTokenSource(_options.PublishTimeout, time);
         using var publishToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, publishTimer.Token);
@@ -102,43 +80,12 @@ public sealed partial class InstanceStoreHandler(IObjectStore store, IBus bus, I
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var reason = publishTimer.IsCancellationRequested ? $"did not confirm it within {_options.PublishTimeout}" : $"refused it: {e.Message}";
-            LogPublishFailed(logger, e, key, reason);
+            LogPublishFailed(logger, e, received.ObjectKey, reason);
             throw new DimseFailureException("C-STORE", DimseStatus.OutOfResources, $"Stored, but the message broker {reason}; please send the instance again");
         }
         IngestTelemetry.PublishDuration.Record(time.GetElapsedTime(publishing).TotalSeconds);
         return received;
     }
-
-    /// <summary>The Study and Series Instance UIDs, once the dataset agrees with the request and its UIDs are valid.</summary>
-    private static (string Study, string Series) Validate(CStoreRequest request, DicomDataset dataset)
-    {
-        var sopClass = dataset.GetString(DicomTag.SOPClassUID);
-        if (sopClass != request.SopClassUid)
-        {
-            throw new DimseFailureException("C-STORE", DimseStatus.DataSetDoesNotMatchSopClass,
-                $"SOP Class UID (0008,0016) is '{sopClass}' in the dataset but '{request.SopClassUid}' in the request");
-        }
-        var sopInstance = dataset.GetString(DicomTag.SOPInstanceUID);
-        if (sopInstance != request.SopInstanceUid)
-        {
-            throw new DimseFailureException("C-STORE", InvalidSopInstance,
-                $"SOP Instance UID (0008,0018) is '{sopInstance}' in the dataset but '{request.SopInstanceUid}' in the request");
-        }
-        var study = dataset.GetString(DicomTag.StudyInstanceUID);
-        var series = dataset.GetString(DicomTag.SeriesInstanceUID);
-        foreach (var (name, uid) in (ReadOnlySpan<(string, string?)>)[("SOP Instance UID (0008,0018)", sopInstance), ("Study Instance UID (0020,000D)", study), ("Series Instance UID (0020,000E)", series)])
-        {
-            if (uid is null || !DicomUid.IsValid(uid))
-            {
-                throw new DimseFailureException("C-STORE", DimseStatus.CannotUnderstand,
-                    uid is null ? $"The dataset has no {name}" : $"{name} '{uid}' is not a valid UID (PS3.5 9.1)");
-            }
-        }
-        return (study!, series!);
-    }
-
-    /// <summary>Invalid SOP Instance (0117, a general status of PS3.7 Annex C): the dataset names another instance than the request.</summary>
-    private const ushort InvalidSopInstance = 0x0117;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {ObjectKey} ({Size} bytes) from {CallingAETitle} in {TransferSyntax}")]
     private static partial void LogStored(ILogger logger, string objectKey, long size, string callingAETitle, string transferSyntax);
@@ -148,9 +95,6 @@ public sealed partial class InstanceStoreHandler(IObjectStore store, IBus bus, I
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "C-STORE of {SopInstanceUid} from {CallingAETitle} not stored: the association ended first ({Reason})")]
     private static partial void LogCutShort(ILogger logger, string sopInstanceUid, string callingAETitle, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing {ObjectKey}: the object store {Reason}")]
-    private static partial void LogStoreFailed(ILogger logger, Exception exception, string objectKey, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Announcing {ObjectKey}: the message broker {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string objectKey, string reason);

@@ -5,7 +5,7 @@ using Isocenter.Dicom.IO;
 using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
 
-namespace Isocenter.Ingest.Store;
+namespace Isocenter.Archive.Store;
 
 /// <summary>
 /// The first bytes of a dataset arriving over the network, read until they hold every element before Pixel Data, and those

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using Isocenter.ObjectStore;
 
-namespace Isocenter.Ingest.Store;
+namespace Isocenter.Archive.Store;
 
 /// <summary>
-/// What goes into the object store for one C-STORE: the Part 10 header, the dataset prefix already read, then the rest of
+/// What goes into the object store for one instance: the Part 10 header, the dataset prefix already read, then the rest of
 /// the dataset as it arrives from the network; counts the bytes and hashes them (SHA-256) on the way. Read asynchronously
-/// only: the network side is fed by the association's read loop, which a synchronous wait would block for good.
+/// only: the network side can be fed by a read loop (a DIMSE association's) that a synchronous wait would block for good.
 /// </summary>
 internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> prefix, Stream network, Action onNetworkEnd) : ForwardReadStream
 {

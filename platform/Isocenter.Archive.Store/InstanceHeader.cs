@@ -1,7 +1,7 @@
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
 
-namespace Isocenter.Ingest.Store;
+namespace Isocenter.Archive.Store;
 
 /// <summary>The header an <c>InstanceReceived</c> carries: the dataset as DICOM JSON without bulk data.</summary>
 internal static class InstanceHeader
