@@ -1,6 +1,6 @@
+using Isocenter.DicomWeb.Delete;
 using Isocenter.DicomWeb.Metadata;
 using Isocenter.DicomWeb.Query;
-using Isocenter.DicomWeb.Delete;
 using Isocenter.DicomWeb.Store;
 using Isocenter.Index;
 using Isocenter.Messaging;
