@@ -206,14 +206,28 @@ public sealed class QidoTests(DicomWebArchive archive)
         Assert.Equal(new Uri(archive.Client.BaseAddress!, $"studies/{study}/series/{series}/instances/{sop}").AbsoluteUri, match.GetString(DicomTag.RetrieveURL));
     }
 
-    // PS3.18 10.6.3.2: no match is a 200 with an empty array (the service's choice over 204).
+    // PS3.18 8.3.4.1: an empty value is universal matching, so the attribute is returned (here a US attribute).
     [Fact]
-    public async Task SearchForStudies_NoMatch_200EmptyArray()
+    public async Task SearchForStudies_EmptyValue_ReturnKey()
+    {
+        var (_, matches) = await SearchAsync($"studies?PatientID={FirstPatientId}&Rows=");
+
+        Assert.Equal(2, matches.Count);
+        Assert.All(matches, m => Assert.Equal("64", m.GetString(DicomTag.Rows)));
+    }
+
+    // PS3.18 10.6.3.2: no match is a 200 with an empty array (the service's choice over 204); as XML, which needs a part, 204.
+    [Fact]
+    public async Task SearchForStudies_NoMatch_200EmptyArrayOr204ForXml()
     {
         using var response = await archive.Client.GetAsync(new Uri("studies?PatientID=NO-SUCH-PATIENT", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("studies?PatientID=NO-SUCH-PATIENT", UriKind.Relative));
+        request.Headers.Accept.ParseAdd("multipart/related; type=\"application/dicom+xml\"");
+        using var xml = await archive.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("[]", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, xml.StatusCode);
     }
 
     // PS3.18 8.6.3 and 10.6.1.3: a key that is no attribute, a bad value or a bad parameter is a 400 that says why.
@@ -271,6 +285,20 @@ public sealed class QidoTests(DicomWebArchive archive)
         await using var body = new GZipStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
 
         Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        Assert.Equal(2, DicomJson.DeserializeList(body).Count);
+    }
+
+    // Response compression: Brotli when the client prefers it.
+    [Fact]
+    public async Task SearchForStudies_AcceptEncodingBrotli_CompressedJson()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"studies?PatientID={FirstPatientId}", UriKind.Relative));
+        request.Headers.AcceptEncoding.ParseAdd("br");
+
+        using var response = await archive.Client.SendAsync(request);
+        await using var body = new BrotliStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
+
+        Assert.Equal(["br"], response.Content.Headers.ContentEncoding);
         Assert.Equal(2, DicomJson.DeserializeList(body).Count);
     }
 

@@ -89,7 +89,16 @@ internal static class QidoQuery
                 case var _ when Reserved.Contains(name):
                     break;
                 default:
-                    identifier.Add(MatchingKey(name, Single(name, values)));
+                    var value = Single(name, values);
+                    if (value.Length == 0)
+                    {
+                        var (tag, vr) = Attribute(name);
+                        AddReturnKey(identifier, tag, vr); // PS3.18 8.3.4.1: an empty value is universal matching
+                    }
+                    else
+                    {
+                        identifier.Add(MatchingKey(name, value));
+                    }
                     break;
             }
         }
