@@ -27,14 +27,16 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
         try
         {
             await next(context);
+            Write(context, start, context.Response.StatusCode);
         }
-        finally
+        catch
         {
-            Write(context, start);
+            Write(context, start, StatusCodes.Status500InternalServerError);
+            throw;
         }
     }
 
-    private void Write(HttpContext context, DateTimeOffset start)
+    private void Write(HttpContext context, DateTimeOffset start, int status)
     {
         if (_audit.IsEnabled(LogLevel.Information))
         {
@@ -44,7 +46,7 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
             var study = StudyOf(request);
             var path = request.Path.Value ?? "";
             var client = context.Connection.RemoteIpAddress?.ToString() ?? "-";
-            Accessed(_audit, user, scheme, study, request.Method, path, context.Response.StatusCode, start, client);
+            Accessed(_audit, user, scheme, study, request.Method, path, status, start, client);
         }
     }
 

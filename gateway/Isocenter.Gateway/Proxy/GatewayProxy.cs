@@ -1,6 +1,8 @@
 using System.Net;
+using Isocenter.Gateway.Auth;
 using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Isocenter.Gateway.Proxy;
 
@@ -11,11 +13,24 @@ namespace Isocenter.Gateway.Proxy;
 /// </summary>
 internal static class GatewayProxy
 {
-    /// <summary>Registers YARP with its configuration and the series-affinity load balancing policy.</summary>
+    /// <summary>
+    /// Registers YARP with its configuration and the series-affinity load balancing policy. API keys are the gateway's
+    /// secrets and stop here; bearer tokens go on (a backend may check them itself).
+    /// </summary>
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ILoadBalancingPolicy, SeriesAffinityPolicy>();
-        services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"));
+        services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddTransforms(transforms => transforms.AddRequestTransform(transform =>
+            {
+                var headers = transform.ProxyRequest.Headers;
+                headers.Remove(ApiKeyAuthenticationHandler.Header);
+                if (headers.Authorization?.Scheme.Equals(ApiKeyAuthenticationHandler.SchemeName, StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    headers.Authorization = null;
+                }
+                return ValueTask.CompletedTask;
+            }));
         return services;
     }
 
