@@ -87,7 +87,7 @@ case "${1:-help}" in
     start_service dicomweb "$ISOCENTER_DICOMWEB_HTTP_PORT"
     # The gateway signs development tokens with a key made once per checkout (never committed).
     [ -s "$STATE/gateway.key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$STATE/gateway.key")
-    gateway=(Gateway__Auth__SigningKey="$(cat "$STATE/gateway.key")"
+    gateway=(Gateway__Auth__SigningKey="$(cat "$STATE/gateway.key")" Gateway__WebRoot="$ROOT/web-viewer/dist"
       ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/")
     start_service gateway "$ISOCENTER_GATEWAY_HTTP_PORT" "${gateway[@]}"
     token=$(env "${gateway[@]}" dotnet gateway/Isocenter.Gateway/bin/Release/net10.0/Isocenter.Gateway.dll token --user dev --minutes 480)
