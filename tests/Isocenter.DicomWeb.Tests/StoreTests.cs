@@ -118,5 +118,51 @@ public sealed class StoreTests(DicomWebArchive archive)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task StoreInstances_CurlWithHandBuiltMultipart_200AndObjectsReadByPydicom()
+    {
+        var files = StowClient.Demo(series: 1);
+        var body = Path.Combine(Path.GetDirectoryName(files[0].Path)!, "stow.body");
+        await using (var stream = File.Create(body))
+        {
+            foreach (var file in files)
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes("--B0undary\r\nContent-Type: application/dicom\r\n\r\n"));
+                await stream.WriteAsync(await File.ReadAllBytesAsync(file.Path));
+                await stream.WriteAsync("\r\n"u8.ToArray());
+            }
+            await stream.WriteAsync("--B0undary--\r\n"u8.ToArray());
+        }
+        var answer = Path.Combine(Path.GetDirectoryName(body)!, "stow.json");
+
+        var curl = await Dcmtk.RunAsync("curl", "-sS", "-o", answer, "-w", "%{http_code}", "-H", "Content-Type: multipart/related; type=\"application/dicom\"; boundary=B0undary",
+            "-H", "Accept: application/dicom+json", "--data-binary", "@" + body, new Uri(archive.Client.BaseAddress!, "studies").ToString());
+
+        Assert.True(curl.ExitCode == 0 && curl.Output.EndsWith("200", StringComparison.Ordinal), curl.ToString());
+        var pydicom = await Dcmtk.RunAsync("/usr/bin/python3", ["-c",
+            "import json, sys, pydicom\n"
+            + "answer = json.load(open(sys.argv[1]))\n"
+            + "print(len(answer['00081199']['Value']))\n"
+            + "for path in sys.argv[2:]: print(pydicom.dcmread(path).SOPInstanceUID)",
+            answer, .. files.Select(f => ObjectPath(f.Study, f.Series, f.Sop))]);
+        Assert.True(pydicom.ExitCode == 0, pydicom.ToString());
+        Assert.Equal(["2", .. files.Select(f => f.Sop)], pydicom.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task StoreInstances_BodyOverMaxStowBytes_413()
+    {
+        // DicomWeb:MaxStowBytes is 4 GiB by default; a body that says it is larger is refused before it is read.
+        using var client = new System.Net.Sockets.TcpClient();
+        var address = archive.Client.BaseAddress!;
+        await client.ConnectAsync(address.Host, address.Port);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST {address.AbsolutePath}studies HTTP/1.1\r\nHost: {address.Authority}\r\n"
+            + "Content-Type: multipart/related; type=\"application/dicom\"; boundary=b\r\nContent-Length: 5000000000\r\n\r\n--b\r\n"));
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        Assert.StartsWith("HTTP/1.1 413 ", await reader.ReadLineAsync(), StringComparison.Ordinal);
+    }
+
     private string ObjectPath(string study, string series, string sop) => Path.Combine(archive.ObjectsRoot, "instances", study, series, sop + ".dcm");
 }
