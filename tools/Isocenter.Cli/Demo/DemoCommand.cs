@@ -8,7 +8,7 @@ namespace Isocenter.Cli.Demo;
 internal static class DemoCommand
 {
     public const string Usage = """
-        usage: isocenter demo --out DIR [--patients N] [--studies K] [--series S] [--slices M] [--size PIXELS] [--seed S] [--bits-stored B]
+        usage: isocenter demo --out DIR [--patients N] [--studies K] [--series S] [--slices M] [--size PIXELS] [--seed S] [--bits-stored B] [--id-prefix P]
 
         Writes synthetic CT studies (N patients × K studies × S axial series of M slices, a torso phantom in Hounsfield
         units) as DIR/<PatientID>/STUDY<k>/SERIES<s>/<InstanceNumber>.dcm, Explicit VR Little Endian.
@@ -19,6 +19,7 @@ internal static class DemoCommand
           --size PIXELS     rows and columns (default 512)
           --seed S          names, dates and noise are the same for the same seed; UIDs are new on each run (default 1)
           --bits-stored B   12 to 16 (default 12)
+          --id-prefix P     Patient IDs are P00001, P00002… (default ISO; up to 11 characters)
         """;
 
     /// <summary>Runs the command with the arguments after <c>demo</c>; returns the exit code.</summary>
@@ -98,6 +99,12 @@ internal static class DemoCommand
                 case "--bits-stored" when TryInt(value, 12, 16, out var n):
                     options = options with { BitsStored = n };
                     continue;
+                case "--id-prefix" when value.Length is > 0 and <= 11 && value.All(char.IsAsciiLetterOrDigit):
+                    options = options with { PatientIdPrefix = value };
+                    continue;
+                case "--id-prefix":
+                    error = $"'{value}' is not a valid value for --id-prefix (1 to 11 letters or digits).";
+                    return false;
                 case "--patients" or "--studies" or "--series" or "--slices" or "--size" or "--seed" or "--bits-stored":
                     error = $"'{value}' is not a valid value for {args[i - 1]}.";
                     return false;

@@ -25,6 +25,9 @@ internal sealed record SyntheticCtOptions
     /// <summary>Seed of everything but the UIDs: names, dates, noise.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Patient IDs are this prefix and a 5-digit number from 00001 (ISO00001…).</summary>
+    public string PatientIdPrefix { get; init; } = "ISO";
+
     /// <summary>Bits Stored, 12 to 16; pixel values are clipped to what that many signed bits hold.</summary>
     public int BitsStored { get; init; } = 12;
 
@@ -90,7 +93,7 @@ internal sealed class SyntheticCtGenerator
         var random = new Random(_options.Seed);
         for (var p = 0; p < _options.Patients; p++)
         {
-            var patient = NewPatient(random, p);
+            var patient = NewPatient(random, p, _options.PatientIdPrefix);
             for (var s = 1; s <= _options.Studies; s++)
             {
                 var study = NewStudy(patient, s);
@@ -116,7 +119,7 @@ internal sealed class SyntheticCtGenerator
     public DicomDataset CreateVolume(int frames)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
-        var patient = NewPatient(new Random(_options.Seed), 0);
+        var patient = NewPatient(new Random(_options.Seed), 0, _options.PatientIdPrefix);
         var series = new SeriesContext(patient, NewStudy(patient, 1), _options.NewUid(), _options.NewUid(), 1);
         var thickness = _options.SliceThickness ?? Math.Round(CtPhantom.TrunkLength / frames, 3);
         var ds = new DicomDataset();
@@ -308,7 +311,7 @@ internal sealed class SyntheticCtGenerator
     private ulong NoiseSeed(SeriesContext series, int slice) =>
         (ulong)_options.Seed * 0x100000001B3UL ^ (ulong)series.Patient.Index << 40 ^ (ulong)series.Study.Number << 36 ^ (ulong)series.Number << 32 ^ (uint)slice;
 
-    private static PatientInfo NewPatient(Random random, int index)
+    private static PatientInfo NewPatient(Random random, int index, string idPrefix)
     {
         var sex = random.Next(2) == 0 ? "F" : "M";
         var givenNames = sex == "F" ? FemaleGivenNames : MaleGivenNames;
@@ -318,7 +321,7 @@ internal sealed class SyntheticCtGenerator
         var age = random.Next(25, 86);
         var birthDate = studyDate.AddYears(-age).AddDays(-random.Next(0, 365));
         var studyTime = new TimeOnly(8, 0).Add(TimeSpan.FromMinutes(random.Next(0, 9 * 60)));
-        var id = "ISO" + (index + 1).ToString("D5", CultureInfo.InvariantCulture);
+        var id = idPrefix + (index + 1).ToString("D5", CultureInfo.InvariantCulture);
         var accession = "A" + random.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
         var height = (sex == "F" ? 1.55 : 1.65) + random.Next(0, 26) / 100.0;
         var weight = (int)Math.Round(22 * height * height) + random.Next(-8, 20);
