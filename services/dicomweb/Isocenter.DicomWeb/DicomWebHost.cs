@@ -1,3 +1,4 @@
+using Isocenter.DicomWeb.Retrieve;
 using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
@@ -25,6 +26,7 @@ public static class DicomWebHost
         app.UseDicomWebErrors();
         app.MapDefaultEndpoints();
         var dicomWeb = app.MapGroup(DicomWebRoutes.Base);
+        dicomWeb.MapRetrieve();
         return app;
     }
 }
