@@ -19,12 +19,15 @@ public sealed class DicomWebArchive : IAsyncLifetime
     /// <summary>The demo files stored, by SOP Instance UID: the file and its dataset (without pixel data).</summary>
     public Dictionary<string, (string Path, DicomDataset Dataset)> Instances { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The folder of the file system object store the services share: an object's key is its path under it.</summary>
+    public string ObjectStoreRoot => Path.Combine(_folder, "objects");
+
     /// <summary>A client of the service's DICOMweb root (<c>…/dicomweb/</c>): relative URIs such as <c>studies?PatientID=X</c>.</summary>
     public HttpClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Kind"] = "FileSystem", ["ObjectStore:Root"] = Path.Combine(_folder, "objects") },
+        Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Kind"] = "FileSystem", ["ObjectStore:Root"] = ObjectStoreRoot },
             withDicomWeb: true);
         Client = new HttpClient { BaseAddress = new Uri(Running.DicomWeb!.BaseAddress, "dicomweb/") };
 

@@ -145,6 +145,23 @@ public sealed class RenderedTests(DicomWebArchive archive)
         Assert.NotNull(response.Headers.ETag);
     }
 
+    // PS3.18 10.4.1.1.4: a series' thumbnail is the one the thumbnail service stored (thumbnails/{study}/{series}.jpg), as it is.
+    [Fact]
+    public async Task RetrieveThumbnail_SeriesWithStoredThumbnail_TheStoredJpeg()
+    {
+        var study = await CompressedStudy.GetAsync(archive);
+        using var rendered = await GetAsync(study.Instance(study.RleSeries, study.RleInstance, "/rendered?viewport=10,10"));
+        var stored = await rendered.Content.ReadAsByteArrayAsync();
+        var path = Path.Combine(archive.ObjectStoreRoot, "thumbnails", study.Study, $"{study.RleSeries}.jpg");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, stored);
+
+        using var response = await GetAsync(new Uri($"studies/{study.Study}/series/{study.RleSeries}/thumbnail", UriKind.Relative));
+
+        Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(stored, await response.Content.ReadAsByteArrayAsync());
+    }
+
     // PS3.18 10.4.1.1.4: a study's thumbnail is its first series', an instance's its own; an unknown series has none (404).
     [Fact]
     public async Task RetrieveThumbnail_StudyAndInstance_JpegAndUnknownSeries404()

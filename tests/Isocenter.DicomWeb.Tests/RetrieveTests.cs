@@ -1,5 +1,6 @@
 using System.Net;
 using Isocenter.Dicom;
+using Isocenter.Dicom.Imaging.Codecs.JpegLS;
 using Isocenter.Dicom.Imaging.Frames;
 
 namespace Isocenter.DicomWeb.Tests;
@@ -201,6 +202,31 @@ public sealed class RetrieveTests(DicomWebArchive archive)
         Assert.Equal("image/jls", part.ContentType.MediaType);
         Assert.Equal(JpegLSLossless, part.TransferSyntax);
         Assert.Equal(expected, part.Content);
+    }
+
+    // PS3.18 10.4.1.1.6, 8.7.3.5: image/jls of a native instance is a JPEG-LS lossless bitstream of the frame (transcoded).
+    [Fact]
+    public async Task RetrieveFrames_NativeInstanceAcceptJls_LosslessJpegLSOfTheFrame()
+    {
+        var instance = AnyInstance();
+        var pixelData = DicomPixelData.Create(DicomFile.Open(instance.Path));
+
+        using var response = await GetAsync(InstanceUri(instance, "/frames/1"), "multipart/related; type=\"image/jls\"");
+
+        var part = Assert.Single(await Multipart.ReadAsync(response));
+        Assert.Equal("image/jls", part.ContentType.MediaType);
+        Assert.Equal(JpegLSLossless, part.TransferSyntax);
+        var decoded = new byte[pixelData.FrameLength];
+        new JpegLSCodec(DicomTransferSyntax.JPEGLSLossless).Decode(pixelData, part.Content, decoded);
+        // JPEG-LS keeps Bits Stored bits (a signed sample as its two's complement pattern in them, as dcmcjpls does).
+        Assert.Equal(StoredBits(pixelData, pixelData.GetNativeFrame(0)), StoredBits(pixelData, decoded));
+    }
+
+    private static ushort[] StoredBits(DicomPixelData pixelData, byte[] frame)
+    {
+        Assert.Equal(16, pixelData.BitsAllocated);
+        var mask = (ushort)((1 << pixelData.BitsStored) - 1);
+        return [.. System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(frame).ToArray().Select(s => (ushort)(s & mask))];
     }
 
     // PS3.18 10.4.1.1.6: a native instance's frame, uncompressed, is its pixel data.
