@@ -127,6 +127,24 @@ public sealed class RetrieveTests(DicomWebArchive archive)
         Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
     }
 
+    // PS3.18 8.7.3.5.2: another native transfer syntax on request, the same pixels.
+    [Theory]
+    [InlineData("1.2.840.10008.1.2")]
+    [InlineData("1.2.840.10008.1.2.2")]
+    public async Task RetrieveInstance_OtherNativeTransferSyntax_WrittenInItWithTheSamePixels(string transferSyntax)
+    {
+        var instance = AnyInstance();
+        var expected = ((DicomValueElement)DicomFile.Open(instance.Path).Dataset[DicomTag.PixelData]!).Buffer.Memory.ToArray();
+
+        using var response = await GetAsync(InstanceUri(instance), $"multipart/related; type=\"application/dicom\"; transfer-syntax={transferSyntax}");
+
+        var part = Assert.Single(await Multipart.ReadAsync(response));
+        Assert.Equal(transferSyntax, part.TransferSyntax);
+        var file = Open(part.Content);
+        Assert.Equal(transferSyntax, file.TransferSyntax.Uid);
+        Assert.Equal(expected, ((DicomValueElement)file.Dataset[DicomTag.PixelData]!).Buffer.Memory.ToArray());
+    }
+
     // PS3.18 8.7.3.5.2: an instance stored in JPEG-LS is transcoded to the default Explicit VR Little Endian, losslessly.
     [Fact]
     public async Task RetrieveInstance_StoredJpegLS_TranscodedToExplicitVRLittleEndianLosslessly()
