@@ -247,14 +247,16 @@ public sealed class RetrieveTests(DicomWebArchive archive)
         return [.. System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(frame).ToArray().Select(s => (ushort)(s & mask))];
     }
 
-    // PS3.18 10.4.1.1.6: a native instance's frame, uncompressed, is its pixel data.
-    [Fact]
-    public async Task RetrieveFrames_NativeInstance_FrameIsThePixelData()
+    // PS3.18 10.4.1.1.6: a native instance's frame, uncompressed, is its pixel data (the type parameter quoted or not, as OHIF sends it).
+    [Theory]
+    [InlineData("multipart/related; type=\"application/octet-stream\"")]
+    [InlineData("multipart/related; type=application/octet-stream; transfer-syntax=*")]
+    public async Task RetrieveFrames_NativeInstance_FrameIsThePixelData(string accept)
     {
         var instance = AnyInstance();
         var expected = ((DicomValueElement)DicomFile.Open(instance.Path).Dataset[DicomTag.PixelData]!).Buffer.Memory.ToArray();
 
-        using var response = await GetAsync(InstanceUri(instance, "/frames/1"), "multipart/related; type=\"application/octet-stream\"");
+        using var response = await GetAsync(InstanceUri(instance, "/frames/1"), accept);
 
         var part = Assert.Single(await Multipart.ReadAsync(response));
         Assert.Equal(expected, part.Content);

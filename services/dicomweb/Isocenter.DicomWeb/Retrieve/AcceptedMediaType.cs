@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -8,7 +9,7 @@ namespace Isocenter.DicomWeb.Retrieve;
 /// One media range of an Accept header (PS3.18 8.7.3): its type, the <c>type</c> parameter of a multipart range, the
 /// <c>transfer-syntax</c> parameter and its quality; <see cref="Parse"/> orders them most wanted first.
 /// </summary>
-internal sealed record AcceptedMediaType(string MediaType, string? PartType, string? TransferSyntax)
+internal sealed partial record AcceptedMediaType(string MediaType, string? PartType, string? TransferSyntax)
 {
     private static readonly AcceptedMediaType[] Anything = [new("*/*", null, null)];
 
@@ -27,7 +28,9 @@ internal sealed record AcceptedMediaType(string MediaType, string? PartType, str
         {
             return Anything;
         }
-        if (!MediaTypeHeaderValue.TryParseList(accept, out var ranges))
+        // Lenient reading: type=application/dicom unquoted (a '/' is not a token character, RFC 9110 5.6.2) is common (OHIF).
+        var quoted = accept.Select(value => UnquotedType().Replace(value ?? "", "$1\"$2\"")).ToArray();
+        if (!MediaTypeHeaderValue.TryParseList(quoted, out var ranges))
         {
             throw DicomWebException.BadRequest($"The Accept header '{accept}' is not a list of media ranges (RFC 9110 12.5.1).");
         }
@@ -39,6 +42,9 @@ internal sealed record AcceptedMediaType(string MediaType, string? PartType, str
             .DefaultIfEmpty(Anything[0])
             .ToList();
     }
+
+    [GeneratedRegex(@"(;\s*type\s*=\s*)([^\s"";,]+/[^\s"";,]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UnquotedType();
 
     private static string? Parameter(MediaTypeHeaderValue range, string name) =>
         range.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } parameter
