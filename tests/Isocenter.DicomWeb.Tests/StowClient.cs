@@ -12,7 +12,7 @@ internal static class StowClient
     public static List<(string Path, string Study, string Series, string Sop)> Demo(int series)
     {
         var folder = Directory.CreateTempSubdirectory("isocenter-stow-").FullName;
-        Assert.Equal(0, DemoCommand.Run(["--out", folder, "--patients", "1", "--studies", "1", "--series", series.ToString(System.Globalization.CultureInfo.InvariantCulture), "--slices", "2", "--size", "32", "--seed", "61"]));
+        Assert.Equal(0, DemoCommand.Run(["--out", folder, "--patients", "1", "--studies", "1", "--series", series.ToString(System.Globalization.CultureInfo.InvariantCulture), "--slices", "2", "--size", "32", "--seed", "61", "--id-prefix", "STOW"]));
         return [.. Directory.GetFiles(folder, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(path =>
         {
             var dataset = DicomFile.Open(path, new DicomReadOptions { StopBeforePixelData = true }).Dataset;

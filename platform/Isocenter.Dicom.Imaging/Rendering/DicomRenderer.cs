@@ -36,12 +36,19 @@ public static class DicomRenderer
             "PALETTE COLOR" when pixelData.SamplesPerPixel == 1 => RenderPalette(pixelData, frame),
             var other => throw new NotSupportedException($"Rendering {other} is not supported yet."),
         };
-        if (size is not { } to || image.Channels == 1)
-        {
-            return image;
-        }
-        var resized = ImageResampler.Resize(image.Pixels.Select(p => (double)p).ToArray(), image.Width, image.Height, image.Channels, to.Width, to.Height);
-        return new RenderedImage(to.Width, to.Height, image.Channels, [.. resized.Select(v => (byte)Math.Clamp(Math.Round(v, MidpointRounding.AwayFromZero), 0, 255))]);
+        return size is not { } to || image.Channels == 1 ? image : Resize(image, to.Width, to.Height);
+    }
+
+    /// <summary>
+    /// <paramref name="image"/> resized to <paramref name="width"/>×<paramref name="height"/> on its 8-bit output: area
+    /// averaging where it shrinks, bilinear where it grows (greyscale is better resized before the VOI: use the sized render).
+    /// </summary>
+    public static RenderedImage Resize(RenderedImage image, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        var resized = ImageResampler.Resize(image.Pixels.Select(p => (double)p).ToArray(), image.Width, image.Height, image.Channels, width, height);
+        return new RenderedImage(width, height, image.Channels, [.. resized.Select(v => (byte)Math.Clamp(Math.Round(v, MidpointRounding.AwayFromZero), 0, 255))]);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Isocenter.DicomWeb.Delete;
 using Isocenter.DicomWeb.Metadata;
 using Isocenter.DicomWeb.Query;
+using Isocenter.DicomWeb.Retrieve;
 using Isocenter.DicomWeb.Store;
 using Isocenter.Index;
 using Isocenter.Messaging;
@@ -34,6 +35,7 @@ public static class DicomWebHost
         var dicomWeb = app.MapGroup(DicomWebRoutes.Base);
         dicomWeb.MapQido();
         dicomWeb.MapMetadata();
+        dicomWeb.MapRetrieve();
         dicomWeb.MapStore().MapDelete();
         return app;
     }

@@ -20,4 +20,22 @@ public static class DicomWebMediaTypes
 
     /// <summary>An error body (RFC 9457).</summary>
     public const string Problem = "application/problem+json";
+
+    /// <summary>JPEG (PS3.18 8.7.4: rendered images; frames and bulk data in JPEG Baseline, Extended or Lossless).</summary>
+    public const string Jpeg = "image/jpeg";
+
+    /// <summary>PNG, a rendered image.</summary>
+    public const string Png = "image/png";
+
+    /// <summary>JPEG-LS frames.</summary>
+    public const string JpegLS = "image/jls";
+
+    /// <summary>JPEG 2000 frames.</summary>
+    public const string Jpeg2000 = "image/jp2";
+
+    /// <summary>High-Throughput JPEG 2000 frames.</summary>
+    public const string HighThroughputJpeg2000 = "image/jphc";
+
+    /// <summary>RLE Lossless frames (PS3.5 G).</summary>
+    public const string Rle = "image/x-dicom-rle";
 }

@@ -47,4 +47,19 @@ public static class DicomWebRoutes
 
     /// <summary>The metadata of one instance.</summary>
     public const string InstanceMetadata = Instance + "/metadata";
+
+    /// <summary>An instance rendered for display (PS3.18 10.4.1.1.3).</summary>
+    public const string RenderedInstance = Instance + "/rendered";
+
+    /// <summary>One frame of an instance rendered for display.</summary>
+    public const string RenderedFrames = Frames + "/rendered";
+
+    /// <summary>A study's thumbnail (PS3.18 10.4.1.1.4).</summary>
+    public const string StudyThumbnail = Study + "/thumbnail";
+
+    /// <summary>A series' thumbnail.</summary>
+    public const string SeriesThumbnail = Series + "/thumbnail";
+
+    /// <summary>An instance's thumbnail.</summary>
+    public const string InstanceThumbnail = Instance + "/thumbnail";
 }
