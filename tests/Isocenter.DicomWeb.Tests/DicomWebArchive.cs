@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Isocenter.Cli.Demo;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Network.Scu;
@@ -22,14 +24,25 @@ public sealed class DicomWebArchive : IAsyncLifetime
     /// <summary>The demo files stored, by SOP Instance UID: the file and its dataset (without pixel data).</summary>
     public Dictionary<string, (string Path, DicomDataset Dataset)> Instances { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>A client of the service's DICOMweb root (<c>…/dicomweb/</c>): relative URIs such as <c>studies?PatientID=X</c>.</summary>
+    /// <summary>The gateway in front of the DICOMweb service: every test request goes through it, as a client's would.</summary>
+    public ServiceProcess Gateway { get; private set; } = null!;
+
+    /// <summary>The API key the gateway knows the tests by (header <c>X-Api-Key</c>).</summary>
+    public string ApiKey { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// A client of the DICOMweb root through the gateway (<c>…/dicomweb/</c>, with <see cref="ApiKey"/>): relative URIs such
+    /// as <c>studies?PatientID=X</c>.
+    /// </summary>
     public HttpClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Kind"] = "FileSystem", ["ObjectStore:Root"] = ObjectsRoot },
             withDicomWeb: true);
-        Client = new HttpClient { BaseAddress = new Uri(Running.DicomWeb!.BaseAddress, "dicomweb/") };
+        Gateway = await StartGatewayAsync(Running.DicomWeb!.BaseAddress);
+        Client = new HttpClient { BaseAddress = new Uri(Gateway.BaseAddress, "dicomweb/") };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
 
         var demo = Path.Combine(_folder, "demo");
         Assert.Equal(0, DemoCommand.Run(["--out", demo, "--patients", "2", "--studies", "2", "--series", "2", "--slices", "3", "--size", "64", "--seed", "11"]));
@@ -47,9 +60,19 @@ public sealed class DicomWebArchive : IAsyncLifetime
         Assert.True(Instances.Keys.All(indexed.Contains), $"not indexed within {IndexBound.TotalSeconds} s:\n{Running.Storage.Log}");
     }
 
+    private Task<ServiceProcess> StartGatewayAsync(Uri dicomWeb) => ServiceProcess.StartAsync("gateway/Isocenter.Gateway", new Dictionary<string, string>
+    {
+        ["Gateway:ApiKeys:0:Name"] = "conformance-tests",
+        ["Gateway:ApiKeys:0:Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(ApiKey))),
+        ["Gateway:Auth:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+        ["Gateway:RateLimit:PermitLimit"] = "1000000",
+        ["ReverseProxy:Clusters:dicomweb:Destinations:dicomweb:Address"] = dicomWeb.ToString(),
+    });
+
     public async Task DisposeAsync()
     {
         Client.Dispose();
+        await Gateway.DisposeAsync();
         await Running.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }

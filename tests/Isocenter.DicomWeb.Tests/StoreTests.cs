@@ -136,7 +136,7 @@ public sealed class StoreTests(DicomWebArchive archive)
         var answer = Path.Combine(Path.GetDirectoryName(body)!, "stow.json");
 
         var curl = await Dcmtk.RunAsync("curl", "-sS", "-o", answer, "-w", "%{http_code}", "-H", "Content-Type: multipart/related; type=\"application/dicom\"; boundary=B0undary",
-            "-H", "Accept: application/dicom+json", "--data-binary", "@" + body, new Uri(archive.Client.BaseAddress!, "studies").ToString());
+            "-H", "Accept: application/dicom+json", "-H", "X-Api-Key: " + archive.ApiKey, "--data-binary", "@" + body, new Uri(archive.Client.BaseAddress!, "studies").ToString());
 
         Assert.True(curl.ExitCode == 0 && curl.Output.EndsWith("200", StringComparison.Ordinal), curl.ToString());
         var pydicom = await Dcmtk.RunAsync("/usr/bin/python3", ["-c",
@@ -157,7 +157,7 @@ public sealed class StoreTests(DicomWebArchive archive)
         var address = archive.Client.BaseAddress!;
         await client.ConnectAsync(address.Host, address.Port);
         await using var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST {address.AbsolutePath}studies HTTP/1.1\r\nHost: {address.Authority}\r\n"
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST {address.AbsolutePath}studies HTTP/1.1\r\nHost: {address.Authority}\r\nX-Api-Key: {archive.ApiKey}\r\n"
             + "Content-Type: multipart/related; type=\"application/dicom\"; boundary=b\r\nContent-Length: 5000000000\r\n\r\n--b\r\n"));
 
         using var reader = new StreamReader(stream, Encoding.ASCII);

@@ -7,6 +7,7 @@ using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
 using Isocenter.ServiceDefaults;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Isocenter.DicomWeb;
 
@@ -27,8 +28,12 @@ public static class DicomWebHost
         builder.Services.AddResponseCompression(options => options.MimeTypes = [DicomWebMediaTypes.DicomJson]);
         builder.Services.AddStore(builder.Configuration);
         builder.AddIsocenterMessaging("dicomweb", _ => { });
+        // Behind the gateway: Retrieve URLs and the Warning header name the origin the client used (X-Forwarded-Host and
+        // -Proto), accepted from loopback proxies (ASP.NET's default; a gateway on another host is added to KnownProxies).
+        builder.Services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.All);
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseDicomWebErrors();
         app.UseResponseCompression();
         app.MapDefaultEndpoints();
