@@ -25,5 +25,6 @@ result.metadata = uidsOf(await client.retrieveStudyMetadata({ studyInstanceUID }
 const frames = await client.retrieveInstanceFrames({ studyInstanceUID, seriesInstanceUID, sopInstanceUID, frameNumbers: [1] });
 result.frames = frames.map(f => ({ length: f.byteLength, sha256: sha256(f) }));
 const rendered = await client.retrieveInstanceRendered({ studyInstanceUID, seriesInstanceUID, sopInstanceUID, mediaTypes: [{ mediaType: 'image/jpeg' }] });
-result.rendered = { length: rendered.byteLength, head: Buffer.from(rendered.slice(0, 3)).toString('hex') };
+const image = Array.isArray(rendered) ? rendered[0] : rendered; // the client hands image bodies back as a list of parts
+result.rendered = { length: image.byteLength, head: Buffer.from(image.slice(0, 3)).toString('hex') };
 console.log(JSON.stringify(result));
