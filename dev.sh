@@ -176,6 +176,10 @@ EOF
       log "benchmark smoke run (bench/archive-throughput.sh --quick)"
       bench/archive-throughput.sh --quick || status=1
     fi
+    if [ "$status" -eq 0 ] && [ -x bench/dicomweb.sh ]; then
+      log "benchmark smoke run (bench/dicomweb.sh --quick)"
+      bench/dicomweb.sh --quick || status=1
+    fi
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
@@ -186,6 +190,7 @@ EOF
     bench/decode.sh
     bench/store-throughput.sh
     bench/archive-throughput.sh
+    bench/dicomweb.sh
     ;;
   generate)
     deps
