@@ -59,8 +59,8 @@ public sealed class OrthancEquivalenceTests(DicomWebArchive archive, OrthancDico
     private static readonly Dictionary<string, string> IgnoredSearchValues = new(StringComparer.Ordinal)
     {
         // PS3.18 F.2: DICOM JSON is UTF-8 whatever the source's character set. The archive's match carries (0008,0005)
-        // empty when every value is ASCII (ISO_IR 192 otherwise); Orthanc states its configured DefaultEncoding (Latin1:
-        // ISO_IR 100), whatever the files hold.
+        // empty when every value is ASCII (ISO_IR 192 otherwise); for the demo files, which have no (0008,0005), Orthanc
+        // states ISO_IR 100, its DefaultEncoding (Latin1 unless configured).
         ["00080005"] = "Specific Character Set",
     };
 
