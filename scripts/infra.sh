@@ -141,6 +141,16 @@ rabbitmq_down() {
     say "stopping RabbitMQ"
     rabbit rabbitmqctl -q stop >/dev/null 2>&1 || true
   fi
+  # rabbitmqctl stop can return before the node has exited (a node with many virtual hosts takes a while), and status
+  # fails on a node too busy to answer: wait for our node's process (60 s at most), then kill it, so that the next start
+  # finds its ports free.
+  local i
+  for ((i = 0; i < 300; i++)); do
+    pgrep -f -- "-home $RABBIT_BASE " >/dev/null || return 0
+    sleep 0.2
+  done
+  say "RabbitMQ did not stop within 60 s: killing it"
+  pkill -KILL -f -- "-home $RABBIT_BASE " || true
 }
 
 s3_up() {
