@@ -3,6 +3,13 @@ namespace Isocenter.DicomWeb;
 /// <summary>The route templates of the PS3.18 resources (10.4 Studies Service), relative to <see cref="Base"/>.</summary>
 public static class DicomWebRoutes
 {
+    /// <summary>
+    /// The absolute URI of <paramref name="path"/> (a route with its values) as the client reached the service:
+    /// <c>{scheme}://{host}{path base}/dicomweb{path}</c>, the origin taken from forwarded headers behind the gateway.
+    /// </summary>
+    public static Uri Absolute(HttpRequest request, string path) =>
+        new($"{request.Scheme}://{request.Host}{request.PathBase}{Base}{path}");
+
     /// <summary>Where the service's resources live, behind the gateway and directly (the same path either way).</summary>
     public const string Base = "/dicomweb";
 

@@ -66,7 +66,7 @@ public static class MetadataEndpoints
         {
             var encapsulated = DicomTransferSyntax.Parse(metadata.TransferSyntaxUid).IsEncapsulated;
             var vr = !encapsulated && dataset.TryGetValue<ushort>(DicomTag.BitsAllocated, out var bits) && bits > 8 ? DicomVR.OW : DicomVR.OB;
-            var uri = DicomResults.Resource(request, DicomWebRoutes.Bulkdata.Replace("{study}", metadata.StudyInstanceUid, StringComparison.Ordinal)
+            var uri = DicomWebRoutes.Absolute(request, DicomWebRoutes.Bulkdata.Replace("{study}", metadata.StudyInstanceUid, StringComparison.Ordinal)
                 .Replace("{series}", metadata.SeriesInstanceUid, StringComparison.Ordinal).Replace("{instance}", metadata.SopInstanceUid, StringComparison.Ordinal)
                 .Replace("{**path}", DicomTag.PixelData.ToJsonKey(), StringComparison.Ordinal));
             dataset.Add(new DicomValueElement(DicomTag.PixelData, vr, new DicomBulkDataUriBuffer(uri)));

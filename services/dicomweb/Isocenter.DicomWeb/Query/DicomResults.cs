@@ -1,10 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
 using Isocenter.Dicom.Xml;
-using Microsoft.Extensions.Primitives;
-using Microsoft.Net.Http.Headers;
 
 namespace Isocenter.DicomWeb.Query;
 
@@ -29,31 +26,20 @@ internal static class DicomResults
     /// </summary>
     public static ResultFormat Negotiate(HttpRequest request)
     {
-        var values = request.Query.TryGetValue("accept", out var parameter) ? parameter : request.Headers.Accept;
-        if (StringValues.IsNullOrEmpty(values))
+        var ranges = AcceptedMediaType.Parse(request);
+        foreach (var range in ranges)
         {
-            return ResultFormat.Json;
-        }
-        if (!MediaTypeHeaderValue.TryParseList(values, out var accepted))
-        {
-            throw DicomWebException.BadRequest($"The Accept value '{values}' is not a list of media types.");
-        }
-        foreach (var type in accepted.Where(t => t.Quality is not 0).OrderByDescending(t => t.Quality ?? 1))
-        {
-            var mediaType = type.MediaType.Value;
-            if (mediaType is DicomWebMediaTypes.DicomJson or "application/json" or "application/*" or "*/*")
+            if (range.MediaType is DicomWebMediaTypes.DicomJson or "application/json" or "application/*" or "*/*")
             {
                 return ResultFormat.Json;
             }
-            var partType = type.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value;
-            if (string.Equals(mediaType, DicomWebMediaTypes.MultipartRelated, StringComparison.OrdinalIgnoreCase)
-                && (partType is null || HeaderUtilities.RemoveQuotes(partType.Value).Equals(DicomWebMediaTypes.DicomXml, StringComparison.OrdinalIgnoreCase)))
+            if (range.MediaType == DicomWebMediaTypes.MultipartRelated && range.PartType is null or DicomWebMediaTypes.DicomXml)
             {
                 return ResultFormat.XmlMultipart;
             }
         }
         throw DicomWebException.NotAcceptable(
-            $"The resource is available as {DicomWebMediaTypes.DicomJson} and as {DicomWebMediaTypes.MultipartRelated}; type=\"{DicomWebMediaTypes.DicomXml}\"; the request accepts neither ({values}).");
+            $"The resource is available as {DicomWebMediaTypes.DicomJson} and as {DicomWebMediaTypes.MultipartRelated}; type=\"{DicomWebMediaTypes.DicomXml}\"; the request accepts neither ({string.Join(", ", ranges)}).");
     }
 
     /// <summary>
@@ -62,10 +48,6 @@ internal static class DicomResults
     /// </summary>
     public static Task WriteAsync(HttpResponse response, ResultFormat format, IAsyncEnumerable<DicomDataset> datasets, CancellationToken cancellationToken) =>
         format == ResultFormat.Json ? WriteJsonAsync(response, datasets, cancellationToken) : WriteXmlAsync(response, datasets, cancellationToken);
-
-    /// <summary>An absolute URI of the service: <paramref name="path"/> under <see cref="DicomWebRoutes.Base"/> as the request reached it.</summary>
-    public static Uri Resource(HttpRequest request, string path) =>
-        new($"{request.Scheme}://{request.Host}{request.PathBase}{DicomWebRoutes.Base}{path}");
 
     private static async Task WriteJsonAsync(HttpResponse response, IAsyncEnumerable<DicomDataset> datasets, CancellationToken cancellationToken)
     {
@@ -86,28 +68,20 @@ internal static class DicomResults
 
     private static async Task WriteXmlAsync(HttpResponse response, IAsyncEnumerable<DicomDataset> datasets, CancellationToken cancellationToken)
     {
-        var boundary = Guid.NewGuid().ToString("N");
-        var started = false;
+        var writer = new MultipartRelatedWriter(response, DicomWebMediaTypes.DicomXml, null);
         using var part = new MemoryStream();
         await foreach (var dataset in datasets.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (!started)
-            {
-                response.ContentType = $"{DicomWebMediaTypes.MultipartRelated}; type=\"{DicomWebMediaTypes.DicomXml}\"; boundary={boundary}";
-                started = true;
-            }
             // One dataset's XML at a time: the writer is synchronous and Kestrel allows only asynchronous writes.
             part.SetLength(0);
-            part.Write(Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: {DicomWebMediaTypes.DicomXml}\r\n\r\n"));
             DicomXml.Serialize(dataset, part);
-            part.Write("\r\n"u8);
-            await response.Body.WriteAsync(part.GetBuffer().AsMemory(0, (int)part.Length), cancellationToken).ConfigureAwait(false);
+            await writer.WritePartAsync(DicomWebMediaTypes.DicomXml, part.GetBuffer().AsMemory(0, (int)part.Length), cancellationToken).ConfigureAwait(false);
         }
-        if (!started)
+        if (!writer.Started)
         {
             response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
-        await response.Body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), cancellationToken).ConfigureAwait(false);
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 }

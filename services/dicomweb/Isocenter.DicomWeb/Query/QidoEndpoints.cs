@@ -74,7 +74,7 @@ public static class QidoEndpoints
             {
                 path += $"/instances/{match.GetString(DicomTag.SOPInstanceUID)}";
             }
-            match.Add(DicomValueElement.FromStrings(DicomTag.RetrieveURL, DicomVR.UR, DicomResults.Resource(request, path).AbsoluteUri));
+            match.Add(DicomValueElement.FromStrings(DicomTag.RetrieveURL, DicomVR.UR, DicomWebRoutes.Absolute(request, path).AbsoluteUri));
             if (level != QueryLevel.Series)
             {
                 match.Add(DicomValueElement.FromStrings(DicomTag.InstanceAvailability, DicomVR.CS, "ONLINE"));

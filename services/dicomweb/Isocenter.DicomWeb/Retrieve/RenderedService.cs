@@ -136,7 +136,7 @@ internal sealed class RenderedService(RetrieveService retrieve, IObjectStore sto
     /// </summary>
     private static string MediaType(HttpRequest request)
     {
-        var ranges = AcceptedMediaType.Parse(request.Query.TryGetValue("accept", out var accept) ? accept : request.Headers.Accept);
+        var ranges = AcceptedMediaType.Parse(request);
         foreach (var range in ranges)
         {
             if (range.Matches(DicomWebMediaTypes.Jpeg))

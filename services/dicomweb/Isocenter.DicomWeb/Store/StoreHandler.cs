@@ -1,4 +1,3 @@
-using System.Globalization;
 using Isocenter.Archive.Store;
 using Isocenter.Contracts.Ingest;
 using Isocenter.Contracts.Storage;
@@ -42,7 +41,7 @@ public sealed partial class StoreHandler(InstanceWriter writer, IRequestClient<I
             limit.MaxRequestBodySize = _options.MaxStowBytes;
         }
         var reader = new MultipartReader(boundary, context.Request.Body);
-        var response = new StoreResponse(BaseUrl(context.Request));
+        var response = new StoreResponse(context.Request);
         var pending = new List<InstanceReceived>(_options.IndexBatchSize);
         try
         {
@@ -151,10 +150,6 @@ public sealed partial class StoreHandler(InstanceWriter writer, IRequestClient<I
 
     private static bool IsDicom(string type) =>
         MediaTypeHeaderValue.TryParse(type, out var media) && media.MediaType.Equals(DicomWebMediaTypes.Dicom, StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The service's DICOMweb root as this request reached it: <c>{scheme}://{host}{path base}/dicomweb</c>.</summary>
-    private static string BaseUrl(HttpRequest request) =>
-        string.Create(CultureInfo.InvariantCulture, $"{request.Scheme}://{request.Host}{request.PathBase}{DicomWebRoutes.Base}");
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Indexing {Count} stored instances failed: {Reason}")]
     private static partial void LogIndexFailed(ILogger logger, Exception exception, int count, string reason);

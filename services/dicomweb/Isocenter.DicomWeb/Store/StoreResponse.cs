@@ -10,7 +10,7 @@ namespace Isocenter.DicomWeb.Store;
 /// Sequence item per stored instance (with its Retrieve URL) and a Failed SOP Sequence item per failed one (with its
 /// Failure Reason, a storage status of PS3.4 B.2.3, and the reason in words in Text Value (0040,A160), an addition).
 /// </summary>
-internal sealed class StoreResponse(string baseUrl)
+internal sealed class StoreResponse(HttpRequest request)
 {
     private readonly List<DicomDataset> _referenced = [];
     private readonly List<DicomDataset> _failed = [];
@@ -66,5 +66,5 @@ internal sealed class StoreResponse(string baseUrl)
         return Results.Text(DicomJson.Serialize(response), DicomWebMediaTypes.DicomJson, Encoding.UTF8, status);
     }
 
-    private string StudyUrl(string study) => $"{baseUrl}{DicomWebRoutes.Studies}/{study}";
+    private string StudyUrl(string study) => DicomWebRoutes.Absolute(request, $"{DicomWebRoutes.Studies}/{study}").AbsoluteUri;
 }

@@ -3,11 +3,11 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace Isocenter.DicomWeb.Retrieve;
+namespace Isocenter.DicomWeb;
 
 /// <summary>
 /// One media range of an Accept header (PS3.18 8.7.3): its type, the <c>type</c> parameter of a multipart range, the
-/// <c>transfer-syntax</c> parameter and its quality; <see cref="Parse"/> orders them most wanted first.
+/// <c>transfer-syntax</c> parameter and its quality; <see cref="Parse(StringValues)"/> orders them most wanted first.
 /// </summary>
 internal sealed partial record AcceptedMediaType(string MediaType, string? PartType, string? TransferSyntax)
 {
@@ -42,6 +42,10 @@ internal sealed partial record AcceptedMediaType(string MediaType, string? PartT
             .DefaultIfEmpty(Anything[0])
             .ToList();
     }
+
+    /// <summary>The ranges a request accepts: its <c>accept</c> query parameter (PS3.18 8.3.3.1), else its Accept header.</summary>
+    public static IReadOnlyList<AcceptedMediaType> Parse(HttpRequest request) =>
+        Parse(request.Query.TryGetValue("accept", out var parameter) ? parameter : request.Headers.Accept);
 
     [GeneratedRegex(@"(;\s*type\s*=\s*)([^\s"";,]+/[^\s"";,]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UnquotedType();

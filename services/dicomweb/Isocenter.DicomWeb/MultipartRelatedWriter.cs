@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Isocenter.DicomWeb.Retrieve;
+namespace Isocenter.DicomWeb;
 
 /// <summary>
 /// Writes a <c>multipart/related</c> response (RFC 2387; PS3.18 8.7.1) part by part as the parts come: the status and
