@@ -305,18 +305,10 @@ public sealed class QidoTests(DicomWebArchive archive)
     /// <summary>The parts of a multipart/related; type="application/dicom+xml" response, read as datasets.</summary>
     internal static async Task<List<DicomDataset>> ReadXmlPartsAsync(HttpResponseMessage response)
     {
-        var type = response.Content.Headers.ContentType!;
-        Assert.Equal("multipart/related", type.MediaType);
-        Assert.Equal("\"application/dicom+xml\"", type.Parameters.Single(p => p.Name == "type").Value);
-        var boundary = type.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"');
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.EndsWith($"--{boundary}--\r\n", body, StringComparison.Ordinal);
-        return [.. body.Split($"--{boundary}", StringSplitOptions.None)[1..^1].Select(part =>
-        {
-            var split = part.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            Assert.Contains("Content-Type: application/dicom+xml", part[..split], StringComparison.Ordinal);
-            return DicomXml.Deserialize(part[(split + 4)..^2]);
-        })];
+        Assert.Equal("\"application/dicom+xml\"", response.Content.Headers.ContentType!.Parameters.Single(p => p.Name == "type").Value);
+        var parts = await Multipart.ReadAsync(response);
+        Assert.All(parts, part => Assert.Equal("application/dicom+xml", part.ContentType.MediaType));
+        return [.. parts.Select(part => DicomXml.Deserialize(new MemoryStream(part.Content)))];
     }
 
     private static List<string> Uids(List<DicomDataset> matches, DicomTag tag) => [.. matches.Select(m => m.GetString(tag)!).Order(StringComparer.Ordinal)];
