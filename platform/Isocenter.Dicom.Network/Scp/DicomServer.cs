@@ -147,10 +147,10 @@ public sealed class DicomServer : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(TimeSpan drainTimeout)
     {
-        if (!_accepting.IsCancellationRequested)
-        {
-            await _accepting.CancelAsync();
-        }
+        // Synchronously, before anything is awaited: once this returns its first task, a new connection is refused.
+#pragma warning disable CA1849 // CancelAsync could yield before the listener is closed
+        _accepting.Cancel();
+#pragma warning restore CA1849
         _listener?.Dispose();
         await _acceptLoop;
         try

@@ -164,7 +164,7 @@ public class DicomServerTests
         {
             await dataset.CopyToAsync(Stream.Null, cancellationToken);
             entered.SetResult();
-            await gate.Task;
+            await gate.Task.WaitAsync(cancellationToken);
             return DimseStatus.Success;
         });
         await using var server = new ReceivingServer(o => o with { StoreHandler = handler });
@@ -174,10 +174,15 @@ public class DicomServerTests
         await entered.Task.WaitAsync(Bound);
 
         var stopping = server.Server.StopAsync(Bound);
-
-        await Assert.ThrowsAnyAsync<SocketException>(() => Client(server.Port).EchoAsync(timeout.Token));
-        Assert.False(stopping.IsCompleted); // the C-STORE is still in its handler
-        gate.SetResult();
+        try
+        {
+            await Assert.ThrowsAnyAsync<SocketException>(() => Client(server.Port).EchoAsync(timeout.Token));
+            Assert.False(stopping.IsCompleted); // the C-STORE is still in its handler
+        }
+        finally
+        {
+            gate.TrySetResult(); // a failed assertion must not leave the handler (and the server's disposal) waiting forever
+        }
         Assert.Equal(DimseStatus.Success, Assert.Single(await store).Status);
         await stopping.WaitAsync(Bound);
         Assert.Equal(0, server.Server.OpenAssociations);
