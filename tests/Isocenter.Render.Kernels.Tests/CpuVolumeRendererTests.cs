@@ -60,6 +60,35 @@ public class CpuVolumeRendererTests
         AssertEveryPixel(values, camera, _ => expected, 0.01);
     }
 
+    [Fact]
+    public void Project_ClipBox_OnlyTheBoxIsProjected()
+    {
+        // 3 per mm towards the head, 41 mm box: keeping slices 0.25–0.5 of the volume keeps z in [−10, 0].
+        var volume = Phantom.Create(41, p => 3 * p.Z + 2 * p.X);
+        var camera = VolumeCamera.Anterior(volume.Geometry, 41, 41);
+        var clip = new ClipBox(new Vector3D(0, 0, 0.25), new Vector3D(0.5, 1, 0.5));
+
+        var values = CpuVolumeRenderer.Project(volume, new RenderRequest(camera, RenderMode.Mip) { Clip = clip });
+
+        // Columns run to the patient's left (+x), so x ≤ 0 is kept; every ray inside runs along y.
+        AssertEveryPixel(values, camera, p => p.X <= 0.01 && p.Z is >= -10.01 and <= 0.01 ? 3 * p.Z + 2 * p.X : double.NaN, 0.01);
+    }
+
+    [Fact]
+    public void Project_ClipPlane_CutsAwayTheSideTheNormalPointsTo()
+    {
+        // A posterior-facing plane 5 mm behind the centre, seen from the front: MIP of 5·y ends at the plane.
+        var volume = Phantom.Create(41, p => 5 * p.Y);
+        var camera = VolumeCamera.Anterior(volume.Geometry, 32, 32);
+        var plane = new ClipPlane(new Vector3D(0, 5, 0), new Vector3D(0, 1, 0));
+
+        var mip = CpuVolumeRenderer.Project(volume, new RenderRequest(camera, RenderMode.Mip) { Plane = plane, Step = 0.5 });
+        var minIp = CpuVolumeRenderer.Project(volume, new RenderRequest(camera, RenderMode.MinIp) { Plane = plane, Step = 0.5 });
+
+        AssertEveryPixel(mip, camera, _ => 25, 0.01);
+        AssertEveryPixel(minIp, camera, _ => -100, 0.01);
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(-1, 1)]

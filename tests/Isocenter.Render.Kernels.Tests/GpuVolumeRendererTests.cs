@@ -37,6 +37,25 @@ public sealed class GpuVolumeRendererTests : IClassFixture<GpuVolumeRendererTest
     }
 
     [Theory]
+    [InlineData(RenderMode.Mip)]
+    [InlineData(RenderMode.Dvr)]
+    public void Render_ClipBoxAndPlane_MatchesCpuRenderer(RenderMode mode)
+    {
+        var request = new RenderRequest(VolumeCamera.Orbit(_gpu.Source.Geometry, 35, 45, 37), mode)
+        {
+            Clip = new ClipBox(new Vector3D(0.1, 0.2, 0.3), new Vector3D(0.8, 0.9, 0.7)),
+            Plane = new ClipPlane(new Vector3D(1, 2, 0), new Vector3D(0.6, 0.8, 0)),
+        };
+
+        var expected = CpuVolumeRenderer.Render(_gpu.Source, request);
+        var actual = _gpu.Renderer.Render(_gpu.Volume, request);
+
+        var worst = expected.Pixels.Zip(actual.Pixels, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst <= 1, $"Largest difference {worst} grey levels.");
+        Assert.NotEqual(CpuVolumeRenderer.Render(_gpu.Source, request with { Clip = null, Plane = null }).Pixels, expected.Pixels);
+    }
+
+    [Theory]
     [InlineData("ct-bone")]
     [InlineData("ct-soft-tissue")]
     [InlineData("ct-lung")]

@@ -165,33 +165,51 @@ internal static class RayCaster
 
     /// <summary>
     /// The sample range [<paramref name="first"/>, <paramref name="last"/>] (t = k · step) of the ray from <paramref name="o"/>
-    /// inside both the volume's voxel-centre box and [Near, Far]; false when empty.
+    /// inside the clip box (at most the volume's voxel-centre box), behind the clip plane and within [Near, Far]; false when empty.
     /// </summary>
     public static bool Clip(in RayParams p, Float3 o, out int first, out int last)
     {
         var near = p.Near;
         var far = p.Far;
-        ClipAxis(o.X, p.Direction.X, p.Columns - 1, ref near, ref far);
-        ClipAxis(o.Y, p.Direction.Y, p.Rows - 1, ref near, ref far);
-        ClipAxis(o.Z, p.Direction.Z, p.Slices - 1, ref near, ref far);
+        ClipAxis(o.X, p.Direction.X, p.ClipLow.X, p.ClipHigh.X, ref near, ref far);
+        ClipAxis(o.Y, p.Direction.Y, p.ClipLow.Y, p.ClipHigh.Y, ref near, ref far);
+        ClipAxis(o.Z, p.Direction.Z, p.ClipLow.Z, p.ClipHigh.Z, ref near, ref far);
+        if (p.PlaneOffset < float.MaxValue)
+        {
+            // Keep t with PlaneNormal · (o + t · d) ≤ PlaneOffset.
+            var along = p.PlaneNormal.Dot(p.Direction);
+            var room = p.PlaneOffset - p.PlaneNormal.Dot(o);
+            if (MathF.Abs(along) < 1e-9f)
+            {
+                far = room < 0 ? float.MinValue : far;
+            }
+            else if (along > 0)
+            {
+                far = MathF.Min(far, room / along);
+            }
+            else
+            {
+                near = MathF.Max(near, room / along);
+            }
+        }
         first = (int)MathF.Ceiling(near / p.Step);
         last = (int)MathF.Floor(far / p.Step);
         return near <= far && first <= last;
     }
 
-    private static void ClipAxis(float o, float d, float max, ref float near, ref float far)
+    private static void ClipAxis(float o, float d, float min, float max, ref float near, ref float far)
     {
         // A small margin keeps rays that run exactly along a face of the box inside it despite rounding.
         const float margin = 1e-4f;
         if (MathF.Abs(d) < 1e-9f)
         {
-            if (o < -margin || o > max + margin)
+            if (o < min - margin || o > max + margin)
             {
                 far = float.MinValue;
             }
             return;
         }
-        var t0 = (-margin - o) / d;
+        var t0 = (min - margin - o) / d;
         var t1 = (max + margin - o) / d;
         near = MathF.Max(near, MathF.Min(t0, t1));
         far = MathF.Min(far, MathF.Max(t0, t1));

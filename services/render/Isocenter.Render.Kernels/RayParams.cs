@@ -61,6 +61,10 @@ internal struct RayParams
     public float WindowLow;    // projections: modality value mapped to grey 0
     public float WindowScale;  // grey levels per modality unit
     public int Mode;           // RenderMode
+    public Float3 ClipLow;     // voxel coordinates of the clip box (the voxel-centre box when unclipped)
+    public Float3 ClipHigh;
+    public Float3 PlaneNormal; // clip plane in voxel coordinates: samples v with PlaneNormal · v > PlaneOffset are cut
+    public float PlaneOffset;  // float.MaxValue: no plane
 
     public static RayParams Create(RenderVolume volume, RenderRequest request)
     {
@@ -73,6 +77,17 @@ internal struct RayParams
         var step = request.Step ?? Math.Min(Math.Min(g.ColumnSpacing, g.RowSpacing), g.SliceSpacing) / 2;
         var preset = request.Preset;
         var light = c.Forward * -1;
+        var box = request.Clip ?? ClipBox.All;
+        if (!(box.Low.X <= box.High.X && box.Low.Y <= box.High.Y && box.Low.Z <= box.High.Z))
+        {
+            throw new ArgumentException($"The clip box's low corner {box.Low} is not below its high corner {box.High} on every axis.", nameof(request));
+        }
+        var last = new Vector3D(g.Columns - 1, g.Rows - 1, g.Slices - 1);
+        Float3 Fraction(Vector3D f) =>
+            new((float)(Math.Clamp(f.X, 0, 1) * last.X), (float)(Math.Clamp(f.Y, 0, 1) * last.Y), (float)(Math.Clamp(f.Z, 0, 1) * last.Z));
+        // (p − point) · n > 0 with p = origin + A v: (Aᵀ n) · v > (point − origin) · n.
+        var plane = request.Plane;
+        var axes = (Column: g.RowDirection * g.ColumnSpacing, Row: g.ColumnDirection * g.RowSpacing, Slice: g.SliceStep);
         return new RayParams
         {
             Origin = Map(corner - g.Origin),
@@ -106,6 +121,10 @@ internal struct RayParams
             WindowLow = (float)(request.WindowCenter - request.WindowWidth / 2),
             WindowScale = (float)(255 / Math.Max(request.WindowWidth, 1e-6)),
             Mode = (int)request.Mode,
+            ClipLow = Fraction(box.Low),
+            ClipHigh = Fraction(box.High),
+            PlaneNormal = plane is null ? default : new((float)axes.Column.Dot(plane.Normal), (float)axes.Row.Dot(plane.Normal), (float)axes.Slice.Dot(plane.Normal)),
+            PlaneOffset = plane is null ? float.MaxValue : (float)(plane.Point - g.Origin).Dot(plane.Normal),
         };
     }
 

@@ -1,3 +1,5 @@
+using Isocenter.Dicom.Imaging.Volumes;
+
 namespace Isocenter.Render.Kernels;
 
 /// <summary>How samples along a ray become a pixel.</summary>
@@ -34,4 +36,23 @@ public sealed record RenderRequest(VolumeCamera Camera, RenderMode Mode)
 
     public double WindowCenter { get; init; } = 40;
     public double WindowWidth { get; init; } = 400;
+
+    /// <summary>Only the part of the volume inside this box is rendered; null keeps the whole volume.</summary>
+    public ClipBox? Clip { get; init; }
+
+    /// <summary>The volume is cut by this plane and only the half-space behind it is rendered; null cuts nothing.</summary>
+    public ClipPlane? Plane { get; init; }
 }
+
+/// <summary>
+/// A box aligned with the volume's axes, as fractions of its extent along columns, rows and slices (0 is the centre of the
+/// first voxel, 1 of the last); for an axial CT that is right→left, anterior→posterior and along the slices.
+/// </summary>
+public sealed record ClipBox(Vector3D Low, Vector3D High)
+{
+    /// <summary>The whole volume.</summary>
+    public static ClipBox All { get; } = new(new Vector3D(0, 0, 0), new Vector3D(1, 1, 1));
+}
+
+/// <summary>A cutting plane in patient coordinates (LPS, mm): points p with (p − Point) · Normal &gt; 0 are cut away.</summary>
+public sealed record ClipPlane(Vector3D Point, Vector3D Normal);
