@@ -26,6 +26,9 @@ public sealed class LocalArchive : IAsyncDisposable
     /// <summary>Ingest's DIMSE port on 127.0.0.1.</summary>
     public int Port { get; }
 
+    /// <summary>The settings the services run with (index, broker, object store, DIMSE): another service of the archive starts with them too.</summary>
+    public IReadOnlyDictionary<string, string> Settings => _settings;
+
     /// <summary>The index database.</summary>
     public string IndexConnectionString { get; }
 

@@ -41,6 +41,21 @@ public sealed record VolumeCamera(Vector3D Center, Vector3D Right, Vector3D Up, 
         return new VolumeCamera(corner + extent * 0.5, new Vector3D(Math.Cos(radians), Math.Sin(radians), 0), new Vector3D(0, 0, 1), spacing, width, height);
     }
 
+    /// <summary>
+    /// The anterior view turned by <paramref name="azimuth"/> degrees about the patient's head–foot axis (90°: seen from the
+    /// patient's left), then raised by <paramref name="elevation"/> degrees (90°: seen from above the head, posterior up), with a
+    /// pixel spacing that fits the volume's bounding sphere, so turning never changes the scale.
+    /// </summary>
+    public static VolumeCamera Orbit(VolumeGeometry geometry, double azimuth, double elevation, int width, int height)
+    {
+        var (corner, extent) = Bounds(geometry);
+        double a = azimuth * Math.PI / 180, e = elevation * Math.PI / 180;
+        var right = new Vector3D(Math.Cos(a), Math.Sin(a), 0);
+        var level = new Vector3D(-Math.Sin(a), Math.Cos(a), 0); // the view direction before raising
+        var up = new Vector3D(0, 0, 1) * Math.Cos(e) + level * Math.Sin(e);
+        return new VolumeCamera(corner + extent * 0.5, right, up, extent.Length / Math.Min(width, height), width, height);
+    }
+
     /// <summary>A view of the whole volume through its centre with the given plane axes (unit, orthogonal).</summary>
     public static VolumeCamera Fit(VolumeGeometry geometry, Vector3D right, Vector3D up, int width, int height)
     {
