@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,9 +68,32 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthPath).AllowAnonymous();
-        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).AllowAnonymous();
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag), ResponseWriter = WriteHealthAsync }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// The overall status as plain text (what probes read), or, for <c>Accept: application/json</c>, each check with its status,
+    /// description and data (what a person asks: which database, which accelerator).
+    /// </summary>
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        if (!context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync(report.Status.ToString());
+        }
+        return context.Response.WriteAsJsonAsync(new
+        {
+            Status = report.Status.ToString(),
+            Checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                Status = e.Value.Status.ToString(),
+                e.Value.Description,
+                Data = e.Value.Data.ToDictionary(d => d.Key, d => d.Value.ToString()),
+            }),
+        });
     }
 }

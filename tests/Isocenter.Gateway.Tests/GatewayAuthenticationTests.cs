@@ -70,13 +70,15 @@ public sealed class GatewayAuthenticationTests(GatewayFixture gateway)
         var marker = Guid.NewGuid().ToString("N");
         var traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
-        using var response = await gateway.GetAsUserAsync($"{route}?probe={marker}", "alice", ("traceparent", $"00-{traceId}-00f067aa0ba902b7-01"));
+        using var response = await gateway.GetAsUserAsync($"{route}?probe={marker}", "alice", ("traceparent", $"00-{traceId}-00f067aa0ba902b7-01"),
+            ("X-Isocenter-User", "mallory"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var (backend, received) = Assert.Single(gateway.ReceivedWith(marker));
         Assert.Equal(await response.Content.ReadAsStringAsync(), backend.Name);
         Assert.StartsWith(route, received.PathAndQuery, StringComparison.Ordinal); // no path transform
         Assert.StartsWith("Bearer ", received.Headers["Authorization"], StringComparison.Ordinal);
+        Assert.Equal("alice", received.Headers["X-Isocenter-User"]); // the token's subject, never the client's claim
         Assert.Equal("127.0.0.1", received.Headers["X-Forwarded-For"]);
         Assert.Equal("http", received.Headers["X-Forwarded-Proto"]);
         Assert.Equal(gateway.Client.BaseAddress!.Authority, received.Headers["X-Forwarded-Host"]);
@@ -100,6 +102,7 @@ public sealed class GatewayAuthenticationTests(GatewayFixture gateway)
         var received = gateway.ReceivedWith(marker);
         Assert.Equal(2, received.Count);
         Assert.All(received, r => Assert.False(r.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header) || r.Request.Headers.ContainsKey("Authorization")));
+        Assert.All(received, r => Assert.Equal(GatewayFixture.ApiKeyName, r.Request.Headers["X-Isocenter-User"]));
     }
 
     [Theory]

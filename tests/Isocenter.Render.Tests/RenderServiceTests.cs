@@ -24,6 +24,21 @@ public sealed partial class RenderServiceTests(RenderArchive archive)
     }
 
     [Fact]
+    public async Task Health_AskedForJson_NamesTheRenderer()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(archive.Render.BaseAddress, "health"));
+        request.Headers.Accept.ParseAdd("application/json");
+        using var response = await archive.Client.SendAsync(request);
+        using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal("Healthy", health.RootElement.GetProperty("status").GetString());
+        var renderer = health.RootElement.GetProperty("checks").GetProperty("renderer");
+        Assert.StartsWith("CPU (SIMD renderer", renderer.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("False", renderer.GetProperty("data").GetProperty("gpu").GetString());
+        Assert.Equal("Healthy", await archive.Client.GetStringAsync(new Uri(archive.Render.BaseAddress, "health")));
+    }
+
+    [Fact]
     public async Task Describe_DemoSeries_GridSpacingAndMprRanges()
     {
         using var description = await JsonAsync(SeriesPath());
@@ -59,6 +74,26 @@ public sealed partial class RenderServiceTests(RenderArchive archive)
         Assert.Equal((96, 80, 3), (image.Width, image.Height, image.Channels));
         Assert.Equal(expected.Pixels, image.Pixels);
         Assert.Contains(image.Pixels, v => v > 40);
+    }
+
+    [Fact]
+    public async Task Volume_IlgpuKernelsOnTheCpuAccelerator_SameImagesAsTheCpuRenderer()
+    {
+        // The GPU code path of the service (upload, kernels, readback) where CI has no GPU.
+        await using var kernels = await archive.StartRenderAsync(new Dictionary<string, string> { ["Render:Accelerator"] = "IlgpuCpu" });
+        using var client = new HttpClient { BaseAddress = new Uri(kernels.BaseAddress, "render/") };
+        using var status = JsonDocument.Parse(await client.GetStringAsync(new Uri("", UriKind.Relative)));
+        Assert.StartsWith("CPU", status.RootElement.GetProperty("accelerator").GetString(), StringComparison.Ordinal);
+
+        foreach (var query in new[] { "volume?preset=ct-angio&azimuth=-40&size=72x64", "volume?mode=mip&elevation=30&size=72x64", "mpr?plane=sagittal&slab=20&size=72x64" })
+        {
+            var expected = PngReader.Read(await BytesAsync($"{SeriesPath()}/{query}&format=png"));
+            using var response = await client.GetAsync(new Uri($"{SeriesPath()}/{query}&format=png", UriKind.Relative));
+            var actual = PngReader.Read(await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal(expected.Pixels.Length, actual.Pixels.Length);
+            var worst = expected.Pixels.Zip(actual.Pixels, (e, a) => Math.Abs(e - a)).Max();
+            Assert.True(worst <= 1, $"{query}: largest difference {worst} grey levels.");
+        }
     }
 
     [Theory]
