@@ -85,10 +85,12 @@ case "${1:-help}" in
     start_service ingest "$ISOCENTER_INGEST_HTTP_PORT" Dicom__Port="$ISOCENTER_DIMSE_PORT" Dicom__AETitle="$ISOCENTER_DIMSE_AE"
     start_service thumbnails "$ISOCENTER_THUMBNAILS_HTTP_PORT"
     start_service dicomweb "$ISOCENTER_DICOMWEB_HTTP_PORT"
+    start_service render "$ISOCENTER_RENDER_HTTP_PORT"
     # The gateway signs development tokens with a key made once per checkout (never committed).
     [ -s "$STATE/gateway.key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$STATE/gateway.key")
     gateway=(Gateway__Auth__SigningKey="$(cat "$STATE/gateway.key")" Gateway__WebRoot="$ROOT/web-viewer/dist"
-      ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/")
+      ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/"
+      ReverseProxy__Clusters__render__Destinations__render__Address="http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/")
     start_service gateway "$ISOCENTER_GATEWAY_HTTP_PORT" "${gateway[@]}"
     token=$(env "${gateway[@]}" dotnet gateway/Isocenter.Gateway/bin/Release/net10.0/Isocenter.Gateway.dll token --user dev --minutes 480)
     if [ ! -f "$STATE/demo.complete" ]; then
@@ -117,10 +119,13 @@ Isocenter is running (logs in .dev/logs, state in .dev; ./dev.sh down stops it):
   storage     http://127.0.0.1:$ISOCENTER_STORAGE_HTTP_PORT/health   /metrics
   thumbnails  http://127.0.0.1:$ISOCENTER_THUMBNAILS_HTTP_PORT/health   /metrics   (written to .dev/objects/thumbnails/)
   dicomweb    http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/health   /metrics   (reached through the gateway)
+  render      http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/health   /metrics   (reached through the gateway; which GPU: curl -H 'Accept: application/json' …/health)
   gateway     http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT   DICOMweb base URL: http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/dicomweb
 A development token for the gateway (8 hours), and a search for the studies with it:
   $token
   curl -H "Authorization: Bearer $token" http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/dicomweb/studies
+and a 3D view of its first series (STUDY and SERIES from that answer; docs/render.md lists the parameters):
+  curl -H "Authorization: Bearer $token" -o ct.jpg 'http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/render/studies/STUDY/series/SERIES/volume?preset=ct-bone&size=768x768'
 Try: $CLI send 127.0.0.1 $ISOCENTER_DIMSE_PORT FILES...   or   storescu -aec $ISOCENTER_DIMSE_AE 127.0.0.1 $ISOCENTER_DIMSE_PORT FILES...
 EOF
     ;;

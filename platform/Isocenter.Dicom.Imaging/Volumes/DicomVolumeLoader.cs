@@ -30,54 +30,88 @@ public static class DicomVolumeLoader
             slices.AddRange(VolumeSlice.FromDataset(DicomFile.Open(path, HeaderOnly).Dataset, path));
         }
         var layout = VolumeLayout.Create(slices, options);
-        return Fill(layout, path => DicomPixelData.Create(DicomFile.Open(path)), codecs, progress, cancellationToken);
+        return Fill(layout, path => DicomPixelData.Create(DicomFile.Open(path)), codecs, progress, cancellationToken: cancellationToken);
     }
 
     /// <summary>
     /// Decodes the slices of <paramref name="layout"/> into a new volume; <paramref name="open"/> gives the pixel data of a
-    /// slice's <see cref="VolumeSlice.Source"/> (called once per run of consecutive slices from the same source).
+    /// slice's <see cref="VolumeSlice.Source"/> (called once per run of consecutive slices from the same source). With
+    /// <paramref name="maxDegreeOfParallelism"/> above 1, that many runs are decoded at once (<paramref name="open"/> must then
+    /// be thread-safe, and as many sources are held at once).
     /// </summary>
     public static DicomVolume Fill(
         VolumeLayout layout,
         Func<string, DicomPixelData> open,
         DicomCodecRegistry codecs,
         IProgress<VolumeProgress>? progress = null,
+        int maxDegreeOfParallelism = 1,
         CancellationToken cancellationToken = default)
     {
         var g = layout.Geometry;
-        var sliceLength = g.Rows * g.Columns;
-        var total = (long)sliceLength * g.Slices;
-        // Integral slopes and intercepts may give int16 voxels; a value out of range switches to float32 once.
-        var integral = layout.Slices.All(s => double.IsInteger(s.RescaleSlope) && double.IsInteger(s.RescaleIntercept));
-        var int16 = integral ? GC.AllocateUninitializedArray<short>(checked((int)total)) : null;
-        var float32 = integral ? null : GC.AllocateUninitializedArray<float>(checked((int)total));
-        DicomPixelData? pixelData = null;
-        for (var k = 0; k < layout.Slices.Count; k++)
+        var total = (long)g.Rows * g.Columns * g.Slices;
+        // Integral slopes and intercepts may give int16 voxels; a value out of range makes it float32 (decoded again).
+        if (layout.Slices.All(s => double.IsInteger(s.RescaleSlope) && double.IsInteger(s.RescaleIntercept)))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var slice = layout.Slices[k];
-            if (pixelData is null || k == 0 || layout.Slices[k - 1].Source != slice.Source)
+            var int16 = GC.AllocateUninitializedArray<short>(checked((int)total));
+            if (Decode(layout, open, codecs, progress, maxDegreeOfParallelism,
+                (pixelData, frame, slice, offset, length) => TryFillInt16(pixelData, frame, slice, int16.AsSpan(offset, length)), cancellationToken))
             {
-                pixelData = open(slice.Source);
+                return new DicomVolume(layout, int16, null);
             }
-            var frame = codecs.GetFrame(pixelData, slice.Frame);
-            var offset = (long)k * sliceLength;
-            if (int16 is not null && !TryFillInt16(pixelData, frame, slice, int16.AsSpan((int)offset, sliceLength)))
-            {
-                float32 = GC.AllocateUninitializedArray<float>(checked((int)total));
-                for (long i = 0; i < offset; i++)
-                {
-                    float32[i] = int16[i];
-                }
-                int16 = null;
-            }
-            if (float32 is not null)
-            {
-                FillFloat32(pixelData, frame, slice, float32.AsSpan((int)offset, sliceLength));
-            }
-            progress?.Report(new VolumeProgress(k + 1, layout.Slices.Count));
         }
-        return new DicomVolume(layout, int16, float32);
+        var float32 = GC.AllocateUninitializedArray<float>(checked((int)total));
+        Decode(layout, open, codecs, progress, maxDegreeOfParallelism, (pixelData, frame, slice, offset, length) =>
+        {
+            FillFloat32(pixelData, frame, slice, float32.AsSpan(offset, length));
+            return true;
+        }, cancellationToken);
+        return new DicomVolume(layout, null, float32);
+    }
+
+    // Decodes every slice into the voxels at its offset through fill; false as soon as a fill returns false.
+    private static bool Decode(
+        VolumeLayout layout,
+        Func<string, DicomPixelData> open,
+        DicomCodecRegistry codecs,
+        IProgress<VolumeProgress>? progress,
+        int maxDegreeOfParallelism,
+        Func<DicomPixelData, byte[], VolumeSlice, int, int, bool> fill,
+        CancellationToken cancellationToken)
+    {
+        var slices = layout.Slices;
+        var sliceLength = layout.Geometry.Rows * layout.Geometry.Columns;
+        // Runs of consecutive slices from one source: each is opened once.
+        var runs = new List<(int First, int Count)>();
+        for (var k = 0; k < slices.Count; k++)
+        {
+            if (k > 0 && slices[k - 1].Source == slices[k].Source)
+            {
+                runs[^1] = (runs[^1].First, runs[^1].Count + 1);
+            }
+            else
+            {
+                runs.Add((k, 1));
+            }
+        }
+        var done = 0;
+        var failed = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism), CancellationToken = cancellationToken };
+        Parallel.ForEach(runs, parallel, (run, state) =>
+        {
+            var pixelData = open(slices[run.First].Source);
+            for (var k = run.First; k < run.First + run.Count && Volatile.Read(ref failed) == 0; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!fill(pixelData, codecs.GetFrame(pixelData, slices[k].Frame), slices[k], k * sliceLength, sliceLength))
+                {
+                    Interlocked.Exchange(ref failed, 1);
+                    state.Stop();
+                    return;
+                }
+                progress?.Report(new VolumeProgress(Interlocked.Increment(ref done), slices.Count));
+            }
+        });
+        return failed == 0;
     }
 
     private static bool TryFillInt16(DicomPixelData pixelData, byte[] frame, VolumeSlice slice, Span<short> voxels)

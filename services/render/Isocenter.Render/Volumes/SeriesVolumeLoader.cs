@@ -45,7 +45,7 @@ public sealed partial class SeriesVolumeLoader(
         try
         {
             decoded = DicomVolumeLoader.Fill(layout, source => DicomPixelData.Create(DicomFile.Open(new MemoryStream(objects[source], writable: false))),
-                codecs, new Progress(logger, key), cancellationToken);
+                codecs, new Progress(logger, key), Environment.ProcessorCount, cancellationToken);
         }
         catch (Exception e) when (e is DicomException or NotSupportedException)
         {
@@ -102,24 +102,25 @@ public sealed partial class SeriesVolumeLoader(
     // The slices' layout, the modality and the window of the middle slice; images only (a report or presentation state is skipped).
     private (VolumeLayout Layout, string Modality, (double, double)? Window) Layout(SeriesKey key, IReadOnlyDictionary<string, byte[]> objects)
     {
-        var slices = new List<VolumeSlice>();
-        var headers = new Dictionary<string, DicomDataset>(StringComparer.Ordinal);
-        foreach (var (objectKey, bytes) in objects.OrderBy(o => o.Key, StringComparer.Ordinal))
+        // Headers are parsed on every core; the layout sorts the slices, so the order they come in does not matter.
+        var parsed = new ConcurrentBag<(string Key, DicomDataset Dataset, IReadOnlyList<VolumeSlice> Slices)>();
+        Parallel.ForEach(objects, o =>
         {
             try
             {
-                var dataset = DicomFile.Open(new MemoryStream(bytes, writable: false), HeaderOnly).Dataset;
+                var dataset = DicomFile.Open(new MemoryStream(o.Value, writable: false), HeaderOnly).Dataset;
                 if (dataset.Contains(DicomTag.Rows))
                 {
-                    slices.AddRange(VolumeSlice.FromDataset(dataset, objectKey));
-                    headers[objectKey] = dataset;
+                    parsed.Add((o.Key, dataset, VolumeSlice.FromDataset(dataset, o.Key)));
                 }
             }
             catch (DicomException e)
             {
-                LogUnreadableHeader(logger, objectKey, e.Message);
+                LogUnreadableHeader(logger, o.Key, e.Message);
             }
-        }
+        });
+        var headers = parsed.ToDictionary(p => p.Key, p => p.Dataset, StringComparer.Ordinal);
+        var slices = parsed.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Slices).ToList();
         VolumeLayout layout;
         try
         {
