@@ -42,8 +42,10 @@ internal static class RayCaster
         if (max || p.Mode == (int)RenderMode.MinIp)
         {
             // A coarse pass over every CoarseStride-th sample of the same grid starts the running maximum (minimum) near its
-            // end, so the full pass skips most bricks from the first; the result is that of the full pass alone.
-            var coarse = Extreme(volume, p, o, first, last, CoarseStride, max, max ? float.MinValue : float.MaxValue);
+            // end, so the full pass skips most bricks from the first; the result is that of the full pass alone. Short rays
+            // (thin slabs) go without: there the coarse pass costs more than the bricks it saves.
+            var none = max ? float.MinValue : float.MaxValue;
+            var coarse = last - first < 4 * CoarseStride ? none : Extreme(volume, p, o, first, last, CoarseStride, max, none);
             return Extreme(volume, p, o, first, last, 1, max, coarse) * p.Slope + p.Intercept;
         }
         var sum = 0f;
@@ -79,6 +81,15 @@ internal static class RayCaster
                 brickEnd = exit;
             }
             var s = Sample(volume, p, pos.X, pos.Y, pos.Z);
+            var t2 = (k + stride) * p.Step;
+            if (k + stride <= last && t2 < brickEnd)
+            {
+                // Two samples of the same brick per iteration: their loads are in flight together.
+                var pos2 = o + p.Direction * t2;
+                var s2 = Sample(volume, p, pos2.X, pos2.Y, pos2.Z);
+                s = max ? MathF.Max(s, s2) : MathF.Min(s, s2);
+                k += stride;
+            }
             acc = max ? MathF.Max(acc, s) : MathF.Min(acc, s);
             k += stride;
         }
