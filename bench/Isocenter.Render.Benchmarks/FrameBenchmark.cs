@@ -30,6 +30,8 @@ internal static class FrameBenchmark
         (string Name, Func<double, RenderRequest> Frame)[] scenarios =
         [
             ("DVR ct-bone", a => new RenderRequest(VolumeCamera.Orbit(g, a, image, image), RenderMode.Dvr) { Preset = TransferFunction.CtBone }),
+            ("DVR ct-bone, central differences for every sample", a =>
+                new RenderRequest(VolumeCamera.Orbit(g, a, image, image), RenderMode.Dvr) { Preset = TransferFunction.CtBone, CentralDifferenceWeight = 0 }),
             ("DVR ct-soft-tissue", a => new RenderRequest(VolumeCamera.Orbit(g, a, image, image), RenderMode.Dvr) { Preset = TransferFunction.CtSoftTissue }),
             ("DVR ct-lung", a => new RenderRequest(VolumeCamera.Orbit(g, a, image, image), RenderMode.Dvr) { Preset = TransferFunction.CtLung }),
             ("MIP", a => new RenderRequest(VolumeCamera.Orbit(g, a, image, image), RenderMode.Mip)),

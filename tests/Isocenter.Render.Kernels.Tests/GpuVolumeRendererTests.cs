@@ -56,16 +56,19 @@ public sealed class GpuVolumeRendererTests : IClassFixture<GpuVolumeRendererTest
     }
 
     [Theory]
-    [InlineData("ct-bone")]
-    [InlineData("ct-soft-tissue")]
-    [InlineData("ct-lung")]
-    [InlineData("ct-angio")]
-    [InlineData("mr-default")]
-    public void Render_DvrPreset_MatchesCpuRenderer(string preset)
+    [InlineData("ct-bone", 0.02)]
+    [InlineData("ct-soft-tissue", 0.02)]
+    [InlineData("ct-lung", 0.02)]
+    [InlineData("ct-angio", 0.02)]
+    [InlineData("mr-default", 0.02)]
+    [InlineData("ct-bone", 0.0)]
+    [InlineData("ct-bone", 1.0)]
+    public void Render_DvrPreset_MatchesCpuRenderer(string preset, double centralDifferenceWeight)
     {
         var request = new RenderRequest(VolumeCamera.Orbit(_gpu.Source.Geometry, 35, 45, 37), RenderMode.Dvr)
         {
             Preset = TransferFunction.Presets.Single(p => p.Name == preset),
+            CentralDifferenceWeight = centralDifferenceWeight,
         };
 
         var expected = CpuVolumeRenderer.Render(_gpu.Source, request);

@@ -18,10 +18,13 @@ public sealed class GpuVolumeRenderer : IDisposable
     private readonly AcceleratorStream _stream;
     private readonly Index2D _group;
     private readonly Action<AcceleratorStream, KernelConfig, ArrayView<short>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>> _project;
-    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<uint>> _composite;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<byte>> _composite;
     private MemoryBuffer1D<float, Stride1D.Dense>? _values;
     private MemoryBuffer1D<byte, Stride1D.Dense>? _grey;
-    private MemoryBuffer1D<uint, Stride1D.Dense>? _rgba;
+    private MemoryBuffer1D<byte, Stride1D.Dense>? _rgb;
+    // Page-locked host buffers the frames are copied into (grey or RGB, and modality values), reused from frame to frame.
+    private PageLockedArray1D<byte>? _hostPixels;
+    private PageLockedArray1D<float>? _hostValues;
 
     private GpuVolumeRenderer(Context context, Device device, int groupWidth, int groupHeight)
     {
@@ -32,7 +35,7 @@ public sealed class GpuVolumeRenderer : IDisposable
             ? new Index2D(groupWidth, groupHeight)
             : new Index2D(4, Math.Max(1, _accelerator.MaxNumThreadsPerGroup / 4));
         _project = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>>(ProjectKernel);
-        _composite = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<uint>>(CompositeKernel);
+        _composite = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<byte>>(CompositeKernel);
     }
 
     /// <summary>Which accelerator renders: CUDA or CPU.</summary>
@@ -64,16 +67,16 @@ public sealed class GpuVolumeRenderer : IDisposable
     public GpuVolume Upload(RenderVolume volume) =>
         new(volume, _accelerator, _accelerator.Allocate1D(volume.Voxels), _accelerator.Allocate1D(volume.BrickRanges));
 
-    /// <summary>Renders one frame and copies it back: 8-bit grey for projections, RGB for DVR.</summary>
+    /// <summary>
+    /// Renders one frame and copies it back: 8-bit grey for projections, RGB for DVR (packed on the accelerator, copied through
+    /// a reused page-locked buffer).
+    /// </summary>
     public RenderedImage Render(GpuVolume volume, RenderRequest request)
     {
         Launch(volume, request, RayParams.Create(volume.Source, request));
         var c = request.Camera;
-        if (request.Mode == RenderMode.Dvr)
-        {
-            return CpuVolumeRenderer.ToRgb(c.Width, c.Height, _rgba!.View.SubView(0, c.Width * c.Height).GetAsArray1D(_stream));
-        }
-        return new RenderedImage(c.Width, c.Height, 1, _grey!.View.SubView(0, c.Width * c.Height).GetAsArray1D(_stream));
+        var channels = request.Mode == RenderMode.Dvr ? 3 : 1;
+        return new RenderedImage(c.Width, c.Height, channels, Read(channels == 3 ? _rgb! : _grey!, c.Width * c.Height * channels, ref _hostPixels));
     }
 
     /// <summary>The modality values of a projection or MPR (NaN where a ray misses the volume).</summary>
@@ -81,7 +84,7 @@ public sealed class GpuVolumeRenderer : IDisposable
     {
         CpuVolumeRenderer.RequireProjection(request);
         Launch(volume, request, RayParams.Create(volume.Source, request));
-        return _values!.View.SubView(0, request.Camera.Width * request.Camera.Height).GetAsArray1D(_stream);
+        return Read(_values!, request.Camera.Width * request.Camera.Height, ref _hostValues);
     }
 
     /// <summary>Renders one frame without copying it back and returns the GPU time between stream markers around the kernel.</summary>
@@ -100,7 +103,9 @@ public sealed class GpuVolumeRenderer : IDisposable
     {
         _values?.Dispose();
         _grey?.Dispose();
-        _rgba?.Dispose();
+        _rgb?.Dispose();
+        _hostPixels?.Dispose();
+        _hostValues?.Dispose();
         _stream.Dispose();
         _accelerator.Dispose();
         _context.Dispose();
@@ -113,8 +118,8 @@ public sealed class GpuVolumeRenderer : IDisposable
         if (request.Mode == RenderMode.Dvr)
         {
             var (colors, visible) = volume.Table(request.Preset, p.Step);
-            Ensure(ref _rgba, pixels);
-            _composite(_stream, config, volume.Voxels.View, volume.Bricks.View, colors.View, visible.View, p, _rgba!.View);
+            Ensure(ref _rgb, 3 * pixels);
+            _composite(_stream, config, volume.Voxels.View, volume.Bricks.View, colors.View, visible.View, p, _rgb!.View);
         }
         else
         {
@@ -134,6 +139,22 @@ public sealed class GpuVolumeRenderer : IDisposable
         }
     }
 
+    // The first length elements of buffer, through the page-locked host buffer (grown when too short) into a new array.
+    private T[] Read<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer, int length, ref PageLockedArray1D<T>? host)
+        where T : unmanaged
+    {
+        if (host is null || host.Length < length)
+        {
+            host?.Dispose();
+            host = _accelerator.AllocatePageLocked1D<T>(length, uninitialized: true);
+        }
+        buffer.View.SubView(0, length).CopyTo(_stream, host.ArrayView.SubView(0, length));
+        _stream.Synchronize();
+        var result = GC.AllocateUninitializedArray<T>(length);
+        host.Span[..length].CopyTo(result);
+        return result;
+    }
+
     private static void ProjectKernel(ArrayView<short> voxels, ArrayView<int> bricks, RayParams p, ArrayView<float> values, ArrayView<byte> grey)
     {
         var x = Grid.IdxX * Group.DimX + Group.IdxX;
@@ -146,13 +167,17 @@ public sealed class GpuVolumeRenderer : IDisposable
         }
     }
 
-    private static void CompositeKernel(ArrayView<short> voxels, ArrayView<int> bricks, ArrayView<Rgba> colors, ArrayView<int> visible, RayParams p, ArrayView<uint> rgba)
+    private static void CompositeKernel(ArrayView<short> voxels, ArrayView<int> bricks, ArrayView<Rgba> colors, ArrayView<int> visible, RayParams p, ArrayView<byte> rgb)
     {
         var x = Grid.IdxX * Group.DimX + Group.IdxX;
         var y = Grid.IdxY * Group.DimY + Group.IdxY;
         if (x < p.Width && y < p.Height)
         {
-            rgba[y * p.Width + x] = RayCaster.Composite(new DeviceVolume(voxels, bricks), new DeviceTable(colors, visible), p, x, y);
+            var pixel = RayCaster.Composite(new DeviceVolume(voxels, bricks), new DeviceTable(colors, visible), p, x, y);
+            var i = 3 * (y * p.Width + x);
+            rgb[i] = (byte)pixel;
+            rgb[i + 1] = (byte)(pixel >> 8);
+            rgb[i + 2] = (byte)(pixel >> 16);
         }
     }
 

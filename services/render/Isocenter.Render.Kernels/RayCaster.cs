@@ -42,8 +42,10 @@ internal static class RayCaster
         if (max || p.Mode == (int)RenderMode.MinIp)
         {
             // A coarse pass over every CoarseStride-th sample of the same grid starts the running maximum (minimum) near its
-            // end, so the full pass skips most bricks from the first; the result is that of the full pass alone.
-            var coarse = Extreme(volume, p, o, first, last, CoarseStride, max, max ? float.MinValue : float.MaxValue);
+            // end, so the full pass skips most bricks from the first; the result is that of the full pass alone. Short rays
+            // (thin slabs) go without: there the coarse pass costs more than the bricks it saves.
+            var none = max ? float.MinValue : float.MaxValue;
+            var coarse = last - first < 4 * CoarseStride ? none : Extreme(volume, p, o, first, last, CoarseStride, max, none);
             return Extreme(volume, p, o, first, last, 1, max, coarse) * p.Slope + p.Intercept;
         }
         var sum = 0f;
@@ -79,6 +81,15 @@ internal static class RayCaster
                 brickEnd = exit;
             }
             var s = Sample(volume, p, pos.X, pos.Y, pos.Z);
+            var t2 = (k + stride) * p.Step;
+            if (k + stride <= last && t2 < brickEnd)
+            {
+                // Two samples of the same brick per iteration: their loads are in flight together.
+                var pos2 = o + p.Direction * t2;
+                var s2 = Sample(volume, p, pos2.X, pos2.Y, pos2.Z);
+                s = max ? MathF.Max(s, s2) : MathF.Min(s, s2);
+                k += stride;
+            }
             acc = max ? MathF.Max(acc, s) : MathF.Min(acc, s);
             k += stride;
         }
@@ -120,13 +131,14 @@ internal static class RayCaster
                     }
                     brickEnd = exit;
                 }
-                var c = table.Color(TableIndex(p, Sample(volume, p, pos.X, pos.Y, pos.Z) * p.Slope + p.Intercept));
+                var cell = Fetch(volume, p, pos.X, pos.Y, pos.Z);
+                var c = table.Color(TableIndex(p, cell.Value * p.Slope + p.Intercept));
                 if (c.A <= 0)
                 {
                     continue;
                 }
-                var shade = Shade(volume, p, pos);
                 var w = (1 - a) * c.A;
+                var shade = Shade(volume, p, pos, cell, w >= p.CentralDifferenceWeight);
                 r += w * (c.R * shade.X + shade.Y);
                 g += w * (c.G * shade.X + shade.Y);
                 b += w * (c.B * shade.X + shade.Y);
@@ -142,6 +154,11 @@ internal static class RayCaster
 
     /// <summary>Trilinear interpolation of stored values at voxel coordinates (clamped to the volume).</summary>
     public static float Sample<TVolume>(in TVolume volume, in RayParams p, float x, float y, float z)
+        where TVolume : struct, IVolumeData =>
+        Fetch(volume, p, x, y, z).Value;
+
+    // The trilinear cell around voxel coordinates (clamped to the volume).
+    private static Cell Fetch<TVolume>(in TVolume volume, in RayParams p, float x, float y, float z)
         where TVolume : struct, IVolumeData
     {
         x = MathF.Min(MathF.Max(x, 0), p.Columns - 1);
@@ -157,10 +174,21 @@ internal static class RayCaster
         var slice = p.Columns * p.Rows;
         var i = (iz * p.Rows + iy) * p.Columns + ix;
         // Eight loads, hand-unrolled (ILGPU 1.5.3 does not unroll loops).
-        return Trilinear(
-            volume.Voxel(i), volume.Voxel(i + 1), volume.Voxel(i + row), volume.Voxel(i + row + 1),
-            volume.Voxel(i + slice), volume.Voxel(i + slice + 1), volume.Voxel(i + slice + row), volume.Voxel(i + slice + row + 1),
-            fx, fy, fz);
+        return new Cell
+        {
+            Index = i,
+            C000 = volume.Voxel(i),
+            C100 = volume.Voxel(i + 1),
+            C010 = volume.Voxel(i + row),
+            C110 = volume.Voxel(i + row + 1),
+            C001 = volume.Voxel(i + slice),
+            C101 = volume.Voxel(i + slice + 1),
+            C011 = volume.Voxel(i + slice + row),
+            C111 = volume.Voxel(i + slice + row + 1),
+            Fx = fx,
+            Fy = fy,
+            Fz = fz,
+        };
     }
 
     /// <summary>
@@ -252,14 +280,19 @@ internal static class RayCaster
     private static int TableIndex(in RayParams p, float value) =>
         Math.Min(Math.Max((int)((value - p.TableMin) * p.TableScale + 0.5f), 0), TransferFunction.TableSize - 1);
 
-    // (diffuse + ambient factor for the colour, specular term) from the central-difference gradient and a headlight.
-    private static Float3 Shade<TVolume>(in TVolume volume, in RayParams p, Float3 pos)
+    // (diffuse + ambient factor for the colour, specular term) from a headlight and the gradient at pos: central
+    // differences when centred, else the gradient of pos's trilinear cell.
+    private static Float3 Shade<TVolume>(in TVolume volume, in RayParams p, Float3 pos, in Cell cell, bool centred)
         where TVolume : struct, IVolumeData
     {
         Float3 voxel;
-        if (pos.X >= 1 && pos.X < p.Columns - 2 && pos.Y >= 1 && pos.Y < p.Rows - 2 && pos.Z >= 1 && pos.Z < p.Slices - 2)
+        if (!centred)
         {
-            voxel = Gradient(volume, p, pos);
+            voxel = cell.Gradient;
+        }
+        else if (pos.X >= 1 && pos.X < p.Columns - 2 && pos.Y >= 1 && pos.Y < p.Rows - 2 && pos.Z >= 1 && pos.Z < p.Slices - 2)
+        {
+            voxel = Gradient(volume, p, cell);
         }
         else
         {
@@ -281,19 +314,17 @@ internal static class RayCaster
     }
 
     // The central differences Sample(pos ± 1 voxel) − … along each axis, at least one voxel inside every face: the six
-    // shifted cells share the fractions of pos's cell and span 32 distinct voxels, loaded once (not 6 × 8).
-    private static Float3 Gradient<TVolume>(in TVolume volume, in RayParams p, Float3 pos)
+    // shifted cells share the fractions of pos's cell and span 32 distinct voxels, the cell's 8 and 24 more.
+    private static Float3 Gradient<TVolume>(in TVolume volume, in RayParams p, in Cell cell)
         where TVolume : struct, IVolumeData
     {
-        int ix = (int)pos.X, iy = (int)pos.Y, iz = (int)pos.Z;
-        float fx = pos.X - ix, fy = pos.Y - iy, fz = pos.Z - iz;
+        float fx = cell.Fx, fy = cell.Fy, fz = cell.Fz;
         var row = p.Columns;
         var slice = p.Columns * p.Rows;
-        var i = (iz * p.Rows + iy) * p.Columns + ix;
+        var i = cell.Index;
         // v{x}{y}{z}: the voxel at that offset from the cell's first corner, m = −1.
-        float v000 = volume.Voxel(i), v100 = volume.Voxel(i + 1), v010 = volume.Voxel(i + row), v110 = volume.Voxel(i + row + 1);
-        float v001 = volume.Voxel(i + slice), v101 = volume.Voxel(i + slice + 1);
-        float v011 = volume.Voxel(i + slice + row), v111 = volume.Voxel(i + slice + row + 1);
+        float v000 = cell.C000, v100 = cell.C100, v010 = cell.C010, v110 = cell.C110;
+        float v001 = cell.C001, v101 = cell.C101, v011 = cell.C011, v111 = cell.C111;
         float vm00 = volume.Voxel(i - 1), v200 = volume.Voxel(i + 2), vm10 = volume.Voxel(i + row - 1), v210 = volume.Voxel(i + row + 2);
         float vm01 = volume.Voxel(i + slice - 1), v201 = volume.Voxel(i + slice + 2);
         float vm11 = volume.Voxel(i + slice + row - 1), v211 = volume.Voxel(i + slice + row + 2);
@@ -310,7 +341,7 @@ internal static class RayCaster
     }
 
     // Trilinear interpolation in one cell from its corners c{x}{y}{z}.
-    private static float Trilinear(float c000, float c100, float c010, float c110, float c001, float c101, float c011, float c111, float fx, float fy, float fz)
+    internal static float Trilinear(float c000, float c100, float c010, float c110, float c001, float c101, float c011, float c111, float fx, float fy, float fz)
     {
         var c00 = c000 + (c100 - c000) * fx;
         var c10 = c010 + (c110 - c010) * fx;
@@ -337,4 +368,26 @@ internal static class RayCaster
     }
 
     private static uint ToByte(float v) => (uint)MathF.Min(MathF.Max(v * 255 + 0.5f, 0), 255);
+}
+
+/// <summary>
+/// The corners C{x}{y}{z} of the trilinear cell around a sample (clamped to the volume), the sample's fractions in it and
+/// the index of corner C000.
+/// </summary>
+internal struct Cell
+{
+    public int Index;
+    public float C000, C100, C010, C110, C001, C101, C011, C111;
+    public float Fx, Fy, Fz;
+
+    /// <summary>The trilinear interpolation at the sample.</summary>
+    public readonly float Value => RayCaster.Trilinear(C000, C100, C010, C110, C001, C101, C011, C111, Fx, Fy, Fz);
+
+    /// <summary>The gradient of the trilinear interpolant at the sample, per voxel.</summary>
+    public readonly Float3 Gradient => new(
+        Lerp(Lerp(C100 - C000, C110 - C010, Fy), Lerp(C101 - C001, C111 - C011, Fy), Fz),
+        Lerp(Lerp(C010 - C000, C110 - C100, Fx), Lerp(C011 - C001, C111 - C101, Fx), Fz),
+        Lerp(Lerp(C001 - C000, C101 - C100, Fx), Lerp(C011 - C010, C111 - C110, Fx), Fy));
+
+    private static float Lerp(float a, float b, float f) => a + (b - a) * f;
 }

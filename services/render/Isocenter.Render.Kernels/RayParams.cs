@@ -58,6 +58,7 @@ internal struct RayParams
     public float Diffuse;
     public float Specular;
     public int SpecularPower;
+    public float CentralDifferenceWeight; // DVR: lighter samples are lit with their trilinear cell's gradient
     public float WindowLow;    // projections: modality value mapped to grey 0
     public float WindowScale;  // grey levels per modality unit
     public int Mode;           // RenderMode
@@ -118,6 +119,7 @@ internal struct RayParams
             Diffuse = (float)preset.Diffuse,
             Specular = (float)preset.Specular,
             SpecularPower = (int)Math.Round(preset.SpecularPower),
+            CentralDifferenceWeight = (float)request.CentralDifferenceWeight,
             WindowLow = (float)(request.WindowCenter - request.WindowWidth / 2),
             WindowScale = (float)(255 / Math.Max(request.WindowWidth, 1e-6)),
             Mode = (int)request.Mode,

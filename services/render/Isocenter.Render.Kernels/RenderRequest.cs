@@ -34,6 +34,13 @@ public sealed record RenderRequest(VolumeCamera Camera, RenderMode Mode)
     /// <summary>Distance between samples along a ray in mm; null: half the smallest voxel spacing.</summary>
     public double? Step { get; init; }
 
+    /// <summary>
+    /// DVR: the weight (1 − α)·a in the pixel from which a sample is lit with the central-difference gradient (32 voxels);
+    /// lighter samples, deep in translucent tissue, take the gradient of their own trilinear cell (no further loads). 0 lights
+    /// every sample with central differences, the reference image.
+    /// </summary>
+    public double CentralDifferenceWeight { get; init; } = 0.02;
+
     public double WindowCenter { get; init; } = 40;
     public double WindowWidth { get; init; } = 400;
 
