@@ -83,7 +83,7 @@ internal static class RenderEndpoints
     private static async Task<IResult> ImageAsync(HttpContext context, SeriesKey key, FrameKind kind, FrameService frames, RenderOptions options)
     {
         var parameters = FrameParameters.Parse(kind, context.Request.Query, options.MaxImageSize);
-        var frame = await frames.RenderAsync(key, parameters, context.RequestAborted).ConfigureAwait(false);
+        var frame = await frames.RenderAsync(key, parameters, interactive: false, context.RequestAborted).ConfigureAwait(false);
         var headers = context.Response.Headers;
         headers.CacheControl = "no-cache";
         headers["X-Orientation"] = frame.Labels.ToString();

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Isocenter.Dicom.Imaging.Codecs.Jpeg;
 using Isocenter.Dicom.Imaging.Png;
 using Isocenter.Dicom.Imaging.Rendering;
+using Isocenter.Render.Kernels;
 using Isocenter.Render.Volumes;
+using Microsoft.Extensions.Options;
 
 namespace Isocenter.Render.Frames;
 
@@ -18,23 +20,30 @@ namespace Isocenter.Render.Frames;
 public sealed record RenderedFrame(byte[] Bytes, string ContentType, int Width, int Height, double PixelSpacing, OrientationLabels Labels,
     double RenderMilliseconds, double EncodeMilliseconds);
 
-/// <summary>Renders frames of cached series volumes and encodes them; the HTTP endpoints and the sessions share it.</summary>
-public sealed class FrameService(VolumeCache cache, FrameRenderer renderer)
+/// <summary>
+/// Renders frames of cached series volumes and encodes them; the HTTP endpoints and the sessions share it. A still frame is
+/// the reference image (every shaded sample lit by central differences) at the asked size and quality; an interactive one
+/// (the user is dragging) is rendered at <see cref="RenderOptions.InteractiveScale"/> of the size, as JPEG at
+/// <see cref="RenderOptions.InteractiveQuality"/>, with the kernels' cheap lighting of faint samples
+/// (<see cref="RenderRequest.CentralDifferenceWeight"/>).
+/// </summary>
+public sealed class FrameService(VolumeCache cache, FrameRenderer renderer, IOptions<RenderOptions> options)
 {
-    /// <summary>
-    /// One frame of the series: rendered at <paramref name="scale"/> of the asked size, as JPEG at <paramref name="quality"/>
-    /// (null: the parameters' own) or PNG when the parameters ask for it and <paramref name="allowPng"/>.
-    /// </summary>
-    public async Task<RenderedFrame> RenderAsync(SeriesKey key, FrameParameters parameters, CancellationToken cancellationToken,
-        double scale = 1, int? quality = null, bool allowPng = true)
+    /// <summary>One frame of the series, still or interactive.</summary>
+    public async Task<RenderedFrame> RenderAsync(SeriesKey key, FrameParameters parameters, bool interactive, CancellationToken cancellationToken)
     {
         using var lease = await cache.AcquireAsync(key, cancellationToken).ConfigureAwait(false);
-        var request = parameters.ToRequest(lease.Volume, scale);
+        var request = parameters.ToRequest(lease.Volume, interactive ? options.Value.InteractiveScale : 1);
+        if (!interactive)
+        {
+            request = request with { CentralDifferenceWeight = 0 };
+        }
         var started = Stopwatch.GetTimestamp();
         var image = await renderer.RenderAsync(lease.Volume.Volume, request, cancellationToken).ConfigureAwait(false);
         var rendered = Stopwatch.GetElapsedTime(started);
-        var png = parameters.Png && allowPng;
-        var bytes = png ? Png(image) : JpegEncoder.Encode(image, quality ?? parameters.Quality, JpegChromaSubsampling.HorizontalAndVertical);
+        var png = parameters.Png && !interactive;
+        var bytes = png ? Png(image)
+            : JpegEncoder.Encode(image, interactive ? options.Value.InteractiveQuality : parameters.Quality, JpegChromaSubsampling.HorizontalAndVertical);
         var encoded = Stopwatch.GetElapsedTime(started) - rendered;
         RenderTelemetry.Frames.Add(1);
         RenderTelemetry.RenderDuration.Record(rendered.TotalSeconds);

@@ -173,9 +173,7 @@ internal sealed partial class RenderSession(WebSocket socket, SeriesKey key, str
         RenderedFrame frame;
         try
         {
-            frame = update.Interacting
-                ? await frames.RenderAsync(Key, update.Parameters, cancellationToken, options.InteractiveScale, options.InteractiveQuality, allowPng: false).ConfigureAwait(false)
-                : await frames.RenderAsync(Key, update.Parameters, cancellationToken).ConfigureAwait(false);
+            frame = await frames.RenderAsync(Key, update.Parameters, update.Interacting, cancellationToken).ConfigureAwait(false);
         }
         catch (RenderException e)
         {
