@@ -185,6 +185,10 @@ EOF
       log "benchmark smoke run (bench/dicomweb.sh --quick)"
       bench/dicomweb.sh --quick || status=1
     fi
+    if [ "$status" -eq 0 ] && [ -x bench/render.sh ]; then
+      log "benchmark smoke run (bench/render.sh --quick)"
+      bench/render.sh --quick || status=1
+    fi
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
@@ -196,6 +200,7 @@ EOF
     bench/store-throughput.sh
     bench/archive-throughput.sh
     bench/dicomweb.sh
+    bench/render.sh
     ;;
   generate)
     deps

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The render service measured end to end on a GPU machine that has neither .NET nor PostgreSQL (the `device` tool's):
-#   bench/render-gpu.sh pack   here: publishes bench/Isocenter.Render.Load self-contained and bundles PostgreSQL's server
-#                              (with the libraries it and libturbojpeg need) into .dev/render-gpu-svc/ (about 60 MB, xz)
-#   bench/render-gpu.sh run [LOAD OPTIONS]   there, from the checkout's root with .dev/render-gpu-svc carried: starts that
-#                              PostgreSQL on loopback as an unprivileged user, runs the measurements (GPU, then the SIMD
-#                              CPU renderer in the same run) and stops it.
-# Without a GPU, `run` measures the CPU renderer twice; `dotnet run --project bench/Isocenter.Render.Load -- --index …
-# --objects …` does the same against ./dev.sh's servers.
+# The render service measured end to end (bench/Isocenter.Render.Load): a demo CT series put into the archive's index and a
+# filesystem object store, then the first 3D image, request → JPEG latency per frame type and concurrent interacting
+# WebSocket sessions, with CUDA when there is a device (else the CPU renderer) and with the SIMD CPU renderer, in one run.
+#   bench/render.sh [--quick | LOAD OPTIONS]   here, against ./dev.sh's PostgreSQL (a database of its own), from the
+#                              Release build; --quick is the small run of ./dev.sh test
+#   bench/render.sh pack       here: publishes the load tool self-contained and bundles PostgreSQL's server (with the
+#                              libraries it and libturbojpeg need) into .dev/render-gpu-svc/ (about 60 MB, xz), for a GPU
+#                              machine that has neither .NET nor PostgreSQL (the `device` tool's)
+#   bench/render.sh gpu [LOAD OPTIONS]   there, from the checkout's root with .dev/render-gpu-svc carried: starts that
+#                              PostgreSQL on loopback as an unprivileged user, runs the measurements and stops it
+# LOAD OPTIONS: --slices N --size N --image N --frames N --sessions N --seconds S --cpu-frames N --cpu-sessions N
+# (defaults: the issue's 512³ volume, 1024² images, 100 requests per frame type, 24 sessions for 10 s).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/.dev/render-gpu-svc
@@ -30,7 +34,19 @@ pack() {
   ls -l "$out"
 }
 
-run() {
+# Against ./dev.sh's PostgreSQL (dev.env), on a database of its own.
+here() {
+  set -a && . "$root/dev.env" && set +a
+  db=render_bench_$$ objects=$(mktemp -d)
+  psql=(psql -h 127.0.0.1 -p "$ISOCENTER_PG_PORT" -U "$ISOCENTER_PG_USER" -d "$ISOCENTER_PG_DATABASE" -qtAX)
+  PGPASSWORD=$ISOCENTER_PG_PASSWORD "${psql[@]}" -c "CREATE DATABASE $db"
+  trap 'PGPASSWORD=$ISOCENTER_PG_PASSWORD "${psql[@]}" -c "DROP DATABASE IF EXISTS $db" >/dev/null; rm -rf "$objects"' EXIT
+  dotnet "$root/bench/Isocenter.Render.Load/bin/Release/net10.0/Isocenter.Render.Load.dll" \
+    --index "Host=127.0.0.1;Port=$ISOCENTER_PG_PORT;Username=$ISOCENTER_PG_USER;Password=$ISOCENTER_PG_PASSWORD;Database=$db" \
+    --objects "$objects" "$@"
+}
+
+gpu() {
   dir=/tmp/render-gpu-svc data=/tmp/render-gpu-pgdata port=55439
   rm -rf "$dir" "$data" && tar -xJf "$root/.dev/render-gpu-svc/bundle.tar.xz" -C /tmp
   export LD_LIBRARY_PATH=$dir/pg/libs
@@ -52,6 +68,7 @@ run() {
 
 case "${1:-}" in
   pack) pack ;;
-  run) shift && run "$@" ;;
-  *) echo "usage: bench/render-gpu.sh pack | run [--slices N --size N --image N --frames N --sessions N --seconds S --cpu-frames N --cpu-sessions N]" >&2; exit 2 ;;
+  gpu) shift && gpu "$@" ;;
+  --quick) here --slices 32 --size 64 --image 128 --frames 5 --sessions 2 --seconds 2 --cpu-frames 2 --cpu-sessions 1 ;;
+  *) here "$@" ;;
 esac
