@@ -173,7 +173,7 @@ public static class CpuVolumeRenderer
 
     private readonly struct ManagedVolume(short[] voxels, int[] bricks) : IVolumeData
     {
-        public short Voxel(int index) => voxels[index];
+        public float Voxel(int index) => voxels[index];
 
         public int BrickRange(int index) => bricks[index];
     }

@@ -17,8 +17,8 @@ public sealed class GpuVolumeRenderer : IDisposable
     private readonly Accelerator _accelerator;
     private readonly AcceleratorStream _stream;
     private readonly Index2D _group;
-    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<short>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>> _project;
-    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<byte>> _composite;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<ushort>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>> _project;
+    private readonly Action<AcceleratorStream, KernelConfig, ArrayView<ushort>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<byte>> _composite;
     private MemoryBuffer1D<float, Stride1D.Dense>? _values;
     private MemoryBuffer1D<byte, Stride1D.Dense>? _grey;
     private MemoryBuffer1D<byte, Stride1D.Dense>? _rgb;
@@ -34,8 +34,8 @@ public sealed class GpuVolumeRenderer : IDisposable
         _group = _accelerator.MaxNumThreadsPerGroup >= groupWidth * groupHeight
             ? new Index2D(groupWidth, groupHeight)
             : new Index2D(4, Math.Max(1, _accelerator.MaxNumThreadsPerGroup / 4));
-        _project = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>>(ProjectKernel);
-        _composite = _accelerator.LoadKernel<ArrayView<short>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<byte>>(CompositeKernel);
+        _project = _accelerator.LoadKernel<ArrayView<ushort>, ArrayView<int>, RayParams, ArrayView<float>, ArrayView<byte>>(ProjectKernel);
+        _composite = _accelerator.LoadKernel<ArrayView<ushort>, ArrayView<int>, ArrayView<Rgba>, ArrayView<int>, RayParams, ArrayView<byte>>(CompositeKernel);
     }
 
     /// <summary>Which accelerator renders: CUDA or CPU.</summary>
@@ -119,13 +119,13 @@ public sealed class GpuVolumeRenderer : IDisposable
         {
             var (colors, visible) = volume.Table(request.Preset, p.Step);
             Ensure(ref _rgb, 3 * pixels);
-            _composite(_stream, config, volume.Voxels.View, volume.Bricks.View, colors.View, visible.View, p, _rgb!.View);
+            _composite(_stream, config, volume.Voxels.View.AsContiguous().Cast<ushort>(), volume.Bricks.View, colors.View, visible.View, p, _rgb!.View);
         }
         else
         {
             Ensure(ref _values, pixels);
             Ensure(ref _grey, pixels);
-            _project(_stream, config, volume.Voxels.View, volume.Bricks.View, p, _values!.View, _grey!.View);
+            _project(_stream, config, volume.Voxels.View.AsContiguous().Cast<ushort>(), volume.Bricks.View, p, _values!.View, _grey!.View);
         }
     }
 
@@ -155,7 +155,7 @@ public sealed class GpuVolumeRenderer : IDisposable
         return result;
     }
 
-    private static void ProjectKernel(ArrayView<short> voxels, ArrayView<int> bricks, RayParams p, ArrayView<float> values, ArrayView<byte> grey)
+    private static void ProjectKernel(ArrayView<ushort> voxels, ArrayView<int> bricks, RayParams p, ArrayView<float> values, ArrayView<byte> grey)
     {
         var x = Grid.IdxX * Group.DimX + Group.IdxX;
         var y = Grid.IdxY * Group.DimY + Group.IdxY;
@@ -167,7 +167,7 @@ public sealed class GpuVolumeRenderer : IDisposable
         }
     }
 
-    private static void CompositeKernel(ArrayView<short> voxels, ArrayView<int> bricks, ArrayView<Rgba> colors, ArrayView<int> visible, RayParams p, ArrayView<byte> rgb)
+    private static void CompositeKernel(ArrayView<ushort> voxels, ArrayView<int> bricks, ArrayView<Rgba> colors, ArrayView<int> visible, RayParams p, ArrayView<byte> rgb)
     {
         var x = Grid.IdxX * Group.DimX + Group.IdxX;
         var y = Grid.IdxY * Group.DimY + Group.IdxY;
@@ -181,9 +181,11 @@ public sealed class GpuVolumeRenderer : IDisposable
         }
     }
 
-    private readonly struct DeviceVolume(ArrayView<short> voxels, ArrayView<int> bricks) : IVolumeData
+    // The int16 voxels read as uint16, converted without a conversion instruction (a quarter-rate instruction on NVIDIA
+    // GPUs, eight per sample): the bits of 2²³ + (stored + 2¹⁵) as a float, minus 2²³ + 2¹⁵, exactly the stored value.
+    private readonly struct DeviceVolume(ArrayView<ushort> voxels, ArrayView<int> bricks) : IVolumeData
     {
-        public short Voxel(int index) => voxels[index];
+        public float Voxel(int index) => BitConverter.Int32BitsToSingle(0x4B000000 | (voxels[index] ^ 0x8000)) - 8421376f;
 
         public int BrickRange(int index) => bricks[index];
     }
