@@ -5,6 +5,9 @@ internal interface IVolumeData
 {
     float Voxel(int index);
 
+    /// <summary>Fills the corners of <paramref name="cell"/> from its index (its first corner) and the volume's strides.</summary>
+    void Corners(ref Cell cell, int row, int slice);
+
     int BrickRange(int index);
 }
 
@@ -51,7 +54,7 @@ internal static class RayCaster
         var sum = 0f;
         for (var k = first; k <= last; k++)
         {
-            var pos = o + p.Direction * (Whole(k) * p.Step);
+            var pos = o + p.Direction * (k * p.Step);
             sum += Sample(volume, p, pos.X, pos.Y, pos.Z);
         }
         return sum / (last - first + 1) * p.Slope + p.Intercept;
@@ -65,7 +68,7 @@ internal static class RayCaster
         var k = first;
         while (k <= last)
         {
-            var t = Whole(k) * p.Step;
+            var t = k * p.Step;
             var pos = o + p.Direction * t;
             if (t >= brickEnd)
             {
@@ -81,7 +84,7 @@ internal static class RayCaster
                 brickEnd = exit;
             }
             var s = Sample(volume, p, pos.X, pos.Y, pos.Z);
-            var t2 = Whole(k + stride) * p.Step;
+            var t2 = (k + stride) * p.Step;
             if (k + stride <= last && t2 < brickEnd)
             {
                 // Two samples of the same brick per iteration: their loads are in flight together.
@@ -115,7 +118,7 @@ internal static class RayCaster
             var brickEnd = float.MinValue;
             for (var k = first; k <= last; k++)
             {
-                var t = Whole(k) * p.Step;
+                var t = k * p.Step;
                 var pos = o + p.Direction * t;
                 if (t >= brickEnd)
                 {
@@ -161,35 +164,20 @@ internal static class RayCaster
     private static Cell Fetch<TVolume>(in TVolume volume, in RayParams p, float x, float y, float z)
         where TVolume : struct, IVolumeData
     {
-        x = MathF.Min(MathF.Max(x, 0), p.LastVoxel.X);
-        y = MathF.Min(MathF.Max(y, 0), p.LastVoxel.Y);
-        z = MathF.Min(MathF.Max(z, 0), p.LastVoxel.Z);
-        // The cell's first corner, as whole floats: at most the last voxel but one on each axis.
-        var cx = MathF.Min(Floor(x), p.LastVoxel.X - 1);
-        var cy = MathF.Min(Floor(y), p.LastVoxel.Y - 1);
-        var cz = MathF.Min(Floor(z), p.LastVoxel.Z - 1);
-        var fx = x - cx;
-        var fy = y - cy;
-        var fz = z - cz;
+        x = MathF.Min(MathF.Max(x, 0), p.Columns - 1);
+        y = MathF.Min(MathF.Max(y, 0), p.Rows - 1);
+        z = MathF.Min(MathF.Max(z, 0), p.Slices - 1);
+        var ix = Math.Min((int)x, p.Columns - 2);
+        var iy = Math.Min((int)y, p.Rows - 2);
+        var iz = Math.Min((int)z, p.Slices - 2);
+        var fx = x - ix;
+        var fy = y - iy;
+        var fz = z - iz;
         var row = p.Columns;
         var slice = p.Columns * p.Rows;
-        var i = (ToInt(cz) * p.Rows + ToInt(cy)) * p.Columns + ToInt(cx);
-        // Eight loads, hand-unrolled (ILGPU 1.5.3 does not unroll loops).
-        return new Cell
-        {
-            Index = i,
-            C000 = volume.Voxel(i),
-            C100 = volume.Voxel(i + 1),
-            C010 = volume.Voxel(i + row),
-            C110 = volume.Voxel(i + row + 1),
-            C001 = volume.Voxel(i + slice),
-            C101 = volume.Voxel(i + slice + 1),
-            C011 = volume.Voxel(i + slice + row),
-            C111 = volume.Voxel(i + slice + row + 1),
-            Fx = fx,
-            Fy = fy,
-            Fz = fz,
-        };
+        var cell = new Cell { Index = (iz * p.Rows + iy) * p.Columns + ix, Fx = fx, Fy = fy, Fz = fz };
+        volume.Corners(ref cell, row, slice);
+        return cell;
     }
 
     /// <summary>
@@ -242,19 +230,6 @@ internal static class RayCaster
         var t1 = (max + margin - o) / d;
         near = MathF.Max(near, MathF.Min(t0, t1));
         far = MathF.Min(far, MathF.Max(t0, t1));
-    }
-
-    // Whole numbers between float and int without conversion instructions (quarter rate on NVIDIA GPUs, and a sample took
-    // six): a whole float w in [0, 2²²] plus 2²³ holds w in its low mantissa bits, as 1.5 · 2²³ + k holds an int |k| < 2²².
-    private static int ToInt(float whole) => BitConverter.SingleToInt32Bits(whole + 8388608f) - 0x4B000000;
-
-    private static float Whole(int k) => BitConverter.Int32BitsToSingle(0x4B400000 + k) - 12582912f;
-
-    // ⌊x⌋ for 0 ≤ x < 2²²: x + 2²³ − 2²³ rounds x to the nearest whole number.
-    private static float Floor(float x)
-    {
-        var r = x + 8388608f - 8388608f;
-        return r > x ? r - 1 : r;
     }
 
     private static int BrickIndex(in RayParams p, Float3 pos)

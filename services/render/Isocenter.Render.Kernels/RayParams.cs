@@ -44,7 +44,6 @@ internal struct RayParams
     public int Columns;
     public int Rows;
     public int Slices;
-    public Float3 LastVoxel;   // (columns, rows, slices) − 1
     public int BricksX;
     public int BricksY;
     public int BricksZ;
@@ -106,7 +105,6 @@ internal struct RayParams
             Columns = g.Columns,
             Rows = g.Rows,
             Slices = g.Slices,
-            LastVoxel = new(g.Columns - 1, g.Rows - 1, g.Slices - 1),
             BricksX = volume.BricksX,
             BricksY = volume.BricksY,
             BricksZ = volume.BricksZ,
