@@ -8,8 +8,8 @@ namespace Isocenter.Render.Kernels;
 
 /// <summary>
 /// Renders volumes with ILGPU kernels on one accelerator: CUDA when a device is present, else ILGPU's CPU accelerator (the
-/// same kernels on simulated GPU threads; slow, used by the tests). Kernels run on explicit 2D thread groups (8×4 on a GPU,
-/// so a warp covers an 8×4 pixel tile) in one non-blocking stream. Not thread-safe: one caller at a time.
+/// same kernels on simulated GPU threads; slow, used by the tests). Kernels run on explicit 2D thread groups (8×8 on a GPU,
+/// so a warp covers an 8×4 pixel tile, two of them a group) in one non-blocking stream. Not thread-safe: one caller at a time.
 /// </summary>
 public sealed class GpuVolumeRenderer : IDisposable
 {
@@ -43,14 +43,14 @@ public sealed class GpuVolumeRenderer : IDisposable
     /// <summary>Which accelerator renders: CUDA or CPU.</summary>
     public AcceleratorType AcceleratorType => _accelerator.AcceleratorType;
 
-    /// <summary>The accelerator's kind, device name and thread-group shape, e.g. "Cuda NVIDIA H100 80GB HBM3, groups of 8×4".</summary>
+    /// <summary>The accelerator's kind, device name and thread-group shape, e.g. "Cuda NVIDIA H100 80GB HBM3, groups of 8×8".</summary>
     public string Description => $"{_accelerator.AcceleratorType} {_accelerator.Name}, groups of {_group.X}×{_group.Y}";
 
     /// <summary>
     /// A renderer on the first CUDA device, or on ILGPU's CPU accelerator when there is none or <paramref name="cpu"/> is set;
     /// thread groups of <paramref name="groupWidth"/>×<paramref name="groupHeight"/> pixels where the accelerator allows.
     /// </summary>
-    public static GpuVolumeRenderer Create(bool cpu = false, int groupWidth = 8, int groupHeight = 4)
+    public static GpuVolumeRenderer Create(bool cpu = false, int groupWidth = 8, int groupHeight = 8)
     {
         var context = Context.Create(builder => builder.Cuda().CPU().Profiling().Optimize(OptimizationLevel.O2).Math(MathMode.Fast));
         try
