@@ -173,7 +173,20 @@ public static class CpuVolumeRenderer
 
     private readonly struct ManagedVolume(short[] voxels, int[] bricks) : IVolumeData
     {
-        public short Voxel(int index) => voxels[index];
+        public float Voxel(int index) => voxels[index];
+
+        public void Corners(ref Cell cell, int row, int slice)
+        {
+            var i = cell.Index;
+            cell.C000 = voxels[i];
+            cell.C100 = voxels[i + 1];
+            cell.C010 = voxels[i + row];
+            cell.C110 = voxels[i + row + 1];
+            cell.C001 = voxels[i + slice];
+            cell.C101 = voxels[i + slice + 1];
+            cell.C011 = voxels[i + slice + row];
+            cell.C111 = voxels[i + slice + row + 1];
+        }
 
         public int BrickRange(int index) => bricks[index];
     }
