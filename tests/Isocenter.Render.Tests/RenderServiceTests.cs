@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Isocenter.Contracts.Render;
 using Isocenter.Dicom.Imaging.Codecs;
 using Isocenter.Dicom.Imaging.Tests.Png;
 using Isocenter.Dicom.Imaging.Volumes;
 using Isocenter.Render.Kernels;
+using MassTransit;
 
 namespace Isocenter.Render.Tests;
 
@@ -222,6 +224,26 @@ public sealed partial class RenderServiceTests(RenderArchive archive)
         }
         while (slices != 12 && !deadline.IsCancellationRequested);
         Assert.Equal(12, slices);
+    }
+
+    [Fact]
+    public async Task Cache_PrepareVolumePublished_TheSeriesIsLoadedBeforeAnyFrame()
+    {
+        var files = archive.Demo("prepared", "--patients", "1", "--slices", "6", "--size", "32", "--seed", "9", "--id-prefix", "RENDERPREP");
+        await archive.StoreAsync(files);
+        var series = files[0].Dataset.GetString(Dicom.DicomTag.SeriesInstanceUID)!;
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(archive.Running.Settings["ConnectionStrings:RabbitMq"])));
+        await bus.StartAsync();
+        try
+        {
+            await bus.Publish(new PrepareVolume(files[0].Dataset.GetString(Dicom.DicomTag.StudyInstanceUID)!, series));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+
+        await archive.Render.WaitForLogAsync(new Regex($"Loaded series {Regex.Escape(series)} of study .*: 32x32x6"), TimeSpan.FromSeconds(30));
     }
 
     private async Task<JsonDocument> JsonAsync(string path)

@@ -253,6 +253,9 @@ public sealed class GpuVolume : IDisposable
     /// <summary>The volume on the host.</summary>
     public RenderVolume Source { get; }
 
+    /// <summary>Accelerator memory the voxels and brick ranges take (the transfer-function tables add 80 KiB each).</summary>
+    public long Bytes => Pairs.LengthInBytes + Bricks.LengthInBytes;
+
     /// <summary>Per voxel, its stored value and the next one along the row (see <c>GpuVolumeRenderer.PairKernel</c>).</summary>
     internal MemoryBuffer1D<uint, Stride1D.Dense> Pairs { get; }
     internal MemoryBuffer1D<int, Stride1D.Dense> Bricks { get; }

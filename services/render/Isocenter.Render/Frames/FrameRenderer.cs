@@ -107,7 +107,7 @@ public abstract class PreparedVolume(RenderVolume source) : IDisposable
     public RenderVolume Source { get; } = source;
 
     /// <summary>Bytes the volume takes on the renderer (voxels and brick ranges).</summary>
-    public long Bytes { get; } = source.Voxels.LongLength * sizeof(short) + source.BrickRanges.LongLength * sizeof(int);
+    public abstract long Bytes { get; }
 
     /// <summary>True once freed.</summary>
     public bool IsDisposed { get; private set; }
@@ -150,6 +150,8 @@ internal sealed class GpuFrameRenderer(GpuVolumeRenderer renderer) : FrameRender
     {
         public GpuVolume Volume { get; } = volume;
 
+        public override long Bytes => Volume.Bytes;
+
         protected override void Free() => Volume.Dispose();
     }
 }
@@ -168,6 +170,8 @@ internal sealed class CpuFrameRenderer : FrameRenderer
 
     private sealed class Hosted(RenderVolume volume) : PreparedVolume(volume)
     {
+        public override long Bytes { get; } = volume.Voxels.LongLength * sizeof(short) + volume.BrickRanges.LongLength * sizeof(int);
+
         protected override void Free()
         {
         }
