@@ -24,7 +24,7 @@ public static class DicomWebHost
         builder.AddServiceDefaults();
         builder.Services.AddIndex(builder.Configuration);
         builder.Services.AddObjectStore(builder.Configuration);
-        builder.Services.AddDicomWebErrors();
+        builder.Services.AddProblemErrors();
         builder.Services.AddResponseCompression(options => options.MimeTypes = [DicomWebMediaTypes.DicomJson]);
         builder.Services.AddStore(builder.Configuration);
         builder.AddIsocenterMessaging("dicomweb", _ => { });
@@ -34,7 +34,7 @@ public static class DicomWebHost
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseForwardedHeaders();
-        app.UseDicomWebErrors();
+        app.UseProblemErrors();
         app.UseResponseCompression();
         app.MapDefaultEndpoints();
         var dicomWeb = app.MapGroup(DicomWebRoutes.Base);

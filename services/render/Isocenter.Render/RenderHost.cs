@@ -26,7 +26,7 @@ public static partial class RenderHost
         builder.AddServiceDefaults();
         builder.Services.AddIndex(builder.Configuration);
         builder.Services.AddObjectStore(builder.Configuration);
-        builder.Services.AddRenderErrors();
+        builder.Services.AddProblemErrors();
         builder.Services.Configure<RenderOptions>(builder.Configuration.GetSection(RenderOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(DicomCodecRegistry.CreateDefault());
@@ -46,7 +46,7 @@ public static partial class RenderHost
         });
         configure?.Invoke(builder);
         var app = builder.Build();
-        app.UseRenderErrors();
+        app.UseProblemErrors();
         app.UseWebSockets();
         app.MapDefaultEndpoints();
         app.MapRender();
