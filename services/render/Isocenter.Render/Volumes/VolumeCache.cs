@@ -83,22 +83,6 @@ public sealed partial class VolumeCache(SeriesVolumeLoader loader, FrameRenderer
         }
     }
 
-    /// <summary>Drops every volume of a study (it was deleted).</summary>
-    public void InvalidateStudy(string studyInstanceUid)
-    {
-        List<Entry> dropped;
-        lock (_lock)
-        {
-            dropped = [.. _entries.Values.Where(e => e.Key.StudyInstanceUid == studyInstanceUid)];
-            dropped.ForEach(Drop);
-        }
-        foreach (var entry in dropped)
-        {
-            LogInvalidated(logger, entry.Key);
-            FreeIfUnused(entry);
-        }
-    }
-
     public void Dispose()
     {
         _stopping.Cancel();
