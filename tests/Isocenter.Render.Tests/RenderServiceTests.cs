@@ -7,6 +7,7 @@ using Isocenter.Dicom.Imaging.Codecs;
 using Isocenter.Dicom.Imaging.Tests.Png;
 using Isocenter.Dicom.Imaging.Volumes;
 using Isocenter.Render.Kernels;
+using Isocenter.Testing;
 using MassTransit;
 
 namespace Isocenter.Render.Tests;
@@ -110,7 +111,7 @@ public sealed partial class RenderServiceTests(RenderArchive archive)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal((100, 90), JpegSize(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Equal((100, 90, 1), Size(Djpeg.Decode(await response.Content.ReadAsByteArrayAsync())));
         Assert.Equal(labels, response.Headers.GetValues("X-Orientation").Single());
         Assert.Matches(RenderTiming(), response.Headers.GetValues("Server-Timing").Single());
     }
@@ -260,23 +261,7 @@ public sealed partial class RenderServiceTests(RenderArchive archive)
         return await response.Content.ReadAsByteArrayAsync();
     }
 
-    /// <summary>The width and height in a baseline JPEG's SOF0 segment.</summary>
-    internal static (int Width, int Height) JpegSize(byte[] jpeg)
-    {
-        Assert.Equal([0xFF, 0xD8], jpeg[..2]);
-        for (var at = 2; at + 9 < jpeg.Length;)
-        {
-            Assert.Equal(0xFF, jpeg[at]);
-            var marker = jpeg[at + 1];
-            var length = (jpeg[at + 2] << 8) | jpeg[at + 3];
-            if (marker == 0xC0)
-            {
-                return ((jpeg[at + 7] << 8) | jpeg[at + 8], (jpeg[at + 5] << 8) | jpeg[at + 6]);
-            }
-            at += 2 + length;
-        }
-        throw new InvalidDataException("No SOF0 segment.");
-    }
+    internal static (int Width, int Height, int Channels) Size(DecodedImage image) => (image.Width, image.Height, image.Channels);
 
     [GeneratedRegex(@"^render;dur=[\d.]+, encode;dur=[\d.]+$")]
     private static partial Regex RenderTiming();

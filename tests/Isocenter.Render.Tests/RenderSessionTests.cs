@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Isocenter.Testing;
 
 namespace Isocenter.Render.Tests;
 
@@ -21,11 +22,11 @@ public sealed class RenderSessionTests(RenderArchive archive)
         Assert.Equal(1, interactive.GetProperty("seq").GetInt64());
         Assert.False(interactive.GetProperty("final").GetBoolean());
         Assert.Equal((64, 48), (interactive.GetProperty("width").GetInt32(), interactive.GetProperty("height").GetInt32()));
-        Assert.Equal((64, 48), RenderServiceTests.JpegSize(interactiveImage));
+        Assert.Equal((64, 48, 3), RenderServiceTests.Size(Djpeg.Decode(interactiveImage)));
         var (final, finalImage) = await ReceiveFrameAsync(socket);
         Assert.Equal(1, final.GetProperty("seq").GetInt64());
         Assert.True(final.GetProperty("final").GetBoolean());
-        Assert.Equal((128, 96), RenderServiceTests.JpegSize(finalImage));
+        Assert.Equal((128, 96, 3), RenderServiceTests.Size(Djpeg.Decode(finalImage)));
         Assert.Equal("H", final.GetProperty("orientation").GetProperty("top").GetString());
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
     }

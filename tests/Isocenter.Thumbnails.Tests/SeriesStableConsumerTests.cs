@@ -1,6 +1,7 @@
 using Isocenter.Contracts.Storage;
 using Isocenter.Dicom;
 using Isocenter.ObjectStore;
+using Isocenter.Testing;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ public sealed class SeriesStableConsumerTests : IAsyncLifetime
 
         await _harness.PublishSeriesStableAsync(series[0], series.Count);
 
-        var image = Peers.Djpeg((await _harness.ThumbnailAsync(series[0]))!);
+        var image = Djpeg.Decode((await _harness.ThumbnailAsync(series[0]))!);
         Assert.Equal((256, 256, 1), (image.Width, image.Height, image.Channels));
         Assert.True(image.Spread > 40 && image.Levels > 100, $"a flat thumbnail: spread {image.Spread:F1}, {image.Levels} levels");
         var middle = ObjectKeys.Instance(series[4].GetString(DicomTag.StudyInstanceUID)!, series[4].GetString(DicomTag.SeriesInstanceUID)!, series[4].GetString(DicomTag.SOPInstanceUID)!);
@@ -86,7 +87,7 @@ public sealed class SeriesStableConsumerTests : IAsyncLifetime
 
         await _harness.PublishSeriesStableAsync(last!, 3);
 
-        var image = Peers.Djpeg((await _harness.ThumbnailAsync(last!))!);
+        var image = Djpeg.Decode((await _harness.ThumbnailAsync(last!))!);
         Assert.Equal((64, 64, 1), (image.Width, image.Height, image.Channels));
         Assert.True(image.Spread > 20 && image.Levels > 50, $"a flat thumbnail: spread {image.Spread:F1}, {image.Levels} levels");
     }
@@ -100,7 +101,7 @@ public sealed class SeriesStableConsumerTests : IAsyncLifetime
 
         await _harness.PublishSeriesStableAsync(file.Dataset, 1);
 
-        var image = Peers.Djpeg((await _harness.ThumbnailAsync(file.Dataset))!);
+        var image = Djpeg.Decode((await _harness.ThumbnailAsync(file.Dataset))!);
         Assert.Equal((100, 100, 3), (image.Width, image.Height, image.Channels));
         var saturated = Enumerable.Range(0, image.Width * image.Height)
             .Count(p => image.Pixels.AsSpan(p * 3, 3).ToArray() is var rgb && rgb.Max() - rgb.Min() > 100);
@@ -116,7 +117,7 @@ public sealed class SeriesStableConsumerTests : IAsyncLifetime
 
         await _harness.PublishSeriesStableAsync(volume, 1);
 
-        var image = Peers.Djpeg((await _harness.ThumbnailAsync(volume))!);
+        var image = Djpeg.Decode((await _harness.ThumbnailAsync(volume))!);
         Assert.Equal((128, 128, 1), (image.Width, image.Height, image.Channels));
         Assert.True(image.Spread > 40 && image.Levels > 60, $"a flat thumbnail: spread {image.Spread:F1}, {image.Levels} levels");
         Assert.Contains(_harness.Logs, l => l.Message.Contains(" frame 5, chosen among 1 instances", StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using Isocenter.Cli.Demo;
 using Isocenter.Cli.Thumbnail;
 using Isocenter.Dicom;
+using Isocenter.Testing;
 
 namespace Isocenter.Thumbnails.Tests;
 
@@ -40,7 +41,7 @@ public sealed class ThumbnailCommandTests : IDisposable
         Assert.Contains("put 3 instances of 1 series", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("skipped ", output.ToString(), StringComparison.Ordinal);
         Assert.Contains(": 256x256, ", output.ToString(), StringComparison.Ordinal);
-        var image = Peers.Djpeg(imported);
+        var image = Djpeg.Decode(imported);
         Assert.Equal((256, 256), (image.Width, image.Height));
     }
 
