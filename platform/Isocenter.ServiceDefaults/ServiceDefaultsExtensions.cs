@@ -28,6 +28,12 @@ public static class ServiceDefaultsExtensions
     /// <summary>The Prometheus scraping endpoint.</summary>
     public const string MetricsPath = "/metrics";
 
+    /// <summary>
+    /// The header in which the gateway tells a backend who the authenticated user is (a client's own value never gets
+    /// through); the render service keeps one session per user and series by it.
+    /// </summary>
+    public const string UserHeader = "X-Isocenter-User";
+
     /// <summary>The tag of the health checks that <see cref="AlivePath"/> runs.</summary>
     public const string LiveTag = "live";
 

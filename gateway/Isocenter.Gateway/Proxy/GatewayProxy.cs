@@ -1,5 +1,6 @@
 using System.Net;
 using Isocenter.Gateway.Auth;
+using Isocenter.ServiceDefaults;
 using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms;
@@ -13,13 +14,10 @@ namespace Isocenter.Gateway.Proxy;
 /// </summary>
 internal static class GatewayProxy
 {
-    /// <summary>The header that tells a backend who the user is (their subject, or the API key's name); a client's own value is replaced.</summary>
-    public const string UserHeader = "X-Isocenter-User";
-
     /// <summary>
     /// Registers YARP with its configuration and the series-affinity load balancing policy. API keys are the gateway's
     /// secrets and stop here; bearer tokens go on (a backend may check them itself); the authenticated user goes on in
-    /// <see cref="UserHeader"/> (the render service keeps one session per user and series).
+    /// <see cref="ServiceDefaultsExtensions.UserHeader"/> (their subject, or the API key's name).
     /// </summary>
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,10 +27,10 @@ internal static class GatewayProxy
             {
                 var headers = transform.ProxyRequest.Headers;
                 headers.Remove(ApiKeyAuthenticationHandler.Header);
-                headers.Remove(UserHeader);
+                headers.Remove(ServiceDefaultsExtensions.UserHeader);
                 if (GatewayUser.Subject(transform.HttpContext.User) is { } user)
                 {
-                    headers.TryAddWithoutValidation(UserHeader, user);
+                    headers.TryAddWithoutValidation(ServiceDefaultsExtensions.UserHeader, user);
                 }
                 if (headers.Authorization?.Scheme.Equals(ApiKeyAuthenticationHandler.SchemeName, StringComparison.OrdinalIgnoreCase) == true)
                 {

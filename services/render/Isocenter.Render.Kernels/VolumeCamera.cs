@@ -68,16 +68,18 @@ public sealed record VolumeCamera(Vector3D Center, Vector3D Right, Vector3D Up, 
     /// <summary>This camera with its plane moved <paramref name="millimetres"/> along <see cref="Forward"/> (MPR scrolling).</summary>
     public VolumeCamera Moved(double millimetres) => this with { Center = Center + Forward * millimetres };
 
+    /// <summary>How far (mm) the plane can move along <see cref="Forward"/> either way from its centre and still cut the volume.</summary>
+    public double Reach(VolumeGeometry geometry) => Corners(geometry).Max(p => Math.Abs((p - Center).Dot(Forward)));
+
     // The axis-aligned box (LPS) around the voxel centres: its lowest corner and its size.
     private static (Vector3D Corner, Vector3D Extent) Bounds(VolumeGeometry g)
     {
-        double[] xs = new double[8], ys = new double[8], zs = new double[8];
-        for (var i = 0; i < 8; i++)
-        {
-            var p = g.ToPatient((i & 1) * (g.Columns - 1), ((i >> 1) & 1) * (g.Rows - 1), (i >> 2) * (g.Slices - 1));
-            (xs[i], ys[i], zs[i]) = (p.X, p.Y, p.Z);
-        }
-        var corner = new Vector3D(xs.Min(), ys.Min(), zs.Min());
-        return (corner, new Vector3D(xs.Max(), ys.Max(), zs.Max()) - corner);
+        var corners = Corners(g);
+        var corner = new Vector3D(corners.Min(p => p.X), corners.Min(p => p.Y), corners.Min(p => p.Z));
+        return (corner, new Vector3D(corners.Max(p => p.X), corners.Max(p => p.Y), corners.Max(p => p.Z)) - corner);
     }
+
+    // The centres of the volume's eight corner voxels, in patient coordinates.
+    private static Vector3D[] Corners(VolumeGeometry g) =>
+        [.. Enumerable.Range(0, 8).Select(i => g.ToPatient((i & 1) * (g.Columns - 1), ((i >> 1) & 1) * (g.Rows - 1), (i >> 2) * (g.Slices - 1)))];
 }

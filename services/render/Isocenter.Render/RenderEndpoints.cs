@@ -54,12 +54,7 @@ internal static class RenderEndpoints
         using var lease = await cache.AcquireAsync(new SeriesKey(study, series), cancellationToken).ConfigureAwait(false);
         var v = lease.Volume;
         var g = v.Geometry;
-        object Range(VolumeCamera camera)
-        {
-            // The offsets (mm along the view from the volume's centre) at which the plane still cuts the volume.
-            var half = Enumerable.Range(0, 8).Max(i => Math.Abs((g.ToPatient((i & 1) * (g.Columns - 1), ((i >> 1) & 1) * (g.Rows - 1), (i >> 2) * (g.Slices - 1)) - camera.Center).Dot(camera.Forward)));
-            return new { Min = -half, Max = half };
-        }
+        object Range(VolumeCamera camera) => new { Min = -camera.Reach(g), Max = camera.Reach(g) };
         return Results.Json(new
         {
             v.Key.StudyInstanceUid,

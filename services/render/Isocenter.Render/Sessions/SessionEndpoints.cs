@@ -1,15 +1,13 @@
 using Isocenter.Render.Frames;
 using Isocenter.Render.Volumes;
+using Isocenter.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Isocenter.Render.Sessions;
 
-/// <summary>The WebSocket route of <see cref="RenderSession"/>: one per reviewer (header <see cref="UserHeader"/>, set by the gateway) and series.</summary>
+/// <summary>The WebSocket route of <see cref="RenderSession"/>: one per reviewer (<see cref="ServiceDefaultsExtensions.UserHeader"/>, set by the gateway) and series.</summary>
 internal static partial class SessionEndpoints
 {
-    /// <summary>Who the reviewer is: the gateway replaces any value a client sends with the authenticated user's subject.</summary>
-    public const string UserHeader = "X-Isocenter-User";
-
     /// <summary>Maps the session route.</summary>
     public static void MapSessions(this RouteGroupBuilder group, string pattern) => group.MapGet(pattern, OpenAsync);
 
@@ -21,7 +19,7 @@ internal static partial class SessionEndpoints
         {
             throw RenderException.BadRequest("This is a WebSocket endpoint: open it with a WebSocket upgrade request.");
         }
-        var user = context.Request.Headers[UserHeader].ToString() is { Length: > 0 } name ? name : "anonymous";
+        var user = context.Request.Headers[ServiceDefaultsExtensions.UserHeader].ToString() is { Length: > 0 } name ? name : "anonymous";
         if (!sessions.HasRoom(user, key, options.Value.MaxSessions))
         {
             throw RenderException.Unavailable($"This render instance holds its maximum of {options.Value.MaxSessions} sessions (Render:MaxSessions); try again later.");
