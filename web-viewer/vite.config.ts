@@ -1,4 +1,4 @@
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 
 // `npm run dev` proxies the archive's routes to a running gateway (ISOCENTER_GATEWAY, default the dev stack's), adding
 // ISOCENTER_TOKEN as a bearer token when set (before the gateway's cookie login is at hand).
