@@ -158,8 +158,7 @@ export class FourUp {
     }
     if (this.destroyed) return;
     this.volume.start(presets, this.series.modality === "MR" ? "mr-default" : "ct-bone");
-    this.resize.observe(this.element);
-    this.renderAll();
+    this.resize.observe(this.element); // its first callback renders the views
   }
 
   private unavailable(error: unknown): void {
