@@ -388,8 +388,10 @@ export class StackViewport {
           this.zoomBy(Math.exp(-e.deltaY * 0.002));
           return;
         }
-        // Trackpads send many small deltas: one slice per 50 pixels of them, one per notch of a wheel.
-        this.wheelRest += e.deltaMode === 0 ? e.deltaY / 50 : Math.sign(e.deltaY);
+        // One slice per notch of a wheel (a line or page, or 50 pixels and more at once); trackpads send many small
+        // pixel deltas: one slice per 50 pixels of them.
+        const notch = e.deltaMode !== 0 || Math.abs(e.deltaY) >= 50;
+        this.wheelRest += notch ? Math.sign(e.deltaY) : e.deltaY / 50;
         const steps = Math.trunc(this.wheelRest);
         if (steps !== 0) {
           this.wheelRest -= steps;
