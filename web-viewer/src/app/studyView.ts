@@ -162,6 +162,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   }
 
   let refresh: number | undefined;
+  let reloadShown = false;
   const unsubscribe = subscribeActivity(services.activityUrl, study, (name, data) => {
     if (data.study !== study) return;
     progress.apply(name, data);
@@ -173,11 +174,14 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
         img.src = `${client.seriesThumbnailUrl(study, data.series)}?t=${Date.now()}`;
       }
     } else if (name === "indexed" || name === "stable" || name === "deleted") {
-      clearTimeout(refresh);
-      refresh = window.setTimeout(() => {
+      // At most one reload per half second while events stream in (a debounce would starve during a long arrival).
+      if (selected === data.series) reloadShown = true;
+      refresh ??= window.setTimeout(() => {
+        refresh = undefined;
         void loadStudy();
-        if (selected === data.series) void loadSeries(data.series);
-      }, 300);
+        if (reloadShown && selected) void loadSeries(selected);
+        reloadShown = false;
+      }, 500);
     }
   });
 
