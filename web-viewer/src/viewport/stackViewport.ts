@@ -76,6 +76,7 @@ export class StackViewport {
   private readonly canvas = el("canvas");
   private readonly context: CanvasRenderingContext2D;
   private readonly image = document.createElement("canvas");
+  private imageData: ImageData | undefined;
   private readonly overlay = {
     topLeft: el("div", { class: "overlay top-left" }),
     topRight: el("div", { class: "overlay top-right" }),
@@ -335,7 +336,8 @@ export class StackViewport {
         this.image.height = rows;
       }
       const imageContext = this.image.getContext("2d")!;
-      const data = imageContext.createImageData(columns, rows);
+      if (this.imageData?.width !== columns || this.imageData.height !== rows) this.imageData = imageContext.createImageData(columns, rows);
+      const data = this.imageData;
       if (!this.table || this.table.frame.min !== f.min || this.table.frame.max !== f.max || this.table.frame.format !== f.format || this.table.window !== this.win) {
         this.table = { frame: f, table: greyLookupTable(f, this.win), window: this.win };
       }
