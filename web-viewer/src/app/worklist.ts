@@ -52,7 +52,7 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
     const statusCell = el("div", { class: "study-cell-status" });
     const tr = el(
       "tr",
-      { "data-testid": "study-row", "data-study-uid": uid, tabindex: -1, ondblclick: () => open(uid), onclick: () => open(uid) },
+      { "data-testid": "study-row", "data-study-uid": uid, tabindex: -1, onclick: () => open(uid) },
       el("td", { class: "thumb" }, el("img", { src: client.studyThumbnailUrl(uid), loading: "lazy", alt: "", width: 48, height: 48, onerror: (e: Event) => ((e.target as HTMLImageElement).style.visibility = "hidden") })),
       el("td", { class: "name" }, name || "(no name)", statusCell),
       el("td", {}, stringValue(study, Tag.PatientID) ?? ""),
