@@ -96,6 +96,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   }
 
   function selectSeries(series: string): void {
+    if (series !== selected) delete fourUp.dataset["volume"];
     selected = series;
     for (const [uid, { item }] of items) item.setAttribute("aria-current", String(uid === series));
     const url = new URL(location.href);
@@ -170,7 +171,11 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     if (data.study !== study) return;
     progress.apply(name, data);
     showProgress();
-    if (name === "thumbnail") {
+    if (name === "volume" && data.series === selected) {
+      // The render service holds the series' volume: MPR and 3D open without loading it first.
+      fourUp.dataset["volume"] = "ready";
+      fourUp.title = "MPR + 3D: the volume is loaded (V toggles)";
+    } else if (name === "thumbnail") {
       const img = items.get(data.series)?.img;
       if (img) {
         img.style.visibility = "";
