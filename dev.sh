@@ -93,6 +93,7 @@ case "${1:-help}" in
       ReverseProxy__Clusters__render__Destinations__render__Address="http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/")
     start_service gateway "$ISOCENTER_GATEWAY_HTTP_PORT" "${gateway[@]}"
     token=$(env "${gateway[@]}" dotnet gateway/Isocenter.Gateway/bin/Release/net10.0/Isocenter.Gateway.dll token --user dev --minutes 480)
+    (umask 077 && printf '%s\n' "$token" >"$STATE/token")
     if [ ! -f "$STATE/demo.complete" ]; then
       log "writing a synthetic CT study to .dev/demo"
       rm -rf "$STATE/demo"
@@ -121,7 +122,8 @@ Isocenter is running (logs in .dev/logs, state in .dev; ./dev.sh down stops it):
   dicomweb    http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/health   /metrics   (reached through the gateway)
   render      http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/health   /metrics   (reached through the gateway; which GPU: curl -H 'Accept: application/json' …/health)
   gateway     http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT   DICOMweb base URL: http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/dicomweb
-A development token for the gateway (8 hours), and a search for the studies with it:
+The viewer: http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/   (sign in at /login by pasting the token below, also in .dev/token)
+A development token for the gateway (8 hours, in .dev/token), and a search for the studies with it:
   $token
   curl -H "Authorization: Bearer $token" http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/dicomweb/studies
 and a 3D view of its first series (STUDY and SERIES from that answer; docs/render.md lists the parameters):

@@ -1,5 +1,6 @@
 using Isocenter.Gateway.Audit;
 using Isocenter.Gateway.Auth;
+using Isocenter.Gateway.Login;
 using Isocenter.Gateway.Proxy;
 using Isocenter.Gateway.RateLimits;
 using Isocenter.Gateway.Viewer;
@@ -12,7 +13,7 @@ public static class GatewayHost
 {
     /// <summary>
     /// The host, configured from <paramref name="args"/>, appsettings.json and the environment; <paramref name="configure"/>
-    /// (tests) sees the builder before it is built. Every request needs an authenticated user except the health endpoints.
+    /// (tests) sees the builder before it is built. Every request needs an authenticated user except the health endpoints and the login page.
     /// </summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -33,6 +34,7 @@ public static class GatewayHost
         app.UseRateLimiter();
         app.UseWebViewer(); // static files after authorization: closed like everything else
         app.MapDefaultEndpoints();
+        app.MapBrowserLogin();
         app.MapGatewayProxy();
         app.MapWebViewerFallback();
         return app;

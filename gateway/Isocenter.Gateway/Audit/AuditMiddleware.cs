@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace Isocenter.Gateway.Audit;
 
 /// <summary>
-/// The audit log: one entry per request (health endpoints aside), refused ones included, in the category
+/// The audit log: one entry per request (open endpoints aside, unless marked <see cref="AuditedOpenEndpoint"/>), refused ones included, in the category
 /// <see cref="Category"/>: who (the token's subject or the API key's name), how, which study, method, path, status, when, from where.
 /// </summary>
 internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFactory loggers, TimeProvider time)
@@ -18,7 +18,8 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
     /// <summary>Runs the request, then writes its entry.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        if (context.GetEndpoint()?.Metadata is { } metadata && metadata.GetMetadata<IAllowAnonymous>() is not null
+            && metadata.GetMetadata<AuditedOpenEndpoint>() is null)
         {
             await next(context);
             return;
@@ -74,4 +75,11 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
 
     [GeneratedRegex(@"^/dicomweb/studies/([0-9.]+)")]
     private static partial Regex StudyInPath();
+}
+
+/// <summary>Endpoint metadata: audit this open endpoint's requests (login, logout), though open endpoints are otherwise not audited.</summary>
+internal sealed class AuditedOpenEndpoint
+{
+    /// <summary>The marker.</summary>
+    public static readonly AuditedOpenEndpoint Instance = new();
 }

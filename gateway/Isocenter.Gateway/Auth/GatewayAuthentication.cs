@@ -1,3 +1,4 @@
+using Isocenter.Gateway.Login;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
@@ -5,8 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Isocenter.Gateway.Auth;
 
 /// <summary>
-/// Authentication (JWT bearer, API keys; a request with an API key header is the API key's, any other the bearer's) and
-/// authorization closed by default: the fallback policy asks for an authenticated user wherever nothing says otherwise.
+/// Authentication (JWT bearer from the Authorization header or the browser's session cookie, API keys; a request with an API
+/// key header is the API key's, any other the bearer's) and authorization closed by default: the fallback policy asks for an authenticated user wherever nothing says otherwise.
 /// </summary>
 internal static class GatewayAuthentication
 {
@@ -23,6 +24,7 @@ internal static class GatewayAuthentication
             {
                 var auth = GatewayAuthOptions.From(configuration);
                 options.MapInboundClaims = false; // keep `sub` as `sub`
+                options.Events = BrowserLogin.BearerEvents(); // the token from the login form or the session cookie
                 if (!string.IsNullOrWhiteSpace(auth.Authority))
                 {
                     options.Authority = auth.Authority;

@@ -1,7 +1,9 @@
 using System.Net;
 using Isocenter.Gateway.Auth;
+using Isocenter.Gateway.Login;
 using Isocenter.ServiceDefaults;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms;
 
@@ -15,8 +17,8 @@ namespace Isocenter.Gateway.Proxy;
 internal static class GatewayProxy
 {
     /// <summary>
-    /// Registers YARP with its configuration and the series-affinity load balancing policy. API keys are the gateway's
-    /// secrets and stop here; bearer tokens go on (a backend may check them itself); the authenticated user goes on in
+    /// Registers YARP with its configuration and the series-affinity load balancing policy. API keys and the browser's session
+    /// cookie are the gateway's secrets and stop here; bearer tokens in the Authorization header go on (a backend may check them itself); the authenticated user goes on in
     /// <see cref="ServiceDefaultsExtensions.UserHeader"/> (their subject, or the API key's name).
     /// </summary>
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services, IConfiguration configuration)
@@ -35,6 +37,15 @@ internal static class GatewayProxy
                 if (headers.Authorization?.Scheme.Equals(ApiKeyAuthenticationHandler.SchemeName, StringComparison.OrdinalIgnoreCase) == true)
                 {
                     headers.Authorization = null;
+                }
+                if (headers.TryGetValues(HeaderNames.Cookie, out var cookies))
+                {
+                    var kept = BrowserLogin.WithoutSessionCookie(cookies);
+                    headers.Remove(HeaderNames.Cookie);
+                    if (kept is not null)
+                    {
+                        headers.TryAddWithoutValidation(HeaderNames.Cookie, kept);
+                    }
                 }
                 return ValueTask.CompletedTask;
             }));

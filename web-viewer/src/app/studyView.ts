@@ -1,0 +1,214 @@
+import type { DicomWebClient } from "../dicomweb/client";
+import { formatDate, formatPersonName, numberValue, stringValue, Tag, type DicomJsonDataset } from "../dicomweb/dicomJson";
+import { FourUp } from "../viewport/renderViewports";
+import { slicesOf, StackViewport, windowPresets, type PresetName } from "../viewport/stackViewport";
+import { StudyProgress, subscribeActivity } from "./activity";
+import { describeError, el } from "./dom";
+
+/** Where the study view finds the archive. */
+export interface StudyViewServices {
+  client: DicomWebClient;
+  renderRoot: string;
+  activityUrl: string;
+}
+
+const presetKeys: Record<string, PresetName> = { "1": "ct-soft", "2": "ct-lung", "3": "ct-bone", "4": "ct-brain" };
+
+/**
+ * The study view (`/viewer?StudyInstanceUID=…[&SeriesInstanceUID=…]`): the series strip, the stack viewport of the
+ * selected series with its tools, the four-up layout (MPR and 3D from the render service), and the study's readiness.
+ */
+export function showStudy(root: HTMLElement, services: StudyViewServices, study: string, initialSeries: string | undefined, back: () => void): () => void {
+  const { client } = services;
+  const strip = el("nav", { class: "series-strip", "aria-label": "Series" });
+  const main = el("div", { class: "view-area" });
+  const title = el("div", { class: "study-title" });
+  const banner = el("div", { class: "study-progress", "data-testid": "study-progress", role: "status", hidden: true });
+  const presetButtons = (Object.keys(windowPresets) as PresetName[]).map((name, i) =>
+    el("button", { type: "button", "data-testid": `preset-${name}`, title: `${windowPresets[name].label} W ${windowPresets[name].width} L ${windowPresets[name].center} (key ${i + 1})`, onclick: () => stack?.applyPreset(name) }, windowPresets[name].label),
+  );
+  const resetButton = el("button", { type: "button", "data-testid": "reset", title: "Reset zoom, pan and window (R)", onclick: () => stack?.reset() }, "Reset");
+  const cineButton = el("button", { type: "button", "data-testid": "cine", title: "Play the stack at 20 frames/s (C)", "aria-pressed": "false", onclick: () => stack?.toggleCine() }, "Cine");
+  const oneUp = el("button", { type: "button", "data-testid": "layout-1up", title: "Stack (V toggles)", "aria-pressed": "true", onclick: () => setLayout("1up") }, "Stack");
+  const fourUp = el("button", { type: "button", "data-testid": "layout-4up", title: "MPR + 3D (V toggles)", "aria-pressed": "false", onclick: () => setLayout("4up") }, "MPR + 3D");
+  const tools = el("div", { class: "tools" }, ...presetButtons, resetButton, cineButton, el("span", { class: "gap" }), oneUp, fourUp);
+  root.replaceChildren(
+    el("header", { class: "bar" }, el("a", { href: "/", class: "back", onclick: (e: Event) => { e.preventDefault(); back(); } }, "‹ Worklist"), title, tools),
+    banner,
+    el("div", { class: "study-body" }, strip, main),
+  );
+
+  let studyInfo: DicomJsonDataset = {};
+  let seriesList: DicomJsonDataset[] = [];
+  let selected = initialSeries;
+  let stack: StackViewport | undefined;
+  let four: FourUp | undefined;
+  let layout: "1up" | "4up" = "1up";
+  let metadataRequest: AbortController | undefined;
+  const progress = new StudyProgress();
+  const items = new Map<string, { item: HTMLElement; img: HTMLImageElement; count: HTMLElement }>();
+
+  function setLayout(next: "1up" | "4up"): void {
+    layout = next;
+    oneUp.setAttribute("aria-pressed", String(next === "1up"));
+    fourUp.setAttribute("aria-pressed", String(next === "4up"));
+    for (const b of [...presetButtons, resetButton, cineButton]) b.disabled = next === "4up";
+    four?.destroy();
+    four = undefined;
+    if (next === "4up" && selected) {
+      if (stack?.cineRunning) stack.toggleCine();
+      four = new FourUp(services.renderRoot, study, selected, stack?.window);
+      main.replaceChildren(four.element);
+    } else if (stack) {
+      main.replaceChildren(stack.element);
+      stack.element.focus();
+    }
+  }
+
+  function syncTools(): void {
+    if (!stack) return;
+    cineButton.setAttribute("aria-pressed", String(stack.cineRunning));
+  }
+
+  async function loadSeries(series: string): Promise<void> {
+    metadataRequest?.abort();
+    const controller = new AbortController();
+    metadataRequest = controller;
+    const seriesInfo = seriesList.find((s) => stringValue(s, Tag.SeriesInstanceUID) === series) ?? {};
+    if (stack?.series !== series) {
+      stack?.destroy();
+      stack = new StackViewport(client, study, series, studyInfo);
+      stack.onChange = syncTools;
+      if (layout === "1up") main.replaceChildren(stack.element);
+    }
+    try {
+      const metadata = await client.retrieveSeriesMetadata(study, series, { signal: controller.signal });
+      if (controller.signal.aborted || stack.series !== series) return;
+      stack.setSlices(slicesOf(metadata), seriesInfo);
+      if (layout === "1up") stack.element.focus();
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      stack.showMessage("error", `The series could not be loaded: ${describeError(error)}`);
+    }
+  }
+
+  function selectSeries(series: string): void {
+    selected = series;
+    for (const [uid, { item }] of items) item.setAttribute("aria-current", String(uid === series));
+    const url = new URL(location.href);
+    url.searchParams.set("SeriesInstanceUID", series);
+    history.replaceState(null, "", url);
+    void loadSeries(series);
+    if (layout === "4up") setLayout("4up");
+  }
+
+  function stripItem(series: DicomJsonDataset): HTMLElement {
+    const uid = stringValue(series, Tag.SeriesInstanceUID) ?? "";
+    const existing = items.get(uid);
+    const count = String(numberValue(series, Tag.NumberOfSeriesRelatedInstances) ?? "");
+    if (existing) {
+      existing.count.textContent = count;
+      return existing.item;
+    }
+    const img = el("img", { src: client.seriesThumbnailUrl(study, uid), alt: "", loading: "lazy", onerror: (e: Event) => ((e.target as HTMLImageElement).style.visibility = "hidden") });
+    const countEl = el("span", { class: "count" }, count);
+    const item = el(
+      "button",
+      { type: "button", class: "series-item", "data-testid": "series-item", "data-series-uid": uid, "aria-current": String(uid === selected), onclick: () => selectSeries(uid) },
+      img,
+      el("span", { class: "series-text" },
+        el("span", { class: "modality" }, stringValue(series, Tag.Modality) ?? ""),
+        " ",
+        countEl,
+        el("br"),
+        el("span", { class: "description" }, stringValue(series, Tag.SeriesDescription) || `Series ${stringValue(series, Tag.SeriesNumber) ?? ""}`),
+      ),
+    );
+    items.set(uid, { item, img, count: countEl });
+    return item;
+  }
+
+  async function loadStudy(): Promise<void> {
+    try {
+      const [studies, series] = await Promise.all([
+        client.searchForStudies(`StudyInstanceUID=${study}&includefield=StudyDescription`),
+        client.searchForSeries(study, "includefield=SeriesDescription,NumberOfSeriesRelatedInstances"),
+      ]);
+      studyInfo = studies.matches[0] ?? {};
+      seriesList = series.matches.sort((a, b) => (numberValue(a, Tag.SeriesNumber) ?? 0) - (numberValue(b, Tag.SeriesNumber) ?? 0));
+      for (const s of seriesList) progress.seedIndexed(stringValue(s, Tag.SeriesInstanceUID) ?? "", numberValue(s, Tag.NumberOfSeriesRelatedInstances) ?? 0);
+      const name = formatPersonName(stringValue(studyInfo, Tag.PatientName));
+      title.textContent = [name, formatDate(stringValue(studyInfo, Tag.StudyDate)), stringValue(studyInfo, Tag.StudyDescription)].filter(Boolean).join(" · ");
+      document.title = name ? `${name} – Isocenter` : "Isocenter";
+      strip.replaceChildren(...seriesList.map(stripItem));
+      if (seriesList.length === 0) {
+        stack ??= new StackViewport(client, study, "", studyInfo);
+        stack.showMessage("waiting", "Waiting for images…");
+        main.replaceChildren(stack.element);
+        return;
+      }
+      const known = seriesList.some((s) => stringValue(s, Tag.SeriesInstanceUID) === selected);
+      if (!selected || !known) selected = stringValue(seriesList[0]!, Tag.SeriesInstanceUID);
+      if (stack?.series !== selected) selectSeries(selected!);
+    } catch (error) {
+      main.replaceChildren(el("div", { class: "message", "data-testid": "message", "data-state": "error" }, `The study could not be opened: ${describeError(error)}`));
+    }
+  }
+
+  function showProgress(): void {
+    banner.hidden = !progress.arriving;
+    banner.textContent = progress.describe();
+  }
+
+  let refresh: number | undefined;
+  const unsubscribe = subscribeActivity(services.activityUrl, study, (name, data) => {
+    progress.apply(name, data);
+    showProgress();
+    if (name === "thumbnail") {
+      const img = items.get(data.series)?.img;
+      if (img) {
+        img.style.visibility = "";
+        img.src = `${client.seriesThumbnailUrl(study, data.series)}?t=${Date.now()}`;
+      }
+    } else if (name === "indexed" || name === "stable" || name === "deleted") {
+      clearTimeout(refresh);
+      refresh = window.setTimeout(() => {
+        void loadStudy();
+        if (selected === data.series) void loadSeries(data.series);
+      }, 300);
+    }
+  });
+
+  const onKey = (e: KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "v" || e.key === "V") {
+      setLayout(layout === "1up" ? "4up" : "1up");
+      return;
+    }
+    if (e.key === "Escape") {
+      back();
+      return;
+    }
+    if (layout !== "1up" || !stack) return;
+    const steps: Record<string, number> = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, PageDown: 10, PageUp: -10 };
+    if (e.key in steps) stack.scrollBy(steps[e.key]!);
+    else if (e.key === "Home") stack.scrollTo(0);
+    else if (e.key === "End") stack.scrollTo(stack.sliceCount - 1);
+    else if (e.key in presetKeys) stack.applyPreset(presetKeys[e.key]!);
+    else if (e.key === "r" || e.key === "R") stack.reset();
+    else if (e.key === "c" || e.key === "C") stack.toggleCine();
+    else return;
+    e.preventDefault();
+  };
+  document.addEventListener("keydown", onKey);
+  void loadStudy();
+
+  return () => {
+    document.removeEventListener("keydown", onKey);
+    unsubscribe();
+    clearTimeout(refresh);
+    metadataRequest?.abort();
+    stack?.destroy();
+    four?.destroy();
+  };
+}

@@ -1,0 +1,21 @@
+/** The viewer's runtime configuration, from `/config.js` (served as is, so a deployment replaces it; never bundled). */
+export interface ViewerConfig {
+  dicomWebRoot: string;
+  renderRoot: string;
+  activityUrl: string;
+}
+
+declare global {
+  interface Window {
+    isocenterConfig?: Partial<ViewerConfig>;
+  }
+}
+
+export function viewerConfig(): ViewerConfig {
+  const c = window.isocenterConfig ?? {};
+  return {
+    dicomWebRoot: c.dicomWebRoot ?? "/dicomweb",
+    renderRoot: c.renderRoot ?? "/render",
+    activityUrl: c.activityUrl ?? "/api/activity",
+  };
+}
