@@ -26,7 +26,7 @@ export async function openPage(browser, viewport = desktop) {
   const page = await context.newPage();
   page.errors = [];
   page.on("console", (message) => {
-    if (message.type() === "error") page.errors.push(`console.error on ${page.url()}: ${message.text()}`);
+    if (message.type() === "error") page.errors.push(`console.error on ${page.url()}: ${message.text()} (${message.location().url})`);
   });
   page.on("pageerror", (error) => page.errors.push(`uncaught on ${page.url()}: ${error.message}`));
   return page;
@@ -68,9 +68,10 @@ export const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
 /** Waits until the element's attribute satisfies `accept(value)` (a string, or null when absent); returns the value. */
 export async function waitForAttribute(locator, name, accept, timeout = 30_000) {
   const deadline = Date.now() + timeout;
-  let value = null;
+  let value;
+  await locator.waitFor({ state: "attached", timeout });
   for (;;) {
-    value = await locator.getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) });
+    value = await locator.getAttribute(name);
     if (accept(value)) return value;
     if (Date.now() > deadline) throw new Error(`${name}="${value}" did not become as expected within ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
