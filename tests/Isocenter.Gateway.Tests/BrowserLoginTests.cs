@@ -32,6 +32,27 @@ public sealed class BrowserLoginTests(GatewayFixture gateway) : IDisposable
     }
 
     [Fact]
+    public async Task GetLogin_WithSession_303ToReturn()
+    {
+        using var response = await GetWithCookieAsync("/login?return=%2Fviewer%3FStudyInstanceUID%3D1.2", $"{BrowserLogin.CookieName}={gateway.Token("alice")}");
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal("/viewer?StudyInstanceUID=1.2", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task GetLogin_FromAnotherSite_ReloadsItselfFromHere()
+    {
+        // A link in the PACS: the browser leaves the SameSite=Strict cookie out, so the page reloads itself as a same-site navigation.
+        using var response = await GetWithCookieAsync("/login?return=%2Fviewer%3FStudyInstanceUID%3D1.2", cookie: null, ("Sec-Fetch-Site", "cross-site"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("""<meta http-equiv="refresh" content="0; url=/login?return=%2Fviewer%3FStudyInstanceUID%3D1.2">""", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"token\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PostLogin_ValidToken_303ToReturnWithSessionCookie_WhichOpensProxiedRoutesWithoutReachingTheBackend()
     {
         var user = "login-" + Guid.NewGuid().ToString("N");

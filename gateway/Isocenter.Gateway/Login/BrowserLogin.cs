@@ -32,8 +32,7 @@ internal static class BrowserLogin
     /// <summary>Maps the login page, the form's target and logout; all three are open (they hold no data).</summary>
     public static void MapBrowserLogin(this WebApplication app)
     {
-        app.MapGet(LoginPath, (HttpContext context) => LoginPage.Result(LocalReturn(context.Request.Query["return"]), message: null,
-            StatusCodes.Status200OK)).AllowAnonymous();
+        app.MapGet(LoginPath, ShowLogin).AllowAnonymous();
         app.MapPost(LoginPath, LoginAsync).AllowAnonymous().DisableAntiforgery().WithMetadata(AuditedOpenEndpoint.Instance);
         app.MapPost(LogoutPath, Logout).AllowAnonymous().DisableAntiforgery().WithMetadata(AuditedOpenEndpoint.Instance);
     }
@@ -86,6 +85,23 @@ internal static class BrowserLogin
             context.Response.Redirect(LoginPath + "?return=" + Uri.EscapeDataString(request.Path + request.QueryString));
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The form; a browser that already has a session goes on to <c>return</c>. A navigation from another site (a link in the
+    /// PACS) arrives without the SameSite=Strict cookie even when there is a session, so it first gets a page that reloads
+    /// this one from here, which the browser then sends with the cookie.
+    /// </summary>
+    private static IResult ShowLogin(HttpContext context)
+    {
+        var target = LocalReturn(context.Request.Query["return"]);
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            return SeeOther(context, target);
+        }
+        return IsCrossSite(context.Request)
+            ? LoginPage.Reload(LoginPath + "?return=" + Uri.EscapeDataString(target))
+            : LoginPage.Result(target, message: null, StatusCodes.Status200OK);
     }
 
     /// <summary>

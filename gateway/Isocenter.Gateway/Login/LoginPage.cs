@@ -11,6 +11,21 @@ internal static class LoginPage
     /// <summary>The page with <paramref name="message"/> (none on a first visit) answered with <paramref name="status"/>.</summary>
     public static IResult Result(string returnPath, string? message, int status) => new PageResult(Html(returnPath, message), status);
 
+    /// <summary>A page that at once loads <paramref name="location"/> (a path here) as a navigation from this site (meta refresh, no script).</summary>
+    public static IResult Reload(string location)
+    {
+        var encoded = HtmlEncoder.Default.Encode(location);
+        return new PageResult($$"""
+            <!doctype html>
+            <html lang="en">
+            <head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={{encoded}}"><title>Isocenter</title>
+            <style>:root { color-scheme: dark; } body { background: #111418; color: #e8eaed; font: 16px/1.5 system-ui, sans-serif; }
+            a { color: #8ab4f8; }</style></head>
+            <body><p><a href="{{encoded}}">Continue to Isocenter</a></p></body>
+            </html>
+            """, StatusCodes.Status200OK);
+    }
+
     private static string Html(string returnPath, string? message)
     {
         var alert = message is null ? "" : $"""<p class="alert" role="alert">{HtmlEncoder.Default.Encode(message)}</p>""";
