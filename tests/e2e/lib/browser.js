@@ -50,6 +50,19 @@ export async function shot(page, name) {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
 }
 
+/**
+ * Runs one step of a test on PAGE, then saves its screenshot NAME (also when the step failed, to see why) and fails on
+ * console errors the page has seen.
+ */
+export async function step(page, name, body) {
+  try {
+    await body();
+  } finally {
+    await shot(page, name);
+  }
+  assertNoErrors(page);
+}
+
 /** Logs in on the login page the browser is at, with the development token; resolves once it has left /login. */
 export async function submitLogin(page) {
   await page.locator("#token").fill(token);

@@ -46,11 +46,12 @@ export async function largestStudy() {
 }
 
 /**
- * A new synthetic CT study in a temporary folder (`isocenter demo`; new UIDs each time): { dir, files, study, patient }.
+ * A new synthetic CT study in a temporary folder (`isocenter demo`; new UIDs each time; Patient ID `${idPrefix}00001`, so
+ * another patient than the demo study's): { dir, files, study, patient }.
  */
-export function demoStudy({ slices, size, seed }) {
+export function demoStudy({ slices, size, seed, idPrefix }) {
   const dir = mkdtempSync(path.join(tmpdir(), "isocenter-e2e-"));
-  execFileSync(cli, ["demo", "--out", dir, "--patients", "1", "--slices", String(slices), "--size", String(size), "--seed", String(seed)]);
+  execFileSync(cli, ["demo", "--out", dir, "--patients", "1", "--slices", String(slices), "--size", String(size), "--seed", String(seed), "--id-prefix", idPrefix]);
   const files = walk(dir).filter((f) => f.endsWith(".dcm")).sort();
   const tags = execFileSync("dcmdump", ["+P", "StudyInstanceUID", "+P", "PatientName", files[0]], { encoding: "utf8" });
   const field = (name) => tags.split("\n").find((line) => line.includes(name)).match(/\[([^\]]*)\]/)[1];
@@ -62,11 +63,6 @@ function walk(dir) {
     const entry = path.join(dir, name);
     return statSync(entry).isDirectory() ? walk(entry) : [entry];
   });
-}
-
-/** Stores FILES into the archive over C-STORE (`isocenter send`, one association). */
-export function send(files) {
-  execFileSync(cli, ["send", "--called", dimse.ae, "127.0.0.1", dimse.port, ...files], { stdio: "ignore" });
 }
 
 /**
