@@ -137,6 +137,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
       studyInfo = studies.matches[0] ?? {};
       seriesList = series.matches.sort((a, b) => (numberValue(a, Tag.SeriesNumber) ?? 0) - (numberValue(b, Tag.SeriesNumber) ?? 0));
       for (const s of seriesList) progress.seedIndexed(stringValue(s, Tag.SeriesInstanceUID) ?? "", numberValue(s, Tag.NumberOfSeriesRelatedInstances) ?? 0);
+      showProgress();
       const name = formatPersonName(stringValue(studyInfo, Tag.PatientName));
       title.textContent = [name, formatDate(stringValue(studyInfo, Tag.StudyDate)), stringValue(studyInfo, Tag.StudyDescription)].filter(Boolean).join(" · ");
       document.title = name ? `${name} – Isocenter` : "Isocenter";
@@ -162,6 +163,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
 
   let refresh: number | undefined;
   const unsubscribe = subscribeActivity(services.activityUrl, study, (name, data) => {
+    if (data.study !== study) return;
     progress.apply(name, data);
     showProgress();
     if (name === "thumbnail") {

@@ -49,7 +49,7 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
   function row(study: DicomJsonDataset): HTMLTableRowElement {
     const uid = stringValue(study, Tag.StudyInstanceUID) ?? "";
     const name = formatPersonName(stringValue(study, Tag.PatientName));
-    const statusCell = el("td", { class: "study-cell-status" });
+    const statusCell = el("div", { class: "study-cell-status" });
     const tr = el(
       "tr",
       { "data-testid": "study-row", "data-study-uid": uid, tabindex: -1, ondblclick: () => open(uid), onclick: () => open(uid) },

@@ -37,8 +37,12 @@ export function imageSize(cssWidth: number, cssHeight: number, devicePixelRatio:
   return { width, height };
 }
 
-/** Reads `X-Orientation: top=H;right=L;bottom=F;left=R` into its four labels. */
-export function parseOrientation(header: string | null): Record<string, string> {
+/**
+ * The four edge labels of a rendered image: from the `X-Orientation: top=H;right=L;bottom=F;left=R` header, or the
+ * session's `orientation` object as is.
+ */
+export function parseOrientation(header: string | Record<string, string> | null | undefined): Record<string, string> {
+  if (header && typeof header === "object") return header;
   const labels: Record<string, string> = {};
   for (const pair of (header ?? "").split(";")) {
     const [edge, label] = pair.split("=");
@@ -154,8 +158,7 @@ export class FourUp {
     }
     if (this.destroyed) return;
     this.volume.start(presets, this.series.modality === "MR" ? "mr-default" : "ct-bone");
-    this.resize.observe(this.element);
-    this.renderAll();
+    this.resize.observe(this.element); // its first callback renders the views
   }
 
   private unavailable(error: unknown): void {
@@ -277,7 +280,8 @@ class VolumeView {
   private socket: WebSocket | undefined;
   private socketReady = false;
   private seq = 0;
-  private pendingMeta: { seq: number; final: boolean; orientation?: string } | undefined;
+  // The orientation of the frame whose image comes next (a session sends its JSON, then its bytes).
+  private nextOrientation: Record<string, string> | undefined;
   private frameRequested = false;
   private readonly resize = new ResizeObserver(() => this.render(false));
   private started = false;
@@ -306,12 +310,12 @@ class VolumeView {
     });
     socket.addEventListener("message", (event) => {
       if (typeof event.data === "string") {
-        const meta = JSON.parse(event.data) as { seq: number; final?: boolean; error?: string; orientation?: string };
+        const meta = JSON.parse(event.data) as { error?: string; orientation?: Record<string, string> };
         if (meta.error) this.fail(new Error(meta.error));
-        else this.pendingMeta = { seq: meta.seq, final: meta.final ?? true, ...(meta.orientation ? { orientation: meta.orientation } : {}) };
+        else this.nextOrientation = meta.orientation;
       } else if (event.data instanceof Blob) {
         this.image.setBlob(event.data);
-        this.shown(this.pendingMeta?.orientation ?? null);
+        this.shown(this.nextOrientation);
       }
     });
     // A session that could not open, or closed (replaced by another tab, the service restarting): HTTP images from here on.
@@ -361,7 +365,7 @@ class VolumeView {
     });
   }
 
-  private shown(orientation: string | null): void {
+  private shown(orientation: string | Record<string, string> | null | undefined): void {
     const labels = parseOrientation(orientation);
     for (const edge of ["top", "right", "bottom", "left"] as const) this.m[edge].textContent = labels[edge] ?? "";
     this.element.dataset["state"] = "ready";

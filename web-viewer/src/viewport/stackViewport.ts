@@ -308,6 +308,7 @@ export class StackViewport {
     const slice = this.slices[this.index];
     const frame = this.frames[this.index];
     this.overlay.position.textContent = slice ? this.positionText(slice) : "";
+    this.overlay.window.textContent = this.win && frame?.kind !== "bitmap" ? `W ${Math.round(this.win.width)} L ${Math.round(this.win.center)}` : "";
     const dpr = window.devicePixelRatio || 1;
     const width = Math.max(1, Math.round(this.element.clientWidth * dpr));
     const height = Math.max(1, Math.round(this.element.clientHeight * dpr));
@@ -356,7 +357,7 @@ export class StackViewport {
     ctx.imageSmoothingEnabled = scale < 4;
     ctx.setTransform(scale, 0, 0, scale, width / 2 + this.pan.x * dpr - (columns * scale) / 2, height / 2 + this.pan.y * dpr - (rows * scale) / 2);
     ctx.drawImage(source, 0, 0);
-    this.overlay.window.textContent = this.win && frame.kind === "grey" ? `W ${Math.round(this.win.width)} L ${Math.round(this.win.center)}` : "";
+    this.overlay.window.textContent = frame.kind === "grey" ? `W ${Math.round(this.win!.width)} L ${Math.round(this.win!.center)}` : "";
     this.overlay.zoom.textContent = `Zoom ${Math.round(Math.min(width / columns, height / rows) * this.zoom / dpr * 100)} %`;
     this.overlay.message.hidden = true;
     e["state"] = "ready";
@@ -387,8 +388,10 @@ export class StackViewport {
           this.zoomBy(Math.exp(-e.deltaY * 0.002));
           return;
         }
-        // Trackpads send many small deltas: one slice per 50 pixels of them, one per notch of a wheel.
-        this.wheelRest += e.deltaMode === 0 ? e.deltaY / 50 : Math.sign(e.deltaY);
+        // One slice per notch of a wheel (a line or page, or 50 pixels and more at once); trackpads send many small
+        // pixel deltas: one slice per 50 pixels of them.
+        const notch = e.deltaMode !== 0 || Math.abs(e.deltaY) >= 50;
+        this.wheelRest += notch ? Math.sign(e.deltaY) : e.deltaY / 50;
         const steps = Math.trunc(this.wheelRest);
         if (steps !== 0) {
           this.wheelRest -= steps;
