@@ -5,7 +5,7 @@
 //   node viewer-bench.js orthanc URL REPETITIONS            (URL: …/web-viewer/app/viewer.html?series=ORTHANC_ID)
 // Prints one line: first-image median p95, series-loaded median p95 (ms), slices/s by wheel, slices/s by arrow keys
 // ("-" where it does not apply).
-import { assertNoErrors, byTestId, drawn, launch, login, openPage, pixels, closePage } from "./lib/browser.js";
+import { byTestId, closePage, drawn, launch, login, openPage, pixels } from "./lib/browser.js";
 
 const [kind, target, repetitionsArgument] = process.argv.slice(2);
 const repetitions = Number(repetitionsArgument ?? 1);
@@ -75,7 +75,8 @@ async function isocenter(browser, study) {
   if (!drawn(await pixels(stack))) throw new Error("the stack viewport is blank after isocenter:series-loaded");
   const wheel = await scroll(page, "isocenter", "wheel", scrolled);
   const keys = await scroll(page, "isocenter", "keys", scrolled);
-  assertNoErrors(page);
+  // Reported, not fatal: the figures stand, and the end-to-end tests are where errors fail.
+  for (const error of page.errors) console.error(`warning: ${error}`);
   await closePage(page);
   return { first: first.origin + first.at - clicked, loaded: loaded.origin + loaded.at - clicked, wheel: rate(wheel), keys: rate(keys) };
 }
