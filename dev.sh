@@ -246,6 +246,10 @@ EOF
       log "benchmark smoke run (bench/render.sh --quick)"
       bench/render.sh --quick || status=1
     fi
+    if [ "$status" -eq 0 ] && [ -x bench/viewer.sh ]; then
+      log "benchmark smoke run (bench/viewer.sh --quick)"
+      bench/viewer.sh --quick || status=1
+    fi
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
@@ -258,6 +262,7 @@ EOF
     bench/archive-throughput.sh
     bench/dicomweb.sh
     bench/render.sh
+    bench/viewer.sh
     ;;
   generate)
     deps
