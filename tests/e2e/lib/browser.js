@@ -32,9 +32,10 @@ export async function openPage(browser, viewport = desktop) {
   return page;
 }
 
-/** Fails with every console error and uncaught exception the page has seen. */
+/** Fails with every console error and uncaught exception the page has seen since the last call. */
 export function assertNoErrors(page) {
-  if (page.errors.length) throw new Error(`errors in the browser:\n${page.errors.join("\n")}`);
+  const errors = page.errors.splice(0);
+  if (errors.length) throw new Error(`errors in the browser:\n${errors.join("\n")}`);
 }
 
 /** Closes the page's context (and with it the page). */
