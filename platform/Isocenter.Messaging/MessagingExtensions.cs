@@ -15,6 +15,27 @@ public static class MessagingExtensions
     public static IEndpointNameFormatter EndpointNames(string service) => new KebabCaseEndpointNameFormatter(service, includeNamespace: false);
 
     /// <summary>
+    /// A queue name of this process alone, <c>{prefix}-{machine}-{random}</c>, for <see cref="AddInstanceConsumer{TConsumer}"/>.
+    /// </summary>
+    public static string InstanceEndpoint(string prefix) => $"{prefix}-{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// A consumer that every instance of the service runs for every message (to drop its own cache, to tell its own
+    /// subscribers), instead of one instance taking each: it reads the temporary queue <paramref name="endpoint"/>
+    /// (<see cref="InstanceEndpoint"/>), which the broker deletes when the process stops. Consumers of one process share it.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddInstanceConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string endpoint)
+        where TConsumer : class, IConsumer
+    {
+        bus.AddConsumer<TConsumer>().Endpoint(e =>
+        {
+            e.Name = endpoint;
+            e.Temporary = true;
+        });
+        return bus;
+    }
+
+    /// <summary>
     /// MassTransit on RabbitMQ at <c>ConnectionStrings:RabbitMq</c> (<c>amqp://user:password@host:port/vhost</c>): queues
     /// named by <see cref="EndpointNames"/>, publisher confirms (a publish completes once the broker has the message), failed messages retried by
     /// the consumers' own policies and then moved to the <c>_error</c> queue, never dropped. <paramref name="configure"/>

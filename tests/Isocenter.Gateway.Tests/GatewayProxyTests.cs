@@ -29,6 +29,20 @@ public sealed class GatewayProxyTests(GatewayFixture gateway)
         Assert.Equal(2, answers.Values.Select(backends => backends.Single()).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("/api/activity", "dicomweb")] // the DICOMweb service's feed, before the /api catch-all
+    [InlineData("/api/activity/more", "api")]
+    [InlineData("/api/worklists", "api")]
+    public async Task Api_ActivityFeedToDicomWeb_RestToApi(string path, string backend)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+
+        using var response = await gateway.GetAsUserAsync($"{path}?probe={marker}", "alice");
+
+        Assert.Equal(backend, await response.Content.ReadAsStringAsync());
+        Assert.Equal(backend, Assert.Single(gateway.ReceivedWith(marker)).Backend.Name);
+    }
+
     [Fact]
     public async Task Api_NoDestinationConfigured_503WithProblem()
     {

@@ -228,23 +228,42 @@ public sealed partial class RenderServiceTests(RenderArchive archive)
     }
 
     [Fact]
-    public async Task Cache_PrepareVolumePublished_TheSeriesIsLoadedBeforeAnyFrame()
+    public async Task Cache_PrepareVolumePublished_TheSeriesIsLoadedBeforeAnyFrame_AndVolumeLoadedPublished()
     {
         var files = archive.Demo("prepared", "--patients", "1", "--slices", "6", "--size", "32", "--seed", "9", "--id-prefix", "RENDERPREP");
         await archive.StoreAsync(files);
-        var series = files[0].Dataset.GetString(Dicom.DicomTag.SeriesInstanceUID)!;
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(archive.Running.Settings["ConnectionStrings:RabbitMq"])));
+        var (study, series) = (files[0].Dataset.GetString(Dicom.DicomTag.StudyInstanceUID)!, files[0].Dataset.GetString(Dicom.DicomTag.SeriesInstanceUID)!);
+        var loaded = new TaskCompletionSource<VolumeLoaded>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            rabbit.Host(new Uri(archive.Running.Settings["ConnectionStrings:RabbitMq"]));
+            rabbit.ReceiveEndpoint("render-tests-" + Guid.NewGuid().ToString("N"), endpoint =>
+            {
+                endpoint.AutoDelete = true;
+                endpoint.Handler<VolumeLoaded>(context =>
+                {
+                    if (context.Message.SeriesInstanceUid == series)
+                    {
+                        loaded.TrySetResult(context.Message);
+                    }
+                    return Task.CompletedTask;
+                });
+            });
+        });
         await bus.StartAsync();
         try
         {
-            await bus.Publish(new PrepareVolume(files[0].Dataset.GetString(Dicom.DicomTag.StudyInstanceUID)!, series));
+            await bus.Publish(new PrepareVolume(study, series));
+
+            await archive.Render.WaitForLogAsync(new Regex($"Loaded series {Regex.Escape(series)} of study .*: 32x32x6"), TimeSpan.FromSeconds(30));
+            var volume = await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(study, volume.StudyInstanceUid);
+            Assert.True(volume.Bytes >= 32 * 32 * 6 * sizeof(short), $"{volume.Bytes} bytes");
         }
         finally
         {
             await bus.StopAsync();
         }
-
-        await archive.Render.WaitForLogAsync(new Regex($"Loaded series {Regex.Escape(series)} of study .*: 32x32x6"), TimeSpan.FromSeconds(30));
     }
 
     private async Task<JsonDocument> JsonAsync(string path)

@@ -1,4 +1,5 @@
 using Isocenter.Contracts.Storage;
+using Isocenter.Contracts.Thumbnails;
 using Isocenter.Dicom;
 using Isocenter.ObjectStore;
 using Isocenter.Testing;
@@ -28,6 +29,9 @@ public sealed class SeriesStableConsumerTests : IAsyncLifetime
         Assert.True(image.Spread > 40 && image.Levels > 100, $"a flat thumbnail: spread {image.Spread:F1}, {image.Levels} levels");
         var middle = ObjectKeys.Instance(series[4].GetString(DicomTag.StudyInstanceUID)!, series[4].GetString(DicomTag.SeriesInstanceUID)!, series[4].GetString(DicomTag.SOPInstanceUID)!);
         Assert.Contains(_harness.Logs, l => l.Level == LogLevel.Information && l.Message.Contains($"from {middle} frame 1, chosen among 9 instances", StringComparison.Ordinal));
+        var (study, seriesUid) = (series[0].GetString(DicomTag.StudyInstanceUID)!, series[0].GetString(DicomTag.SeriesInstanceUID)!);
+        var written = (await AsyncEnumerable.FirstAsync(_harness.Bus.Published.SelectAsync<ThumbnailWritten>())).Context.Message;
+        Assert.Equal((study, seriesUid, ObjectKeys.SeriesThumbnail(study, seriesUid)), (written.StudyInstanceUid, written.SeriesInstanceUid, written.ObjectKey));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Isocenter.DicomWeb.Activity;
 using Isocenter.DicomWeb.Delete;
 using Isocenter.DicomWeb.Metadata;
 using Isocenter.DicomWeb.Query;
@@ -27,7 +28,9 @@ public static class DicomWebHost
         builder.Services.AddProblemErrors();
         builder.Services.AddResponseCompression(options => options.MimeTypes = [DicomWebMediaTypes.DicomJson]);
         builder.Services.AddStore(builder.Configuration);
-        builder.AddIsocenterMessaging("dicomweb", _ => { });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ActivityFeed>();
+        builder.AddIsocenterMessaging("dicomweb", bus => bus.AddInstanceConsumer<ActivityConsumer>(MessagingExtensions.InstanceEndpoint("dicomweb-activity")));
         // Behind the gateway: Retrieve URLs and the Warning header name the origin the client used (X-Forwarded-Host and
         // -Proto), accepted from loopback proxies (ASP.NET's default; a gateway on another host is added to KnownProxies).
         builder.Services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.All);
@@ -42,6 +45,7 @@ public static class DicomWebHost
         dicomWeb.MapMetadata();
         dicomWeb.MapRetrieve();
         dicomWeb.MapStore().MapDelete();
+        app.MapActivity();
         return app;
     }
 }

@@ -39,9 +39,9 @@ public static partial class RenderHost
         builder.AddIsocenterMessaging("render", bus =>
         {
             // Every instance drops its own copy of a changed series: a queue of its own, deleted when it stops.
-            var instance = $"render-cache-{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid():N}";
-            bus.AddConsumer<SeriesChangedConsumer>().Endpoint(e => { e.Name = instance; e.Temporary = true; });
-            bus.AddConsumer<InstancesDeletedConsumer>().Endpoint(e => { e.Name = instance; e.Temporary = true; });
+            var instance = MessagingExtensions.InstanceEndpoint("render-cache");
+            bus.AddInstanceConsumer<SeriesChangedConsumer>(instance);
+            bus.AddInstanceConsumer<InstancesDeletedConsumer>(instance);
             bus.AddConsumer<PrepareVolumeConsumer>();
         });
         configure?.Invoke(builder);

@@ -1,11 +1,12 @@
 using Isocenter.Contracts.Storage;
+using Isocenter.Contracts.Thumbnails;
 using Isocenter.Dicom;
 using MassTransit;
 
 namespace Isocenter.Thumbnails;
 
-/// <summary>Makes the thumbnail of each series that becomes stable (<see cref="ThumbnailService"/>).</summary>
-public sealed partial class SeriesStableConsumer(ThumbnailService thumbnails, ILogger<SeriesStableConsumer> logger) : IConsumer<SeriesStable>
+/// <summary>Makes the thumbnail of each series that becomes stable (<see cref="ThumbnailService"/>), then publishes <see cref="ThumbnailWritten"/>.</summary>
+public sealed partial class SeriesStableConsumer(ThumbnailService thumbnails, TimeProvider time, ILogger<SeriesStableConsumer> logger) : IConsumer<SeriesStable>
 {
     /// <inheritdoc/>
     public async Task Consume(ConsumeContext<SeriesStable> context)
@@ -13,7 +14,9 @@ public sealed partial class SeriesStableConsumer(ThumbnailService thumbnails, IL
         var message = context.Message;
         try
         {
-            await thumbnails.CreateAsync(message.StudyInstanceUid, message.SeriesInstanceUid, context.CancellationToken).ConfigureAwait(false);
+            var thumbnail = await thumbnails.CreateAsync(message.StudyInstanceUid, message.SeriesInstanceUid, context.CancellationToken).ConfigureAwait(false);
+            await context.Publish(new ThumbnailWritten(message.StudyInstanceUid, message.SeriesInstanceUid, thumbnail.Key, time.GetUtcNow()),
+                context.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DicomException or ArgumentException)
         {

@@ -52,7 +52,7 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
     const statusCell = el("div", { class: "study-cell-status" });
     const tr = el(
       "tr",
-      { "data-testid": "study-row", "data-study-uid": uid, tabindex: -1, ondblclick: () => open(uid), onclick: () => open(uid) },
+      { "data-testid": "study-row", "data-study-uid": uid, tabindex: -1, onclick: () => open(uid) },
       el("td", { class: "thumb" }, el("img", { src: client.studyThumbnailUrl(uid), loading: "lazy", alt: "", width: 48, height: 48, onerror: (e: Event) => ((e.target as HTMLImageElement).style.visibility = "hidden") })),
       el("td", { class: "name" }, name || "(no name)", statusCell),
       el("td", {}, stringValue(study, Tag.PatientID) ?? ""),
@@ -149,12 +149,12 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
     let p = progress.get(data.study);
     if (!p) progress.set(data.study, (p = new StudyProgress()));
     p.apply(name, data);
-    if (name === "indexed" && !shown.has(data.study)) {
-      clearTimeout(refresh);
-      refresh = window.setTimeout(() => void load(), 500);
-    } else if (name === "stable" && shown.has(data.study)) {
-      clearTimeout(refresh);
-      refresh = window.setTimeout(() => void load(), 500); // counts and thumbnail are final now
+    // A new study, or a listed one whose counts and thumbnail are final now: reload, at most once a second.
+    if ((name === "indexed" && !shown.has(data.study)) || (name === "stable" && shown.has(data.study))) {
+      refresh ??= window.setTimeout(() => {
+        refresh = undefined;
+        void load();
+      }, 1000);
     }
     showStatus(data.study);
   });

@@ -1,5 +1,6 @@
 import { HttpError } from "../dicomweb/client";
 import { describeError, el, goToLogin } from "../app/dom";
+import { EdgeMarkers } from "./markers";
 import type { Window } from "./pixels";
 
 /** The render service's description of a series (`GET /render/studies/{s}/series/{se}`, docs/render.md). */
@@ -110,14 +111,10 @@ class RenderedImage {
   }
 }
 
-function markers(): Record<"top" | "right" | "bottom" | "left", HTMLElement> {
-  return { top: el("div", { class: "marker top" }), right: el("div", { class: "marker right" }), bottom: el("div", { class: "marker bottom" }), left: el("div", { class: "marker left" }) };
-}
-
 /** The four-up layout: axial, sagittal and coronal MPR with linked crosshairs, and 3D, all rendered by the render service. */
 export class FourUp {
   readonly element: HTMLElement;
-  private readonly views: { plane: MprPlane; element: HTMLElement; image: RenderedImage; cross: SVGSVGElement; label: HTMLElement; markers: ReturnType<typeof markers>; spacing: number; size: { width: number; height: number } }[] = [];
+  private readonly views: { plane: MprPlane; element: HTMLElement; image: RenderedImage; cross: SVGSVGElement; label: HTMLElement; markers: EdgeMarkers; spacing: number; size: { width: number; height: number } }[] = [];
   private readonly volume: VolumeView;
   private series: RenderedSeries | undefined;
   private point: Point = { x: 0, y: 0, z: 0 };
@@ -136,8 +133,8 @@ export class FourUp {
       const cross = document.createElementNS("http://www.w3.org/2000/svg", "svg");
       cross.classList.add("crosshair");
       const label = el("div", { class: "overlay bottom-left" });
-      const m = markers();
-      const element = el("div", { class: `viewport mpr ${plane}`, "data-testid": `mpr-${plane}`, "data-state": "loading" }, image.img, cross, label, m.top, m.right, m.bottom, m.left, el("div", { class: "overlay top-left" }, plane[0]!.toUpperCase() + plane.slice(1)));
+      const m = new EdgeMarkers();
+      const element = el("div", { class: `viewport mpr ${plane}`, "data-testid": `mpr-${plane}`, "data-state": "loading" }, image.img, cross, label, ...m.nodes, el("div", { class: "overlay top-left" }, plane[0]!.toUpperCase() + plane.slice(1)));
       this.views.push({ plane, element, image, cross, label, markers: m, spacing: 1, size: { width: 0, height: 0 } });
     }
     this.volume = new VolumeView(base);
@@ -193,8 +190,7 @@ export class FourUp {
       if (!headers) return;
       view.size = size;
       view.spacing = Number(headers.get("X-Pixel-Spacing")) || view.spacing;
-      const labels = parseOrientation(headers.get("X-Orientation"));
-      for (const edge of ["top", "right", "bottom", "left"] as const) view.markers[edge].textContent = labels[edge] ?? "";
+      view.markers.set(parseOrientation(headers.get("X-Orientation")));
       view.label.textContent = `${axes.offset(this.point).toFixed(1)} mm`;
       view.element.dataset["state"] = "ready";
       view.element.querySelector(".message")?.remove();
@@ -273,7 +269,7 @@ class VolumeView {
   readonly element: HTMLElement;
   private readonly image = new RenderedImage();
   private readonly select = el("select", { "data-testid": "volume-preset", "aria-label": "3D preset" });
-  private readonly m = markers();
+  private readonly markers = new EdgeMarkers();
   private azimuth = 0;
   private elevation = 0;
   private zoom = 1;
@@ -287,7 +283,7 @@ class VolumeView {
   private started = false;
 
   constructor(private readonly base: string) {
-    this.element = el("div", { class: "viewport volume", "data-testid": "volume-3d", "data-state": "loading", "data-azimuth": 0, "data-elevation": 0 }, this.image.img, this.m.top, this.m.right, this.m.bottom, this.m.left, el("div", { class: "overlay top-left" }, "3D"), el("div", { class: "overlay top-right" }, this.select));
+    this.element = el("div", { class: "viewport volume", "data-testid": "volume-3d", "data-state": "loading", "data-azimuth": 0, "data-elevation": 0 }, this.image.img, ...this.markers.nodes, el("div", { class: "overlay top-left" }, "3D"), el("div", { class: "overlay top-right" }, this.select));
     this.select.addEventListener("change", () => this.render(false));
     this.bind();
   }
@@ -366,8 +362,7 @@ class VolumeView {
   }
 
   private shown(orientation: string | Record<string, string> | null | undefined): void {
-    const labels = parseOrientation(orientation);
-    for (const edge of ["top", "right", "bottom", "left"] as const) this.m[edge].textContent = labels[edge] ?? "";
+    this.markers.set(parseOrientation(orientation));
     this.element.dataset["state"] = "ready";
     this.element.querySelector(".message")?.remove();
   }

@@ -3,6 +3,7 @@ import { formatDate, formatPersonName, numberValue, numberValues, stringValue, T
 import { el } from "../app/dom";
 import { dot, edgeLabels, sliceNormal, sortSlices, type Vector3 } from "./geometry";
 import { applyLookupTable, decodeGreyFrame, fullRangeWindow, greyLookupTable, isDecodable, type GreyFrame, type PixelFormat, type Window } from "./pixels";
+import { EdgeMarkers } from "./markers";
 import { nextToFetch } from "./prefetch";
 
 /** CT window presets (centre/width in HU), keys 1–4. */
@@ -75,6 +76,7 @@ export class StackViewport {
   private readonly canvas = el("canvas");
   private readonly context: CanvasRenderingContext2D;
   private readonly image = document.createElement("canvas");
+  private imageData: ImageData | undefined;
   private readonly overlay = {
     topLeft: el("div", { class: "overlay top-left" }),
     topRight: el("div", { class: "overlay top-right" }),
@@ -86,7 +88,7 @@ export class StackViewport {
     zoom: el("span"),
     progress: el("div", { class: "progress", "data-testid": "progress", hidden: true }),
     message: el("div", { class: "message", "data-testid": "message", hidden: true }),
-    markers: { top: el("div", { class: "marker top" }), right: el("div", { class: "marker right" }), bottom: el("div", { class: "marker bottom" }), left: el("div", { class: "marker left" }) },
+    markers: new EdgeMarkers(),
   };
   private slices: StackSlice[] = [];
   private frames: (LoadedFrame | undefined)[] = [];
@@ -121,10 +123,7 @@ export class StackViewport {
       o.topRight,
       o.bottomLeft,
       o.bottomRight,
-      o.markers.top,
-      o.markers.right,
-      o.markers.bottom,
-      o.markers.left,
+      ...o.markers.nodes,
       o.progress,
       o.message,
     );
@@ -163,8 +162,7 @@ export class StackViewport {
       el("br"),
       [stringValue(series, Tag.Modality), stringValue(series, Tag.SeriesNumber) ? `#${stringValue(series, Tag.SeriesNumber)}` : "", stringValue(series, Tag.SeriesDescription)].filter(Boolean).join(" "),
     );
-    const labels = edgeLabels(slices[0]?.orientation);
-    for (const edge of ["top", "right", "bottom", "left"] as const) o.markers[edge].textContent = labels?.[edge] ?? "";
+    o.markers.set(edgeLabels(slices[0]?.orientation));
     if (slices.length === 0) this.showMessage("waiting", "Waiting for images…");
     this.pump();
     this.draw();
@@ -248,7 +246,8 @@ export class StackViewport {
   // Fetches the nearest missing slices around the shown one, `concurrency` at a time.
   private pump(): void {
     const pending = (i: number) => !this.frames[i] && !this.inFlight.has(i) && !this.failed.has(i);
-    while (this.inFlight.size < concurrency) {
+    // The first image alone, so that nothing competes with it; then `concurrency` at a time.
+    while (this.inFlight.size < (this.drawn ? concurrency : 1)) {
       const i = nextToFetch(this.index, this.slices.length, pending);
       if (i === -1) break;
       void this.fetchSlice(i);
@@ -337,7 +336,8 @@ export class StackViewport {
         this.image.height = rows;
       }
       const imageContext = this.image.getContext("2d")!;
-      const data = imageContext.createImageData(columns, rows);
+      if (this.imageData?.width !== columns || this.imageData.height !== rows) this.imageData = imageContext.createImageData(columns, rows);
+      const data = this.imageData;
       if (!this.table || this.table.frame.min !== f.min || this.table.frame.max !== f.max || this.table.frame.format !== f.format || this.table.window !== this.win) {
         this.table = { frame: f, table: greyLookupTable(f, this.win), window: this.win };
       }

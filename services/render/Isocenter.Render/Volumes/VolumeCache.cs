@@ -1,4 +1,6 @@
+using Isocenter.Contracts.Render;
 using Isocenter.Render.Frames;
+using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Isocenter.Render.Volumes;
@@ -8,8 +10,9 @@ namespace Isocenter.Render.Volumes;
 /// A series is loaded once however many ask for it at once; callers hold a <see cref="VolumeLease"/> while they render, and a
 /// volume dropped (evicted or invalidated by <see cref="Invalidate"/>) is freed when its last lease ends.
 /// </summary>
-public sealed partial class VolumeCache(SeriesVolumeLoader loader, FrameRenderer renderer, IOptions<RenderOptions> options, TimeProvider time, ILogger<VolumeCache> logger)
-    : IDisposable
+/// <remarks>Each completed load is announced as <see cref="VolumeLoaded"/> on <paramref name="bus"/> (the viewer's activity feed).</remarks>
+public sealed partial class VolumeCache(SeriesVolumeLoader loader, FrameRenderer renderer, IOptions<RenderOptions> options, TimeProvider time, IBus bus,
+    ILogger<VolumeCache> logger) : IDisposable
 {
     private readonly Dictionary<SeriesKey, Entry> _entries = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -123,11 +126,13 @@ public sealed partial class VolumeCache(SeriesVolumeLoader loader, FrameRenderer
                 $"{entry.Key} needs {volume.Volume.Bytes >> 20} MiB on the renderer, more than the whole cache budget of {options.Value.CacheBudgetMiB} MiB (Render:CacheBudgetMiB).");
         }
         List<Entry> evicted = [];
+        bool current;
         lock (_lock)
         {
             entry.Volume = volume;
             entry.Bytes = volume.Volume.Bytes;
             entry.LastUsed = time.GetTimestamp();
+            current = !entry.Dropped;
             if (entry.Dropped)
             {
                 // Invalidated while it loaded: what was read may predate the change. Waiters load it again.
@@ -154,7 +159,24 @@ public sealed partial class VolumeCache(SeriesVolumeLoader loader, FrameRenderer
             }
             FreeIfUnused(old);
         }
+        if (current)
+        {
+            _ = AnnounceAsync(entry.Key, volume.Volume.Bytes); // the waiters need not wait for the broker
+        }
         return volume;
+    }
+
+    /// <summary>Publishes <see cref="VolumeLoaded"/>; a failure is logged, never the load's.</summary>
+    private async Task AnnounceAsync(SeriesKey key, long bytes)
+    {
+        try
+        {
+            await bus.Publish(new VolumeLoaded(key.StudyInstanceUid, key.SeriesInstanceUid, bytes, time.GetUtcNow()), _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogNotAnnounced(logger, e, key);
+        }
     }
 
     // Under the lock: the entry leaves the cache; its volume is freed when its last lease ends.
@@ -229,6 +251,9 @@ public sealed partial class VolumeCache(SeriesVolumeLoader loader, FrameRenderer
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loaded {Series}, but could not publish VolumeLoaded (the activity feed will not show it)")]
+    private static partial void LogNotAnnounced(ILogger logger, Exception exception, SeriesKey series);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Series} from the cache: it changed or was deleted")]
     private static partial void LogInvalidated(ILogger logger, SeriesKey series);

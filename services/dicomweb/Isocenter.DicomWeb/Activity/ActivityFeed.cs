@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Isocenter.DicomWeb.Activity;
+
+/// <summary>
+/// What happens to series while they arrive, fanned out to the subscribers of <c>GET /api/activity</c> (docs/dicomweb.md,
+/// "Activity feed"). Each subscriber has a bounded queue of <see cref="SubscriberCapacity"/> events: a client that reads too
+/// slowly loses its oldest events instead of growing this process's memory. Instances received are counted per series in
+/// memory and sent coalesced, at most every <see cref="ReceivedInterval"/> per series; a series is forgotten
+/// <see cref="Retention"/> after it became stable (or after it last changed, if it never does).
+/// </summary>
+public sealed class ActivityFeed : IDisposable
+{
+    /// <summary>Events a subscriber's queue holds before the oldest are dropped.</summary>
+    public const int SubscriberCapacity = 1024;
+
+    /// <summary>The shortest time between two <c>received</c> events of one series.</summary>
+    public static readonly TimeSpan ReceivedInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a series' received count is kept once it is stable, or unchanged.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromMinutes(10);
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Study, string Series), SeriesArrival> _series = [];
+    private readonly List<Subscriber> _subscribers = [];
+    private readonly TimeProvider _time;
+    private readonly ITimer _flush;
+
+    /// <summary>A feed whose coalesced counts go out on <paramref name="time"/>'s timer.</summary>
+    public ActivityFeed(TimeProvider time)
+    {
+        _time = time;
+        _flush = time.CreateTimer(_ => Flush(), null, ReceivedInterval, ReceivedInterval);
+    }
+
+    /// <summary>
+    /// A subscription to the events of <paramref name="study"/> (all studies when null), starting with the received counts known
+    /// for it. Dispose it when the client leaves.
+    /// </summary>
+    public Subscription Subscribe(string? study)
+    {
+        var subscriber = new Subscriber(study, Channel.CreateBounded<ActivityEvent>(new BoundedChannelOptions(SubscriberCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        }));
+        lock (_lock)
+        {
+            foreach (var ((seriesStudy, series), arrival) in _series)
+            {
+                if (study is null || study == seriesStudy)
+                {
+                    subscriber.Events.Writer.TryWrite(ActivityEvent.Create(ActivityEvent.Received, seriesStudy, series, "received", arrival.Instances.Count));
+                }
+            }
+            _subscribers.Add(subscriber);
+        }
+        return new Subscription(this, subscriber);
+    }
+
+    /// <summary>Counts an instance received (ingest) for its series; the count goes out with the next flush.</summary>
+    public void InstanceReceived(string study, string series, string sopInstanceUid)
+    {
+        lock (_lock)
+        {
+            if (!_series.TryGetValue((study, series), out var arrival))
+            {
+                _series[(study, series)] = arrival = new SeriesArrival();
+            }
+            if (arrival.Instances.Add(sopInstanceUid))
+            {
+                arrival.Dirty = true;
+                arrival.ChangedAt = _time.GetUtcNow();
+                arrival.StableAt = null;
+            }
+        }
+    }
+
+    /// <summary>The series is stable: its count is kept for <see cref="Retention"/> more, then forgotten.</summary>
+    public void SeriesStable(string study, string series, int instances)
+    {
+        lock (_lock)
+        {
+            if (_series.TryGetValue((study, series), out var arrival))
+            {
+                arrival.StableAt = _time.GetUtcNow();
+            }
+        }
+        Publish(ActivityEvent.Create(ActivityEvent.Stable, study, series, "instances", instances));
+    }
+
+    /// <summary>The series was deleted (some or all of its instances): its count is forgotten.</summary>
+    public void SeriesDeleted(string study, string series)
+    {
+        lock (_lock)
+        {
+            _series.Remove((study, series));
+        }
+        Publish(ActivityEvent.Create(ActivityEvent.Deleted, study, series));
+    }
+
+    /// <summary>Sends <paramref name="activity"/> to every subscriber of its study.</summary>
+    public void Publish(ActivityEvent activity)
+    {
+        lock (_lock)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                if (subscriber.Study is null || subscriber.Study == activity.Study)
+                {
+                    subscriber.Events.Writer.TryWrite(activity); // full: the oldest is dropped
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _flush.Dispose();
+
+    private void Flush()
+    {
+        var now = _time.GetUtcNow();
+        List<ActivityEvent> counts = [];
+        lock (_lock)
+        {
+            foreach (var ((study, series), arrival) in _series)
+            {
+                if (arrival.Dirty)
+                {
+                    arrival.Dirty = false;
+                    counts.Add(ActivityEvent.Create(ActivityEvent.Received, study, series, "received", arrival.Instances.Count));
+                }
+            }
+            foreach (var key in _series.Where(s => now - (s.Value.StableAt ?? s.Value.ChangedAt) > Retention).Select(s => s.Key).ToList())
+            {
+                _series.Remove(key);
+            }
+        }
+        counts.ForEach(Publish);
+    }
+
+    private void Unsubscribe(Subscriber subscriber)
+    {
+        lock (_lock)
+        {
+            _subscribers.Remove(subscriber);
+        }
+        subscriber.Events.Writer.TryComplete();
+    }
+
+    private sealed class SeriesArrival
+    {
+        public HashSet<string> Instances { get; } = new(StringComparer.Ordinal);
+        public bool Dirty { get; set; }
+        public DateTimeOffset ChangedAt { get; set; }
+        public DateTimeOffset? StableAt { get; set; }
+    }
+
+    internal sealed record Subscriber(string? Study, Channel<ActivityEvent> Events);
+
+    /// <summary>One client's events; dispose it when the client leaves.</summary>
+    public sealed class Subscription : IDisposable
+    {
+        private readonly ActivityFeed _feed;
+        private readonly Subscriber _subscriber;
+
+        internal Subscription(ActivityFeed feed, Subscriber subscriber) => (_feed, _subscriber) = (feed, subscriber);
+
+        /// <summary>The events, oldest first.</summary>
+        public ChannelReader<ActivityEvent> Events => _subscriber.Events.Reader;
+
+        public void Dispose() => _feed.Unsubscribe(_subscriber);
+    }
+}
+
+/// <summary>One event of the feed, already in its server-sent events form (<c>event:</c> and <c>data:</c> lines), written once for all subscribers.</summary>
+/// <param name="Study">The study it concerns (subscribers filter on it).</param>
+/// <param name="Frame">The UTF-8 bytes of the event, blank line included.</param>
+public sealed record ActivityEvent(string Study, ReadOnlyMemory<byte> Frame)
+{
+    /// <summary>Instances received for a series, counted by this process: <c>{study, series, received}</c>.</summary>
+    public const string Received = "received";
+
+    /// <summary>The index holds a series' new instances (SeriesChanged): <c>{study, series, instances}</c>.</summary>
+    public const string Indexed = "indexed";
+
+    /// <summary>A series received nothing for its quiet period (SeriesStable): <c>{study, series, instances}</c>.</summary>
+    public const string Stable = "stable";
+
+    /// <summary>A series' thumbnail was written: <c>{study, series}</c>.</summary>
+    public const string Thumbnail = "thumbnail";
+
+    /// <summary>A render instance loaded a series' volume: <c>{study, series}</c>.</summary>
+    public const string Volume = "volume";
+
+    /// <summary>Instances of a series were deleted: <c>{study, series}</c>.</summary>
+    public const string Deleted = "deleted";
+
+    /// <summary>The event <paramref name="name"/> about a series, with one count (<paramref name="countName"/>) when given.</summary>
+    public static ActivityEvent Create(string name, string study, string series, string? countName = null, int count = 0)
+    {
+        var frame = new ArrayBufferWriter<byte>(256);
+        frame.Write(Encoding.UTF8.GetBytes($"event: {name}\ndata: "));
+        using (var json = new Utf8JsonWriter(frame))
+        {
+            json.WriteStartObject();
+            json.WriteString("study", study);
+            json.WriteString("series", series);
+            if (countName is not null)
+            {
+                json.WriteNumber(countName, count);
+            }
+            json.WriteEndObject();
+        }
+        frame.Write("\n\n"u8);
+        return new ActivityEvent(study, frame.WrittenMemory);
+    }
+}

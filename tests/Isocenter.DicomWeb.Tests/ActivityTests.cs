@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text.Json;
+using Isocenter.Dicom.Network.Scu;
+
+namespace Isocenter.DicomWeb.Tests;
+
+/// <summary>The activity feed (issue 8): server-sent events of a study arriving through C-STORE, streamed through the gateway.</summary>
+[Collection(DicomWebCollection.Name)]
+public sealed class ActivityTests(DicomWebArchive archive)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Activity_StudyArrivingThroughCStore_ReceivedIndexedStableForItsSeriesOnly_CountsFirstOnReconnect()
+    {
+        var files = StowClient.Demo(series: 2); // 2 series of 2 instances
+        var other = StowClient.Demo(series: 1);
+        var study = files[0].Study;
+        var series = files.Select(f => f.Series).Distinct().Order(StringComparer.Ordinal).ToList();
+        using var timeout = new CancellationTokenSource(Bound);
+        using var feed = await ActivityStream.OpenAsync(archive.Client, study, timeout.Token);
+        Assert.Equal("text/event-stream", feed.Response.Content.Headers.ContentType?.MediaType);
+        Assert.True(feed.Response.Headers.CacheControl?.NoCache);
+
+        var client = new DicomClient("127.0.0.1", archive.Running.Port, new DicomClientOptions { CalledAETitle = LocalArchive.AETitle, CallingAETitle = "ACTIVITYTESTS" });
+        var stored = await client.StoreAsync([.. other.Select(f => f.Path), .. files.Select(f => f.Path)], cancellationToken: timeout.Token);
+        Assert.All(stored, s => Assert.Equal((ushort)0, s.Status));
+
+        // Read until each series is stable with both instances; the events are the series', in the order they happen.
+        var events = new List<(string Name, JsonElement Data)>();
+        while (!series.All(s => events.Any(e => e.Name == "stable" && SeriesOf(e) == s)))
+        {
+            events.Add(await feed.NextAsync(timeout.Token));
+        }
+        Assert.All(events, e => Assert.Equal(study, e.Data.GetProperty("study").GetString())); // the other study is filtered out
+        foreach (var s in series)
+        {
+            var ofSeries = events.Where(e => SeriesOf(e) == s).ToList();
+            Assert.Equal(2, ofSeries.Where(e => e.Name == "received").Max(e => e.Data.GetProperty("received").GetInt32()));
+            Assert.Contains(ofSeries, e => e.Name == "indexed" && e.Data.GetProperty("instances").GetInt32() == 2);
+            Assert.Equal(2, ofSeries.Single(e => e.Name == "stable").Data.GetProperty("instances").GetInt32());
+            Assert.True(ofSeries.FindIndex(e => e.Name == "received") < ofSeries.FindIndex(e => e.Name == "stable"));
+        }
+
+        // A viewer that connects now hears the counts known first.
+        using var later = await ActivityStream.OpenAsync(archive.Client, study, timeout.Token);
+        var first = new[] { await later.NextAsync(timeout.Token), await later.NextAsync(timeout.Token) };
+        Assert.All(first, e => Assert.Equal(("received", 2), (e.Name, e.Data.GetProperty("received").GetInt32())));
+        Assert.Equal(series, first.Select(SeriesOf).Order(StringComparer.Ordinal));
+    }
+
+    private static string? SeriesOf((string Name, JsonElement Data) e) => e.Data.GetProperty("series").GetString();
+
+    /// <summary>A text/event-stream response read event by event (comments skipped).</summary>
+    private sealed class ActivityStream : IDisposable
+    {
+        private readonly StreamReader _reader;
+
+        private ActivityStream(HttpResponseMessage response, Stream body) => (Response, _reader) = (response, new StreamReader(body));
+
+        public HttpResponseMessage Response { get; }
+
+        public static async Task<ActivityStream> OpenAsync(HttpClient gateway, string study, CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/activity?StudyInstanceUID={study}");
+            var response = await gateway.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return new ActivityStream(response, await response.Content.ReadAsStreamAsync(cancellationToken));
+        }
+
+        public async Task<(string Name, JsonElement Data)> NextAsync(CancellationToken cancellationToken)
+        {
+            string? name = null;
+            string? data = null;
+            while (await _reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Length == 0 && name is not null && data is not null)
+                {
+                    return (name, JsonDocument.Parse(data).RootElement);
+                }
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    name = line["event: ".Length..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    data = line["data: ".Length..];
+                }
+            }
+            throw new EndOfStreamException("the feed ended");
+        }
+
+        public void Dispose()
+        {
+            _reader.Dispose();
+            Response.Dispose();
+        }
+    }
+}
