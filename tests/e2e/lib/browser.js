@@ -32,6 +32,32 @@ export async function openPage(browser, viewport = desktop) {
   return page;
 }
 
+/**
+ * Records, in every document the page loads, each text that an element with one of the data-testids shows, even for a
+ * moment (a mutation observer): `seen(page)` returns them as { id, study (of the enclosing study row, if any), text, at
+ * (epoch ms) }.
+ */
+export async function recordTexts(page, ids) {
+  await page.addInitScript((watched) => {
+    const seen = (window.__seenTexts = []);
+    const last = new Map();
+    const look = () => {
+      for (const element of document.querySelectorAll(watched.map((id) => `[data-testid="${id}"]`).join(","))) {
+        if (!element.checkVisibility()) continue;
+        const entry = { id: element.dataset.testid, study: element.closest("[data-study-uid]")?.dataset.studyUid ?? null, text: element.textContent.trim() };
+        const key = `${entry.id} ${entry.study}`;
+        if (last.get(key) === entry.text) continue;
+        last.set(key, entry.text);
+        seen.push({ ...entry, at: Date.now() });
+      }
+    };
+    new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, ids);
+}
+
+/** The texts `recordTexts` has seen in the current document. */
+export const seen = (page) => page.evaluate(() => window.__seenTexts ?? []);
+
 /** Fails with every console error and uncaught exception the page has seen since the last call. */
 export function assertNoErrors(page) {
   const errors = page.errors.splice(0);

@@ -67,10 +67,11 @@ function walk(dir) {
 
 /**
  * Stores FILES one at a time (DCMTK storescu, an association per file) with `pauseMs` between them, in the background;
- * resolves when the last is stored. `sent` counts the files stored so far.
+ * `done` resolves when the last is stored; `sent` counts the files stored so far, `finishedAt` is when the last was
+ * stored (epoch ms).
  */
 export function sendSlowly(files, pauseMs) {
-  const progress = { sent: 0 };
+  const progress = { sent: 0, finishedAt: Infinity };
   progress.done = (async () => {
     for (const file of files) {
       await new Promise((resolve, reject) => {
@@ -79,8 +80,10 @@ export function sendSlowly(files, pauseMs) {
         child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`storescu exited with ${code} for ${file}`))));
       });
       progress.sent++;
+      if (progress.sent === files.length) break;
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
+    progress.finishedAt = Date.now();
   })();
   return progress;
 }
