@@ -29,9 +29,12 @@ describe("the viewer, from the worklist", () => {
     step(page, "02-worklist-search", async () => {
       const family = demo.patient.split("^")[0];
       await byTestId(page, "search").fill(family);
-      await page.locator(`[data-testid="study-row"][data-study-uid="${demo.study}"]`).waitFor();
+      const row = page.locator(`[data-testid="study-row"][data-study-uid="${demo.study}"]`);
+      await row.waitFor();
       // Every row left is the patient's, once the search has answered.
       await page.waitForFunction((name) => [...document.querySelectorAll('[data-testid="study-row"]')].every((row) => row.textContent.toUpperCase().includes(name)), family);
+      // The demo study is complete (stored and indexed before the tests): its row says nothing of arriving.
+      assert.equal(await row.locator('[data-testid="study-status"]').count(), 0, `a complete study shows "${await row.innerText()}"`);
     }));
 
   test("opens it and draws the first image", () =>
