@@ -92,7 +92,7 @@ export async function step(page, name, body) {
 
 /** Logs in on the login page the browser is at, with the development token; resolves once it has left /login. */
 export async function submitLogin(page) {
-  await page.locator("#token").fill(token);
+  await page.locator("#token").fill(token());
   await Promise.all([page.waitForURL((url) => url.pathname !== "/login"), page.locator("button[type=submit]").click()]);
 }
 

@@ -9,22 +9,20 @@ import { fileURLToPath } from "node:url";
 /** The repository's root. */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the end-to-end tests through ./dev.sh test (or set it yourself)`);
-  return value;
-}
-
 /** The gateway, the one origin of the viewer. */
 export const baseUrl = `http://127.0.0.1:${process.env.ISOCENTER_GATEWAY_HTTP_PORT ?? "8080"}`;
-/** A development token of the gateway (./dev.sh mints it). */
-export const token = required("ISOCENTER_TOKEN");
+/** A development token of the gateway (`ISOCENTER_TOKEN`; ./dev.sh mints it). */
+export function token() {
+  const value = process.env.ISOCENTER_TOKEN;
+  if (!value) throw new Error("ISOCENTER_TOKEN is not set: run the end-to-end tests through ./dev.sh test (or set it yourself)");
+  return value;
+}
 const dimse = { port: process.env.ISOCENTER_DIMSE_PORT ?? "11112", ae: process.env.ISOCENTER_DIMSE_AE ?? "ISOCENTER" };
 const cli = process.env.ISOCENTER_CLI ?? path.join(root, "tools/Isocenter.Cli/bin/Release/net10.0/isocenter");
 
 /** A QIDO-RS search through the gateway (path and query below /dicomweb/), as DICOM JSON. */
 export async function qido(query) {
-  const response = await fetch(`${baseUrl}/dicomweb/${query}`, { headers: { Authorization: `Bearer ${token}`, Accept: "application/dicom+json" } });
+  const response = await fetch(`${baseUrl}/dicomweb/${query}`, { headers: { Authorization: `Bearer ${token()}`, Accept: "application/dicom+json" } });
   if (!response.ok) throw new Error(`QIDO ${query}: ${response.status} ${await response.text()}`);
   return response.json();
 }
