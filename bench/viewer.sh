@@ -69,7 +69,7 @@ read -r i_first50 i_first95 i_loaded50 i_loaded95 i_wheel i_keys < <(ISOCENTER_G
 
 echo
 echo "one CT series, $count slices of ${size}x$size; headless Chromium on loopback, a fresh browser context each of $repetitions repetitions"
-printf '%-44s %17s %17s %18s %18s\n' viewer "first image p50/95" "series loaded p50/95" "scroll wheel /s" "scroll keys /s"
+printf '%-44s %18s %20s %18s %18s\n' viewer "first image p50/95" "series loaded p50/95" "scroll wheel /s" "scroll keys /s"
 printf '%-44s %8s/%6s ms %10s/%6s ms %18s %18s\n' "Isocenter (gateway, DICOMweb frames)" "$i_first50" "$i_first95" "$i_loaded50" "$i_loaded95" "$i_wheel" "$i_keys"
 
 if ((!quick)); then

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { byTestId, drawn, launch, login, openPage, recordTexts, seen, step, waitForAttribute, waitForPixels } from "./lib/browser.js";
-import { demoStudy, sendSlowly } from "./lib/stack.js";
+import { deleteStudy, demoStudy, sendSlowly } from "./lib/stack.js";
 
 const slices = 40;
 let browser, arriving, sending;
@@ -17,7 +17,10 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await sending?.done.catch(() => {});
-  if (arriving) rmSync(arriving.dir, { recursive: true, force: true });
+  if (!arriving) return;
+  rmSync(arriving.dir, { recursive: true, force: true });
+  // The archive keeps only the demo study the tests found it with.
+  if (sending) await deleteStudy(arriving.study);
 });
 
 /** Waits until the page has shown a text of data-testid ID (for the arriving study, in the worklist) matching PATTERN. */

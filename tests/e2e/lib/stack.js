@@ -27,6 +27,12 @@ export async function qido(query) {
   return response.json();
 }
 
+/** Deletes a study from the archive (DELETE through the gateway; docs/dicomweb.md). */
+export async function deleteStudy(study) {
+  const response = await fetch(`${baseUrl}/dicomweb/studies/${study}`, { method: "DELETE", headers: { Authorization: `Bearer ${token()}` } });
+  if (!response.ok) throw new Error(`DELETE study ${study}: ${response.status} ${await response.text()}`);
+}
+
 /** The first value of TAG (8 hex digits) in a DICOM JSON dataset; person names as their Alphabetic group. */
 export function value(dataset, tag) {
   const first = dataset[tag]?.Value?.[0];
