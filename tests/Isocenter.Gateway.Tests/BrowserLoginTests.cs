@@ -102,12 +102,14 @@ public sealed class BrowserLoginTests(GatewayFixture gateway) : IDisposable
     [InlineData("expired")]
     [InlineData("garbage")]
     [InlineData("empty")]
+    [InlineData("too long for a cookie")]
     public async Task PostLogin_InvalidToken_401PageWithoutCookie(string invalid)
     {
         var token = invalid switch
         {
             "expired" => DevelopmentTokens.Mint(gateway.Auth, "mallory", DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromHours(1)),
             "garbage" => "not.a.token",
+            "too long for a cookie" => gateway.Token(new string('x', 4000)),
             _ => "",
         };
 

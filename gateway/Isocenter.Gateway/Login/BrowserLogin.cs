@@ -23,6 +23,9 @@ internal static class BrowserLogin
 
     private const string DefaultReturn = "/";
 
+    // Browsers keep cookies of about 4096 bytes, name and attributes included.
+    private const int MaxCookieToken = 3900;
+
     /// <summary>
     /// The bearer scheme's events: the token comes from the login form on <c>POST /login</c>, else from the cookie when no
     /// Authorization header is present; an unauthenticated page navigation is sent to the login page instead of a 401.
@@ -129,6 +132,12 @@ internal static class BrowserLogin
                 _ => "That token was not accepted: it is malformed, or not issued for this gateway (signature, issuer or audience).",
             };
             return LoginPage.Result(target, message, StatusCodes.Status401Unauthorized);
+        }
+        if (token.Length > MaxCookieToken)
+        {
+            // A browser drops a larger cookie without a word: the next page would send the user back here, again and again.
+            return LoginPage.Result(target, $"That token is valid but too long ({token.Length} characters) for a browser to keep in a cookie "
+                + $"(at most {MaxCookieToken}). Ask for a token without the optional claims (e.g. group lists).", StatusCodes.Status401Unauthorized);
         }
         context.Response.Cookies.Append(CookieName, token, CookieOptions(context.Request, expires));
         return SeeOther(context, target);

@@ -26,6 +26,7 @@ public static class DicomWebHost
         builder.Services.AddIndex(builder.Configuration);
         builder.Services.AddObjectStore(builder.Configuration);
         builder.Services.AddProblemErrors();
+        // DICOM JSON only: never the activity feed's text/event-stream, whose events must leave one by one.
         builder.Services.AddResponseCompression(options => options.MimeTypes = [DicomWebMediaTypes.DicomJson]);
         builder.Services.AddStore(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -24,7 +24,8 @@ public static class ActivityEndpoints
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx and other proxies in front: pass each event on at once
-        context.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering(); // also turns response compression off
+        // No buffering on the way out; no compression either (the service compresses application/dicom+json only, DicomWebHost).
+        context.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
         using var subscription = feed.Subscribe(study);
         using var keepAlive = new PeriodicTimer(KeepAlive, time);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false); // the headers now: the client knows it is connected
