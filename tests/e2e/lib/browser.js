@@ -5,7 +5,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { baseUrl, root, token } from "./stack.js";
 
-export const desktop = { width: 1366, height: 768 };
+const desktop = { width: 1366, height: 768 };
 export const tablet = { width: 1024, height: 768 };
 
 /** Headless Chromium (`ISOCENTER_CHROMIUM`, default Debian's /usr/bin/chromium). */
@@ -19,7 +19,7 @@ export function launch() {
 
 /**
  * A page in a fresh context (no cookies) at `viewport`; `page.errors` collects console errors and uncaught exceptions,
- * which `assertNoErrors` turns into a failure.
+ * which each `step` turns into a failure.
  */
 export async function openPage(browser, viewport = desktop) {
   const context = await browser.newContext({ viewport, baseURL: baseUrl });
@@ -59,7 +59,7 @@ export async function recordTexts(page, ids) {
 export const seen = (page) => page.evaluate(() => window.__seenTexts ?? []);
 
 /** Fails with every console error and uncaught exception the page has seen since the last call. */
-export function assertNoErrors(page) {
+function assertNoErrors(page) {
   const errors = page.errors.splice(0);
   if (errors.length) throw new Error(`errors in the browser:\n${errors.join("\n")}`);
 }
@@ -72,7 +72,7 @@ export async function closePage(page) {
 const screenshots = path.join(root, ".dev", "e2e", "screenshots");
 
 /** Saves a screenshot of the whole page as .dev/e2e/screenshots/NAME.png (NAME is "NN-what"). */
-export async function shot(page, name) {
+async function shot(page, name) {
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
 }

@@ -21,7 +21,7 @@ const dimse = { port: process.env.ISOCENTER_DIMSE_PORT ?? "11112", ae: process.e
 const cli = process.env.ISOCENTER_CLI ?? path.join(root, "tools/Isocenter.Cli/bin/Release/net10.0/isocenter");
 
 /** A QIDO-RS search through the gateway (path and query below /dicomweb/), as DICOM JSON. */
-export async function qido(query) {
+async function qido(query) {
   const response = await fetch(`${baseUrl}/dicomweb/${query}`, { headers: { Authorization: `Bearer ${token()}`, Accept: "application/dicom+json" } });
   if (!response.ok) throw new Error(`QIDO ${query}: ${response.status} ${await response.text()}`);
   return response.json();
@@ -34,7 +34,7 @@ export async function deleteStudy(study) {
 }
 
 /** The first value of TAG (8 hex digits) in a DICOM JSON dataset; person names as their Alphabetic group. */
-export function value(dataset, tag) {
+function value(dataset, tag) {
   const first = dataset[tag]?.Value?.[0];
   return typeof first === "object" && first !== null ? first.Alphabetic : first;
 }
