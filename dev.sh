@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Isocenter developer entry point. Idempotent: installs what is missing, then does the job.
 #   ./dev.sh up        set up, build, start the servers and the archive's services, and store a demo CT study into it
-#   ./dev.sh test      set up and run every test suite (what CI runs)
+#   ./dev.sh test      set up and run every test suite (what CI runs), the viewer's in a browser against the started stack
 #   ./dev.sh down      stop what `up` started
 #   ./dev.sh bench     run the benchmarks in full (long; CI runs them in --quick mode inside `test`)
 #   ./dev.sh generate  regenerate the DICOM dictionary and UID registry from the Debian-packaged tables
@@ -18,7 +18,17 @@ eval "$(scripts/infra.sh env)"
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages the tests and benchmarks use as real peers and references, and the native codec libraries.
-DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc orthanc-dicomweb openjph-tools afl++)
+# chromium runs the viewer's end-to-end tests and benchmark (headless, driven by playwright-core); orthanc-webviewer is the
+# viewer the benchmark compares with.
+DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc orthanc-dicomweb orthanc-webviewer openjph-tools afl++ chromium)
+
+# npm_ci DIR: npm ci in DIR unless its node_modules is already what its package-lock.json says (npm writes
+# node_modules/.package-lock.json at each install).
+npm_ci() {
+  [ "$1/node_modules/.package-lock.json" -nt "$1/package-lock.json" ] && return
+  log "installing $1's Node packages (npm ci)"
+  (cd "$1" && npm ci --silent --no-audit --no-fund >/dev/null)
+}
 
 deps() {
   local missing=()
@@ -36,9 +46,11 @@ deps() {
       $sudo systemctl disable --now orthanc >/dev/null 2>&1 || true
     fi
   fi
-  # dicomweb-client (the DICOMweb client OHIF uses), for the interoperability test; pinned by its lock file.
-  [ -d tests/interop/dicomweb-client/node_modules ] ||
-    (log "installing dicomweb-client (npm)" && cd tests/interop/dicomweb-client && npm ci --silent --no-audit --no-fund >/dev/null)
+  # Node packages, pinned by their lock files: dicomweb-client (the DICOMweb client OHIF uses) for the interoperability
+  # test, the web viewer's build and test tools, playwright-core for the end-to-end tests.
+  npm_ci tests/interop/dicomweb-client
+  npm_ci web-viewer
+  npm_ci tests/e2e
   command -v dotnet >/dev/null || { echo "error: the .NET SDK (10.0) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2; exit 1; }
 }
 
@@ -69,47 +81,87 @@ start_service() {
 build() {
   log "building (Release)"
   dotnet build Isocenter.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
+  log "building the web viewer (web-viewer/dist, served by the gateway)"
+  (cd web-viewer && npm run --silent build >/dev/null)
+}
+
+# start_stack [SETTING=VALUE...]: the servers, the archive's services and the gateway (serving the web viewer) on the
+# ports of dev.env, as `up` and `test` run them; the settings go to the render service. Sets `token` (a development token
+# of the gateway, 8 hours, also written to .dev/token).
+start_stack() {
+  mkdir -p "$STATE/logs"
+  scripts/infra.sh up
+  set -a
+  . ./dev.env
+  set +a
+  export ObjectStore__Root="$STATE/objects" DOTNET_ENVIRONMENT=Development
+  start_service storage "$ISOCENTER_STORAGE_HTTP_PORT"
+  start_service ingest "$ISOCENTER_INGEST_HTTP_PORT" Dicom__Port="$ISOCENTER_DIMSE_PORT" Dicom__AETitle="$ISOCENTER_DIMSE_AE"
+  start_service thumbnails "$ISOCENTER_THUMBNAILS_HTTP_PORT"
+  start_service dicomweb "$ISOCENTER_DICOMWEB_HTTP_PORT"
+  start_service render "$ISOCENTER_RENDER_HTTP_PORT" "$@"
+  # The gateway signs development tokens with a key made once per checkout (never committed).
+  [ -s "$STATE/gateway.key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$STATE/gateway.key")
+  local gateway=(Gateway__Auth__SigningKey="$(cat "$STATE/gateway.key")" Gateway__WebRoot="$ROOT/web-viewer/dist"
+    ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/"
+    ReverseProxy__Clusters__render__Destinations__render__Address="http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/")
+  start_service gateway "$ISOCENTER_GATEWAY_HTTP_PORT" "${gateway[@]}"
+  token=$(env "${gateway[@]}" dotnet gateway/Isocenter.Gateway/bin/Release/net10.0/Isocenter.Gateway.dll token --user dev --minutes 480)
+  (umask 077 && printf '%s\n' "$token" >"$STATE/token")
+}
+
+# stop_started N: stops the services started after the first N lines of .dev/pids (what this run started, not what a
+# running `up` had).
+stop_started() {
+  [ -f "$STATE/pids" ] || return 0
+  tail -n +"$(($1 + 1))" "$STATE/pids" | xargs -r kill 2>/dev/null || true
+  head -n "$1" "$STATE/pids" >"$STATE/pids.kept" && mv "$STATE/pids.kept" "$STATE/pids"
+}
+
+# load_demo: stores the demo CT study (120 slices of 512², written once to .dev/demo) into the running archive over
+# C-STORE and waits until the index holds it.
+load_demo() {
+  if [ ! -f "$STATE/demo.complete" ]; then
+    log "writing a synthetic CT study to .dev/demo"
+    rm -rf "$STATE/demo"
+    "$CLI" demo --out "$STATE/demo" --patients 1 --slices 120 --size 512 | tail -n 1
+    touch "$STATE/demo.complete"
+  fi
+  log "storing it through C-STORE into ingest (127.0.0.1:$ISOCENTER_DIMSE_PORT, AE $ISOCENTER_DIMSE_AE)"
+  "$CLI" send --called "$ISOCENTER_DIMSE_AE" 127.0.0.1 "$ISOCENTER_DIMSE_PORT" "$STATE/demo" | tail -n 2
+  # Indexing is asynchronous (the storage service, in batches): wait until the index holds what was sent.
+  local sent indexed
+  sent=$(find "$STATE/demo" -name '*.dcm' | wc -l)
+  for ((i = 0; i < 80; i++)); do
+    indexed=$(PGPASSWORD=$ISOCENTER_PG_PASSWORD psql -h 127.0.0.1 -p "$ISOCENTER_PG_PORT" -U "$ISOCENTER_PG_USER" -d "$ISOCENTER_PG_DATABASE" -qtAX \
+      -c "SELECT count(*) FROM instance" 2>/dev/null || echo 0)
+    ((indexed >= sent)) && break
+    sleep 0.25
+  done
+}
+
+# e2e: the web viewer in a browser (tests/e2e, headless Chromium) against the whole stack started here with demo data, the
+# render service on the CPU; stops what it started.
+e2e() {
+  local before status=0
+  before=$( (cat "$STATE/pids" 2>/dev/null || true) | wc -l)
+  trap 'stop_started '"$before" EXIT
+  start_stack Render__Accelerator=Cpu
+  load_demo
+  log "end-to-end tests of the web viewer (tests/e2e; screenshots in .dev/e2e/screenshots)"
+  rm -rf "$STATE/e2e/screenshots"
+  (cd tests/e2e && ISOCENTER_TOKEN=$token npm test) || status=1
+  stop_started "$before"
+  trap - EXIT
+  return "$status"
 }
 
 case "${1:-help}" in
   up)
     deps
     build
-    mkdir -p "$STATE/logs"
-    scripts/infra.sh up
-    set -a
-    . ./dev.env
-    set +a
-    export ObjectStore__Root="$STATE/objects" DOTNET_ENVIRONMENT=Development
-    start_service storage "$ISOCENTER_STORAGE_HTTP_PORT"
-    start_service ingest "$ISOCENTER_INGEST_HTTP_PORT" Dicom__Port="$ISOCENTER_DIMSE_PORT" Dicom__AETitle="$ISOCENTER_DIMSE_AE"
-    start_service thumbnails "$ISOCENTER_THUMBNAILS_HTTP_PORT"
-    start_service dicomweb "$ISOCENTER_DICOMWEB_HTTP_PORT"
-    start_service render "$ISOCENTER_RENDER_HTTP_PORT"
-    # The gateway signs development tokens with a key made once per checkout (never committed).
-    [ -s "$STATE/gateway.key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$STATE/gateway.key")
-    gateway=(Gateway__Auth__SigningKey="$(cat "$STATE/gateway.key")" Gateway__WebRoot="$ROOT/web-viewer/dist"
-      ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/"
-      ReverseProxy__Clusters__render__Destinations__render__Address="http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/")
-    start_service gateway "$ISOCENTER_GATEWAY_HTTP_PORT" "${gateway[@]}"
-    token=$(env "${gateway[@]}" dotnet gateway/Isocenter.Gateway/bin/Release/net10.0/Isocenter.Gateway.dll token --user dev --minutes 480)
-    (umask 077 && printf '%s\n' "$token" >"$STATE/token")
-    if [ ! -f "$STATE/demo.complete" ]; then
-      log "writing a synthetic CT study to .dev/demo"
-      rm -rf "$STATE/demo"
-      "$CLI" demo --out "$STATE/demo" --patients 1 --slices 120 --size 512 | tail -n 1
-      touch "$STATE/demo.complete"
-    fi
-    log "storing it through C-STORE into ingest (127.0.0.1:$ISOCENTER_DIMSE_PORT, AE $ISOCENTER_DIMSE_AE)"
-    "$CLI" send --called "$ISOCENTER_DIMSE_AE" 127.0.0.1 "$ISOCENTER_DIMSE_PORT" "$STATE/demo" | tail -n 2
-    # Indexing is asynchronous (the storage service, in batches): wait until the index holds what was sent.
-    sent=$(find "$STATE/demo" -name '*.dcm' | wc -l)
-    for ((i = 0; i < 80; i++)); do
-      indexed=$(PGPASSWORD=$ISOCENTER_PG_PASSWORD psql -h 127.0.0.1 -p "$ISOCENTER_PG_PORT" -U "$ISOCENTER_PG_USER" -d "$ISOCENTER_PG_DATABASE" -qtAX \
-        -c "SELECT count(*) FROM instance" 2>/dev/null || echo 0)
-      ((indexed >= sent)) && break
-      sleep 0.25
-    done
+    start_stack
+    load_demo
     log "the archive holds (C-FIND, study level):"
     "$CLI" find --called "$ISOCENTER_DIMSE_AE" 127.0.0.1 "$ISOCENTER_DIMSE_PORT" -k QueryRetrieveLevel=STUDY -k PatientName -k StudyDate \
       -k StudyDescription -k NumberOfStudyRelatedInstances -k StudyInstanceUID
@@ -159,6 +211,9 @@ EOF
     log "running the outage tests (PostgreSQL, RabbitMQ and the S3 server stopped in turn)"
     dotnet test tests/Isocenter.Archive.Tests -c Release --no-build --nologo --filter "Category=Outage" "${hang[@]}" 2>&1 | tee -a "$STATE/test.log"
     ((PIPESTATUS[0] == 0)) || status=1
+    log "unit tests of the web viewer (Vitest)"
+    (cd web-viewer && npm test) || status=1
+    e2e || status=1
     set -e
     passed=$(grep -Eo 'Passed: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
     failed=$(grep -Eo 'Failed: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
@@ -191,6 +246,10 @@ EOF
       log "benchmark smoke run (bench/render.sh --quick)"
       bench/render.sh --quick || status=1
     fi
+    if [ "$status" -eq 0 ] && [ -x bench/viewer.sh ]; then
+      log "benchmark smoke run (bench/viewer.sh --quick)"
+      bench/viewer.sh --quick || status=1
+    fi
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
@@ -203,6 +262,7 @@ EOF
     bench/archive-throughput.sh
     bench/dicomweb.sh
     bench/render.sh
+    bench/viewer.sh
     ;;
   generate)
     deps

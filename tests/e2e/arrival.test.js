@@ -1,0 +1,71 @@
+// A study that is still being sent (one file at a time, DCMTK storescu, with a pause) appears in the worklist with its
+// counts, and the viewer opened on it says so and fills in as the slices arrive (activity feed, THE CONTRACT).
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { byTestId, drawn, launch, login, openPage, recordTexts, seen, step, waitForAttribute, waitForPixels } from "./lib/browser.js";
+import { deleteStudy, demoStudy, sendSlowly } from "./lib/stack.js";
+
+const slices = 40;
+let browser, arriving, sending;
+before(async () => {
+  // A seed and a patient of its own each run: not the demo study's patient, new UIDs.
+  const seed = Math.floor(Math.random() * 1_000_000);
+  arriving = demoStudy({ slices, size: 256, seed, idPrefix: `E2E${seed}` });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await sending?.done.catch(() => {});
+  if (!arriving) return;
+  rmSync(arriving.dir, { recursive: true, force: true });
+  // The archive keeps only the demo study the tests found it with.
+  if (sending) await deleteStudy(arriving.study);
+});
+
+/** Waits until the page has shown a text of data-testid ID (for the arriving study, in the worklist) matching PATTERN. */
+async function waitForSeen(page, id, pattern, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const match = (await seen(page)).find((s) => s.id === id && (id !== "study-status" || s.study === arriving.study) && pattern.test(s.text));
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`${id} showed no text like ${pattern} within ${timeout} ms: ${JSON.stringify(await seen(page))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test("a study being sent appears in the worklist and fills in in the viewer", async () => {
+  const page = await openPage(browser);
+  await recordTexts(page, ["study-status", "study-progress"]);
+  const row = page.locator(`[data-testid="study-row"][data-study-uid="${arriving.study}"]`);
+  await step(page, "10-arrival-worklist", async () => {
+    await login(page, "/");
+    await byTestId(page, "search").fill(arriving.patient.split("^")[0]);
+    sending = sendSlowly(arriving.files, 300);
+    await row.waitFor({ timeout: 30_000 });
+    // The row said how far the study had come while it was still being sent (for a moment at least: indexing keeps up).
+    const status = await waitForSeen(page, "study-status", /\d+/);
+    assert.ok(status.at < sending.finishedAt, `the row's status came only after the last file was stored: ${status.text}`);
+  });
+
+  const stack = byTestId(page, "stack-viewport");
+  const progress = byTestId(page, "study-progress");
+  await step(page, "11-arrival-viewer", async () => {
+    assert.ok(sending.sent < slices, "every file was stored before the viewer opened");
+    await row.click();
+    await page.waitForURL((url) => url.pathname === "/viewer");
+    const banner = await waitForSeen(page, "study-progress", /received\s+\d+.*indexed\s+\d+/is);
+    assert.ok(banner.at < sending.finishedAt, `the viewer's banner came only after the last file was stored: ${banner.text}`);
+    const first = Number(await waitForAttribute(stack, "data-slice-count", (v) => Number(v) > 0));
+    assert.ok(first < slices, `the viewer showed all ${first} slices at once`);
+    await waitForAttribute(stack, "data-slice-count", (v) => Number(v) > first);
+    await waitForPixels(stack, drawn);
+  });
+
+  await step(page, "12-arrival-complete", async () => {
+    await sending.done;
+    await waitForAttribute(stack, "data-slice-count", (v) => Number(v) === slices, 60_000);
+    await progress.waitFor({ state: "hidden", timeout: 60_000 });
+    await waitForAttribute(stack, "data-state", (s) => s === "ready");
+  });
+});
