@@ -25,7 +25,7 @@ public sealed class ActivityConsumer(ActivityFeed feed) : IConsumer<InstanceRece
     public Task Consume(ConsumeContext<SeriesChanged> context)
     {
         var m = context.Message;
-        feed.Publish(ActivityEvent.Create(ActivityEvent.Indexed, m.StudyInstanceUid, m.SeriesInstanceUid, "instances", m.InstanceCount));
+        feed.SeriesIndexed(m.StudyInstanceUid, m.SeriesInstanceUid, m.InstanceCount);
         return Task.CompletedTask;
     }
 

@@ -37,8 +37,8 @@ public sealed class ActivityFeed : IDisposable
     }
 
     /// <summary>
-    /// A subscription to the events of <paramref name="study"/> (all studies when null), starting with the received counts known
-    /// for it. Dispose it when the client leaves.
+    /// A subscription to the events of <paramref name="study"/> (all studies when null), starting with what is known of its
+    /// series: the received count, the last indexed count and, once stable, <c>stable</c>. Dispose it when the client leaves.
     /// </summary>
     public Subscription Subscribe(string? study)
     {
@@ -53,7 +53,10 @@ public sealed class ActivityFeed : IDisposable
             {
                 if (study is null || study == seriesStudy)
                 {
-                    subscriber.Events.Writer.TryWrite(ActivityEvent.Create(ActivityEvent.Received, seriesStudy, series, "received", arrival.Instances.Count));
+                    foreach (var known in arrival.Replay(seriesStudy, series))
+                    {
+                        subscriber.Events.Writer.TryWrite(known);
+                    }
                 }
             }
             _subscribers.Add(subscriber);
@@ -79,7 +82,20 @@ public sealed class ActivityFeed : IDisposable
         }
     }
 
-    /// <summary>The series is stable: its count is kept for <see cref="Retention"/> more, then forgotten.</summary>
+    /// <summary>The index holds <paramref name="instances"/> instances of the series (kept for later subscribers).</summary>
+    public void SeriesIndexed(string study, string series, int instances)
+    {
+        lock (_lock)
+        {
+            if (_series.TryGetValue((study, series), out var arrival))
+            {
+                arrival.Indexed = Math.Max(arrival.Indexed ?? 0, instances); // batches can be announced out of order
+            }
+        }
+        Publish(ActivityEvent.Create(ActivityEvent.Indexed, study, series, "instances", instances));
+    }
+
+    /// <summary>The series is stable: its counts are kept for <see cref="Retention"/> more, then forgotten.</summary>
     public void SeriesStable(string study, string series, int instances)
     {
         lock (_lock)
@@ -87,6 +103,7 @@ public sealed class ActivityFeed : IDisposable
             if (_series.TryGetValue((study, series), out var arrival))
             {
                 arrival.StableAt = _time.GetUtcNow();
+                arrival.Indexed = instances;
             }
         }
         Publish(ActivityEvent.Create(ActivityEvent.Stable, study, series, "instances", instances));
@@ -156,6 +173,17 @@ public sealed class ActivityFeed : IDisposable
         public bool Dirty { get; set; }
         public DateTimeOffset ChangedAt { get; set; }
         public DateTimeOffset? StableAt { get; set; }
+        public int? Indexed { get; set; }
+
+        /// <summary>What a new subscriber is told first: received, then indexed when known, then stable when it is.</summary>
+        public IEnumerable<ActivityEvent> Replay(string study, string series)
+        {
+            yield return ActivityEvent.Create(ActivityEvent.Received, study, series, "received", Instances.Count);
+            if (Indexed is { } indexed)
+            {
+                yield return ActivityEvent.Create(StableAt is null ? ActivityEvent.Indexed : ActivityEvent.Stable, study, series, "instances", indexed);
+            }
+        }
     }
 
     internal sealed record Subscriber(string? Study, Channel<ActivityEvent> Events);
