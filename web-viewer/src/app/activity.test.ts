@@ -22,4 +22,20 @@ describe("StudyProgress", () => {
     p.apply("received", { study: "s", series: "a", received: 120 });
     expect(p.arriving).toBe(false);
   });
+
+  it("keeps the larger indexed count when batches are announced out of order", () => {
+    const p = new StudyProgress();
+    p.apply("received", { study: "s", series: "a", received: 2 });
+    p.apply("indexed", { study: "s", series: "a", instances: 2 });
+    p.apply("indexed", { study: "s", series: "a", instances: 1 });
+    expect(p.describe()).toBe("received 2 · indexed 2");
+    expect(p.arriving).toBe(false);
+  });
+
+  it("takes a replayed stable series as complete", () => {
+    const p = new StudyProgress();
+    p.apply("received", { study: "s", series: "a", received: 120 });
+    p.apply("stable", { study: "s", series: "a", instances: 120 });
+    expect(p.arriving).toBe(false);
+  });
 });

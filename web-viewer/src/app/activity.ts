@@ -46,7 +46,8 @@ export class StudyProgress {
         this.stable.delete(series);
         return true;
       case "indexed":
-        this.indexed.set(series, (data as ActivityEvents["indexed"]).instances);
+        // Batches can be announced out of order; only a deletion lowers a count.
+        this.indexed.set(series, Math.max(this.indexed.get(series) ?? 0, (data as ActivityEvents["indexed"]).instances));
         return true;
       case "stable":
         this.indexed.set(series, (data as ActivityEvents["stable"]).instances);
@@ -68,6 +69,11 @@ export class StudyProgress {
 
   get totalIndexed(): number {
     return [...this.indexed.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** The instances of a series the index holds, as far as this progress knows. */
+  indexedOf(series: string): number {
+    return this.indexed.get(series) ?? 0;
   }
 
   /** Seeds a series' indexed count from a search (the feed only tells what changes after connecting). */

@@ -92,6 +92,8 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     } catch (error) {
       if (controller.signal.aborted) return;
       stack.showMessage("error", `The series could not be loaded: ${describeError(error)}`);
+    } finally {
+      if (metadataRequest === controller) metadataRequest = undefined;
     }
   }
 
@@ -166,7 +168,16 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   }
 
   let refresh: number | undefined;
-  let reloadShown = false;
+  const changed = new Set<string>();
+  let deleted = false;
+  // Whether the index holds instances of a series that this page does not show yet.
+  const behind = (series: string): boolean => {
+    const shown = seriesList.find((s) => stringValue(s, Tag.SeriesInstanceUID) === series);
+    const count = progress.indexedOf(series);
+    // (A series whose metadata is on its way is not behind: the answer will hold what is indexed by then.)
+    const stackBehind = selected === series && metadataRequest === undefined && stack?.sliceCount !== count;
+    return !shown || numberValue(shown, Tag.NumberOfSeriesRelatedInstances) !== count || stackBehind;
+  };
   const unsubscribe = subscribeActivity(services.activityUrl, study, (name, data) => {
     if (data.study !== study) return;
     progress.apply(name, data);
@@ -182,13 +193,17 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
         img.src = `${client.seriesThumbnailUrl(study, data.series)}?t=${Date.now()}`;
       }
     } else if (name === "indexed" || name === "stable" || name === "deleted") {
+      if (name === "deleted") deleted = true;
+      changed.add(data.series);
       // At most one reload per half second while events stream in (a debounce would starve during a long arrival).
-      if (selected === data.series) reloadShown = true;
       refresh ??= window.setTimeout(() => {
         refresh = undefined;
+        const reload = [...changed].filter((series) => deleted || behind(series));
+        changed.clear();
+        deleted = false;
+        if (reload.length === 0) return; // e.g. a replayed count of a complete series
         void loadStudy();
-        if (reloadShown && selected) void loadSeries(selected);
-        reloadShown = false;
+        if (selected && reload.includes(selected)) void loadSeries(selected);
       }, 500);
     }
   });
