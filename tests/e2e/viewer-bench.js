@@ -68,6 +68,8 @@ async function isocenter(browser, study) {
   await login(page, "/");
   const row = page.locator(`[data-testid="study-row"][data-study-uid="${study}"]`);
   await row.waitFor();
+  // The reader sees the worklist before choosing: its thumbnails have loaded when the study is clicked.
+  await page.waitForFunction(() => [...document.images].every((image) => image.complete));
   const clicked = await row.evaluate((element) => { const t = performance.timeOrigin + performance.now(); element.click(); return t; });
   const first = await mark(page, "isocenter:first-image");
   const loaded = await mark(page, "isocenter:series-loaded");
