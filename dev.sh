@@ -218,38 +218,13 @@ EOF
     passed=$(grep -Eo 'Passed: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
     failed=$(grep -Eo 'Failed: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
     skipped=$(grep -Eo 'Skipped: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
-    if [ "$status" -eq 0 ] && [ -x bench/header-parse.sh ]; then
-      log "benchmark smoke run (bench/header-parse.sh --quick)"
-      bench/header-parse.sh --quick || status=1
-    fi
-    if [ "$status" -eq 0 ] && [ -x bench/decode.sh ]; then
-      log "benchmark smoke run (bench/decode.sh --quick)"
-      bench/decode.sh --quick || status=1
-    fi
-    if [ "$status" -eq 0 ] && [ -x fuzz/run.sh ]; then
-      log "fuzzing the PDU reader and the DIMSE command parser briefly (fuzz/run.sh --quick)"
-      fuzz/run.sh --quick || status=1
-    fi
-    if [ "$status" -eq 0 ] && [ -x bench/store-throughput.sh ]; then
-      log "benchmark smoke run (bench/store-throughput.sh --quick)"
-      bench/store-throughput.sh --quick || status=1
-    fi
-    if [ "$status" -eq 0 ] && [ -x bench/archive-throughput.sh ]; then
-      log "benchmark smoke run (bench/archive-throughput.sh --quick)"
-      bench/archive-throughput.sh --quick || status=1
-    fi
-    if [ "$status" -eq 0 ] && [ -x bench/dicomweb.sh ]; then
-      log "benchmark smoke run (bench/dicomweb.sh --quick)"
-      bench/dicomweb.sh --quick || status=1
-    fi
-    if [ "$status" -eq 0 ] && [ -x bench/render.sh ]; then
-      log "benchmark smoke run (bench/render.sh --quick)"
-      bench/render.sh --quick || status=1
-    fi
-    if [ "$status" -eq 0 ] && [ -x bench/viewer.sh ]; then
-      log "benchmark smoke run (bench/viewer.sh --quick)"
-      bench/viewer.sh --quick || status=1
-    fi
+    # Then the benchmarks and the fuzzer in their short modes (full: ./dev.sh bench, fuzz/run.sh), while all is green.
+    for smoke in bench/header-parse.sh bench/decode.sh fuzz/run.sh bench/store-throughput.sh bench/archive-throughput.sh \
+      bench/dicomweb.sh bench/render.sh bench/viewer.sh; do
+      [ "$status" -eq 0 ] || break
+      log "smoke run ($smoke --quick)"
+      "$smoke" --quick || status=1
+    done
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     exit "$status"
     ;;
