@@ -25,6 +25,7 @@ public sealed class PacsArchive : IAsyncLifetime
                 ["Pacs:Nodes:SEEDED:Host"] = "127.0.0.1",
                 ["Pacs:Nodes:SEEDED:Port"] = "104",
                 ["Pacs:Nodes:SEEDED:RetrieveMethod"] = "C-GET",
+                ["Pacs:Forward:MaxRetryInterval"] = "00:00:05", // ForwardTests: the stopped peer's instances go within 5 s of its restart
             },
             withPacs: true);
         Client = new HttpClient { BaseAddress = Running.Pacs!.BaseAddress };

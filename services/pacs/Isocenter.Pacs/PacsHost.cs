@@ -1,7 +1,9 @@
 using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
+using Isocenter.Pacs.Forward;
 using Isocenter.Pacs.Nodes;
+using Isocenter.Pacs.Send;
 using Isocenter.ServiceDefaults;
 
 namespace Isocenter.Pacs;
@@ -27,6 +29,8 @@ public static class PacsHost
         app.UseProblemErrors();
         app.MapDefaultEndpoints();
         app.MapNodes();
+        app.MapSends();
+        app.MapForwardRules();
         return app;
     }
 }

@@ -1,4 +1,6 @@
 using Isocenter.Index;
+using Isocenter.Pacs.Forward;
+using Isocenter.Pacs.Send;
 using Isocenter.Pacs.Jobs;
 using Isocenter.Pacs.Nodes;
 using MassTransit;
@@ -23,11 +25,13 @@ public static class PacsServiceCollectionExtensions
         services.TryAddSingleton<NodeRegistry>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<NodeConnector>();
+        services.AddSends();
+        services.AddForwarding(configuration);
         services.AddIndexMigrations();
         services.AddHostedService<NodeSeeder>();
         return services;
     }
 
     /// <summary>The consumers of the service's queues.</summary>
-    public static IBusRegistrationConfigurator AddPacsConsumers(this IBusRegistrationConfigurator bus) => bus;
+    public static IBusRegistrationConfigurator AddPacsConsumers(this IBusRegistrationConfigurator bus) => bus.AddSendConsumers().AddForwardConsumers();
 }
