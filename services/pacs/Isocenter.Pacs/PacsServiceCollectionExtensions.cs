@@ -1,8 +1,9 @@
 using Isocenter.Index;
+using Isocenter.Pacs.Echo;
 using Isocenter.Pacs.Forward;
-using Isocenter.Pacs.Send;
 using Isocenter.Pacs.Jobs;
 using Isocenter.Pacs.Nodes;
+using Isocenter.Pacs.Send;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,8 +14,8 @@ public static class PacsServiceCollectionExtensions
 {
     /// <summary>
     /// Index migrations at startup, then the nodes of <c>Pacs:Nodes</c> seeded into the registry (both before the bus, so
-    /// they run first), <see cref="PacsOptions"/> (section <c>Pacs</c>), <see cref="NodeRegistry"/>, <see cref="JobStore"/>
-    /// and <see cref="NodeConnector"/>.
+    /// they run first), <see cref="PacsOptions"/> (section <c>Pacs</c>), <see cref="NodeRegistry"/>, <see cref="JobStore"/>,
+    /// <see cref="NodeConnector"/> and <see cref="EchoService"/>; sends and auto-forwarding (<c>Send/</c>, <c>Forward/</c>).
     /// </summary>
     public static IServiceCollection AddPacs(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,10 +26,11 @@ public static class PacsServiceCollectionExtensions
         services.TryAddSingleton<NodeRegistry>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<NodeConnector>();
-        services.AddSends();
-        services.AddForwarding(configuration);
+        services.TryAddSingleton<EchoService>();
         services.AddIndexMigrations();
         services.AddHostedService<NodeSeeder>();
+        services.AddSends();
+        services.AddForwarding(configuration);
         return services;
     }
 
