@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Isocenter.Dicom;
 
 namespace Isocenter.Pacs.Tests;
 
@@ -78,6 +79,25 @@ public sealed class SendTests(PacsArchive archive) : IDisposable
     }
 
     [Fact]
+    public async Task Send_SeriesToANodeThatIsDown_FailsAfterThreeAttemptsSayingWhy()
+    {
+        var (study, files) = SendPeers.WriteStudy(Path.Combine(_folder, "study"), 1);
+        await SendPeers.StoreAsync(archive.Running, files.Values, "SENDTEST");
+        await archive.Running.WaitIndexedAsync(files.Keys, SendPeers.Bound);
+        var series = DicomFile.Open(files.Values.Single()).Dataset.GetString(DicomTag.SeriesInstanceUID)!;
+        var port = Dcmtk.FreePort(); // nothing listens there
+        await SendPeers.PutNodeAsync(archive.Client, "SEND-DOWN", "DOWN", port);
+
+        var send = await SendAndWaitAsync("SEND-DOWN", study, series: series);
+
+        Assert.Equal("failed", (string?)send["state"]);
+        Assert.Equal(series, (string?)send["seriesInstanceUid"]);
+        Assert.Equal(3, (int?)send["attempts"]);
+        Assert.Equal(0, (int?)send["completed"]);
+        Assert.Contains($"Nothing accepts connections at 127.0.0.1:{port}", (string?)send["error"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Send_NodeNotStoreTo_400()
     {
         await SendPeers.PutNodeAsync(archive.Client, "SEND-READONLY", "READONLY", 104, storeTo: false);
@@ -89,9 +109,10 @@ public sealed class SendTests(PacsArchive archive) : IDisposable
     }
 
     // POST /api/sends, then GET its Location until it has finished (bounded); with commit, until the commitment report has come.
-    private async Task<JsonObject> SendAndWaitAsync(string node, string study, bool commit = false)
+    private async Task<JsonObject> SendAndWaitAsync(string node, string study, bool commit = false, string? series = null)
     {
-        using var started = await archive.Client.PostAsJsonAsync("api/sends", new JsonObject { ["node"] = node, ["studyInstanceUid"] = study, ["commit"] = commit });
+        using var started = await archive.Client.PostAsJsonAsync("api/sends",
+            new JsonObject { ["node"] = node, ["studyInstanceUid"] = study, ["seriesInstanceUid"] = series, ["commit"] = commit });
         Assert.True(started.StatusCode == HttpStatusCode.Accepted, await started.Content.ReadAsStringAsync());
         var location = started.Headers.Location!.OriginalString.TrimStart('/');
         using var timeout = new CancellationTokenSource(SendPeers.Bound);
