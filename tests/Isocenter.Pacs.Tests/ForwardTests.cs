@@ -35,6 +35,9 @@ public sealed class ForwardTests(PacsArchive archive) : IDisposable
             }
             await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token); // the last file written whole
             SendPeers.AssertReceived(received, files);
+            var log = archive.Running.Pacs!.Log;
+            Assert.All(files.Keys, uid => Assert.Contains($"Forwarded {uid} to FWD-STORESCP after ", log, StringComparison.Ordinal)); // retried, not sent at once
+            Assert.Contains("FWD-STORESCP: still failing after", log, StringComparison.Ordinal); // held past Pacs:Forward:HoldFor, queued again
         }
         finally
         {

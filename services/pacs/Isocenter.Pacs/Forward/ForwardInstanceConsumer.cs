@@ -66,6 +66,7 @@ public sealed partial class ForwardInstanceConsumer(
                     send.Headers.Set(SinceHeader, first);
                     send.Headers.Set(TriesHeader, made);
                 }, cancellationToken).ConfigureAwait(false);
+                LogRequeued(logger, message.SopInstanceUid, message.Node, tries);
                 return;
             }
         }
@@ -93,6 +94,9 @@ public sealed partial class ForwardInstanceConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {SopInstanceUid} to {Node} failed ({Reason}); retrying until it succeeds")]
     private static partial void LogRetrying(ILogger logger, string sopInstanceUid, string node, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forwarding {SopInstanceUid} to {Node}: still failing after {Tries} tries, queued again")]
+    private static partial void LogRequeued(ILogger logger, string sopInstanceUid, string node, int tries);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forwarded {SopInstanceUid} to {Node} after {Tries} tries")]
     private static partial void LogDelivered(ILogger logger, string sopInstanceUid, string node, int tries);
