@@ -3,6 +3,7 @@ using Isocenter.Messaging;
 using Isocenter.ObjectStore;
 using Isocenter.Pacs.Forward;
 using Isocenter.Pacs.Nodes;
+using Isocenter.Pacs.Query;
 using Isocenter.Pacs.Send;
 using Isocenter.ServiceDefaults;
 
@@ -28,7 +29,7 @@ public static class PacsHost
         var app = builder.Build();
         app.UseProblemErrors();
         app.MapDefaultEndpoints();
-        app.MapNodes();
+        app.MapNodes().MapRemoteQuery();
         app.MapSends();
         app.MapForwardRules();
         return app;
