@@ -4,6 +4,7 @@ using Isocenter.ObjectStore;
 using Isocenter.Pacs.Forward;
 using Isocenter.Pacs.Nodes;
 using Isocenter.Pacs.Query;
+using Isocenter.Pacs.Retrieve;
 using Isocenter.Pacs.Send;
 using Isocenter.ServiceDefaults;
 
@@ -30,6 +31,7 @@ public static class PacsHost
         app.UseProblemErrors();
         app.MapDefaultEndpoints();
         app.MapNodes().MapRemoteQuery();
+        app.MapRetrievals();
         app.MapSends();
         app.MapForwardRules();
         return app;
