@@ -13,36 +13,31 @@ public sealed class ForwardTests(PacsArchive archive) : IDisposable
     [Fact]
     public async Task Forward_PeerStoppedForAMinute_EveryMatchingInstanceArrivesAfterItRestarts()
     {
-        var port = Dcmtk.FreePort();
-        var received = Path.Combine(_folder, "storescp");
+        var received = Directory.CreateDirectory(Path.Combine(_folder, "storescp")).FullName;
+        int port;
+        await using (var first = await Storescp.StartAsync(received))
+        {
+            port = first.Port; // the peer was up once, and is down from here
+        }
         await SendPeers.PutNodeAsync(archive.Client, "FWD-STORESCP", "STORESCP", port);
         await PutRuleAsync("fwd-ct", new JsonObject { ["node"] = "FWD-STORESCP", ["callingAETitle"] = "FWDTEST", ["modality"] = "CT" }, HttpStatusCode.Created);
-        var storescp = await SendPeers.StartStorescpAsync(port, received);
-        await SendPeers.StopAsync(storescp); // the peer was up once, and is down now
         var (_, files) = SendPeers.WriteStudy(Path.Combine(_folder, "forwarded"), 5);
         var (_, other) = SendPeers.WriteStudy(Path.Combine(_folder, "other"), 1);
 
         await SendPeers.StoreAsync(archive.Running, files.Values, "FWDTEST");
         await SendPeers.StoreAsync(archive.Running, other.Values, "OTHERAE"); // matches no rule
         await Task.Delay(TimeSpan.FromSeconds(60));
-        storescp = await SendPeers.StartStorescpAsync(port, received);
-        try
+        await using var storescp = await Storescp.StartAsync(received, port);
+        using var timeout = new CancellationTokenSource(SendPeers.Bound);
+        while (Directory.GetFiles(received).Length < files.Count)
         {
-            using var timeout = new CancellationTokenSource(SendPeers.Bound);
-            while (Directory.GetFiles(received).Length < files.Count)
-            {
-                await Task.Delay(200, timeout.Token);
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token); // the last file written whole
-            SendPeers.AssertReceived(received, files);
-            var log = archive.Running.Pacs!.Log;
-            Assert.All(files.Keys, uid => Assert.Contains($"Forwarded {uid} to FWD-STORESCP after ", log, StringComparison.Ordinal)); // retried, not sent at once
-            Assert.Contains("FWD-STORESCP: still failing after", log, StringComparison.Ordinal); // held past Pacs:Forward:HoldFor, queued again
+            await Task.Delay(200, timeout.Token);
         }
-        finally
-        {
-            await SendPeers.StopAsync(storescp);
-        }
+        await Task.Delay(TimeSpan.FromSeconds(1), timeout.Token); // the last file written whole
+        SendPeers.AssertReceived(received, files);
+        var log = archive.Running.Pacs!.Log;
+        Assert.All(files.Keys, uid => Assert.Contains($"Forwarded {uid} to FWD-STORESCP after ", log, StringComparison.Ordinal)); // retried, not sent at once
+        Assert.Contains("FWD-STORESCP: still failing after", log, StringComparison.Ordinal); // held past Pacs:Forward:HoldFor, queued again
     }
 
     [Fact]

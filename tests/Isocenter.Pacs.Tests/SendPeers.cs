@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -8,7 +7,7 @@ using Isocenter.Dicom.Network.Scu;
 
 namespace Isocenter.Pacs.Tests;
 
-/// <summary>What the send and forward tests share: a small study stored into the archive, a node put in the registry, and DCMTK's storescp as a peer.</summary>
+/// <summary>What the send and forward tests share: a small study stored into the archive, a node put in the registry, and what storescp received.</summary>
 internal static class SendPeers
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
@@ -43,28 +42,6 @@ internal static class SendPeers
             ["storeTo"] = storeTo,
         });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>storescp as STORESCP on <paramref name="port"/>, writing what it receives into <paramref name="folder"/>; answering C-ECHO when this returns.</summary>
-    public static async Task<Process> StartStorescpAsync(int port, string folder)
-    {
-        Directory.CreateDirectory(folder);
-        var storescp = Dcmtk.Start("storescp", ["-aet", "STORESCP", "-od", folder, "+xa", port.ToString(CultureInfo.InvariantCulture)]);
-        _ = storescp.StandardOutput.ReadToEndAsync(); // drained so storescp never blocks on a full pipe
-        _ = storescp.StandardError.ReadToEndAsync();
-        await Dcmtk.WaitForEchoAsync(new DicomClient("127.0.0.1", port, new DicomClientOptions { CalledAETitle = "STORESCP" }), storescp, () => "storescp exited");
-        return storescp;
-    }
-
-    /// <summary>Stops storescp (the peer goes down).</summary>
-    public static async Task StopAsync(Process storescp)
-    {
-        if (!storescp.HasExited)
-        {
-            storescp.Kill(entireProcessTree: true);
-            await storescp.WaitForExitAsync();
-        }
-        storescp.Dispose();
     }
 
     /// <summary>Asserts that the files storescp wrote into <paramref name="folder"/> are exactly <paramref name="sent"/>, each with the sent dataset byte for byte.</summary>

@@ -17,25 +17,17 @@ public sealed class SendTests(PacsArchive archive) : IDisposable
         var (study, files) = SendPeers.WriteStudy(Path.Combine(_folder, "study"), 4);
         await SendPeers.StoreAsync(archive.Running, files.Values, "SENDTEST");
         await archive.Running.WaitIndexedAsync(files.Keys, SendPeers.Bound);
-        var port = Dcmtk.FreePort();
-        var received = Path.Combine(_folder, "storescp");
-        var storescp = await SendPeers.StartStorescpAsync(port, received);
-        try
-        {
-            await SendPeers.PutNodeAsync(archive.Client, "SEND-STORESCP", "STORESCP", port);
+        var received = Directory.CreateDirectory(Path.Combine(_folder, "storescp")).FullName;
+        await using var storescp = await Storescp.StartAsync(received);
+        await SendPeers.PutNodeAsync(archive.Client, "SEND-STORESCP", "STORESCP", storescp.Port);
 
-            var send = await SendAndWaitAsync("SEND-STORESCP", study);
+        var send = await SendAndWaitAsync("SEND-STORESCP", study);
 
-            Assert.Equal("completed", (string?)send["state"]);
-            Assert.Equal(4, (int?)send["total"]);
-            Assert.Equal(4, (int?)send["completed"]);
-            Assert.Empty(send["failedInstances"]!.AsArray());
-            SendPeers.AssertReceived(received, files);
-        }
-        finally
-        {
-            await SendPeers.StopAsync(storescp);
-        }
+        Assert.Equal("completed", (string?)send["state"]);
+        Assert.Equal(4, (int?)send["total"]);
+        Assert.Equal(4, (int?)send["completed"]);
+        Assert.Empty(send["failedInstances"]!.AsArray());
+        SendPeers.AssertReceived(received, files);
     }
 
     [Fact]
