@@ -40,31 +40,43 @@ public sealed partial class RetrievalRunner(JobStore jobs, NodeRegistry registry
         for (var attempt = job.Attempts + 1; ; attempt++)
         {
             await tracker.SetStateAsync(PacsJobStates.Running, null, attempt, cancellationToken).ConfigureAwait(false);
-            using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var flushing = tracker.FlushPeriodicallyAsync(running.Token);
-            try
+            var (outcome, problem) = await AttemptAsync(tracker, node, cancellationToken).ConfigureAwait(false);
+            if (outcome is var (state, error))
             {
-                var (state, error) = await RetrieveAsync(tracker, node, cancellationToken).ConfigureAwait(false);
-                await running.CancelAsync().ConfigureAwait(false);
-                await flushing.ConfigureAwait(false);
                 await tracker.SetStateAsync(state, error, attempt, cancellationToken).ConfigureAwait(false);
                 LogFinished(logger, id, node.Name, state);
                 return;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Diagnose(e, node) is { } problem)
+            var retry = Retried.Contains(problem!.Code) && attempt < options.Value.RetrievalAttempts;
+            LogAttemptFailed(logger, id, node.Name, attempt, problem.Code, problem.Message, retry);
+            if (!retry)
             {
-                await running.CancelAsync().ConfigureAwait(false);
-                await flushing.ConfigureAwait(false);
-                var retry = Retried.Contains(problem.Code) && attempt < options.Value.RetrievalAttempts;
-                LogAttemptFailed(logger, id, node.Name, attempt, problem.Code, e.Message, retry);
-                if (!retry)
-                {
-                    var tried = attempt > 1 ? $" (tried {attempt.ToString(CultureInfo.InvariantCulture)} times)" : "";
-                    await tracker.SetStateAsync(PacsJobStates.Failed, problem.Message + tried, attempt, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                await Task.Delay(options.Value.RetryDelay * Math.Pow(2, attempt - 1), time, cancellationToken).ConfigureAwait(false);
+                var tried = attempt > 1 ? $" (tried {attempt.ToString(CultureInfo.InvariantCulture)} times)" : "";
+                await tracker.SetStateAsync(PacsJobStates.Failed, problem.Message + tried, attempt, cancellationToken).ConfigureAwait(false);
+                return;
             }
+            await Task.Delay(options.Value.RetryDelay * Math.Pow(2, attempt - 1), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // One attempt, progress flushed periodically while it runs: its outcome, or the problem that ended it.
+    private async Task<((string State, string? Error)? Outcome, NodeProblem? Problem)> AttemptAsync(RetrievalTracker tracker, DicomNode node, CancellationToken cancellationToken)
+    {
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var flushing = tracker.FlushPeriodicallyAsync(running.Token);
+        try
+        {
+            return (await RetrieveAsync(tracker, node, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Diagnose(e, node) is { } problem)
+        {
+            LogAttemptError(logger, tracker.Job.Id, e);
+            return (null, problem);
+        }
+        finally
+        {
+            await running.CancelAsync().ConfigureAwait(false);
+            await flushing.ConfigureAwait(false);
         }
     }
 
@@ -191,6 +203,9 @@ public sealed partial class RetrievalRunner(JobStore jobs, NodeRegistry registry
     [LoggerMessage(Level = LogLevel.Information, Message = "Retrieval {Id} from {Node} finished: {State}")]
     private static partial void LogFinished(ILogger logger, Guid id, string node, string state);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Retrieval {Id} from {Node}, attempt {Attempt}: {Problem} ({Reason}); retried: {Retry}")]
-    private static partial void LogAttemptFailed(ILogger logger, Guid id, string node, int attempt, string problem, string reason, bool retry);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retrieval {Id} from {Node}, attempt {Attempt}: {Problem}, {Detail} Retried: {Retry}")]
+    private static partial void LogAttemptFailed(ILogger logger, Guid id, string node, int attempt, string problem, string detail, bool retry);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Retrieval {Id}: the attempt ended with an error")]
+    private static partial void LogAttemptError(ILogger logger, Guid id, Exception exception);
 }
