@@ -44,6 +44,9 @@ public sealed class PacsArchive : IAsyncLifetime
                 ["Pacs:Nodes:SEEDED:RetrieveMethod"] = "C-GET",
                 ["Pacs:Nodes:SEEDED:Query"] = "false",
                 ["Pacs:RetryDelay"] = "00:00:00.500",
+                // ForwardTests: the stopped peer's instances go within 5 s of its restart, each delivery re-queued after 15 s of tries.
+                ["Pacs:Forward:MaxRetryInterval"] = "00:00:05",
+                ["Pacs:Forward:HoldFor"] = "00:00:15",
             },
             withPacs: true);
         Client = new HttpClient { BaseAddress = Running.Pacs!.BaseAddress };

@@ -18,17 +18,17 @@ public sealed class Storescp : IAsyncDisposable
     /// <summary>Its DIMSE port.</summary>
     public int Port { get; }
 
-    /// <summary>Starts it and waits until it answers C-ECHO.</summary>
-    public static async Task<Storescp> StartAsync(string folder)
+    /// <summary>Starts it (on <paramref name="port"/>, else a free one) and waits until it answers C-ECHO.</summary>
+    public static async Task<Storescp> StartAsync(string folder, int? port = null)
     {
-        var port = Dcmtk.FreePort();
-        var process = Dcmtk.Start("storescp", ["-aet", "STORESCP", "-od", folder, port.ToString(CultureInfo.InvariantCulture)]);
+        port ??= Dcmtk.FreePort();
+        var process = Dcmtk.Start("storescp", ["-aet", "STORESCP", "-od", folder, port.Value.ToString(CultureInfo.InvariantCulture)]);
         _ = process.StandardOutput.ReadToEndAsync(); // drained so storescp never blocks on a full pipe
         _ = process.StandardError.ReadToEndAsync();
-        var storescp = new Storescp(process, port);
+        var storescp = new Storescp(process, port.Value);
         try
         {
-            await Dcmtk.WaitForEchoAsync(new DicomClient("127.0.0.1", port, new DicomClientOptions { CalledAETitle = "STORESCP" }), process, () => "storescp exited");
+            await Dcmtk.WaitForEchoAsync(new DicomClient("127.0.0.1", port.Value, new DicomClientOptions { CalledAETitle = "STORESCP" }), process, () => "storescp exited");
         }
         catch
         {

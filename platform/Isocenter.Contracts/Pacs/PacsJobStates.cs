@@ -18,6 +18,9 @@ public static class PacsJobStates
     /// <summary>Nothing more will be done; <c>error</c> says why.</summary>
     public const string Failed = "failed";
 
-    /// <summary>True for <see cref="Completed"/>, <see cref="Partial"/> and <see cref="Failed"/>.</summary>
-    public static bool IsFinished(string state) => state is Completed or Partial or Failed;
+    /// <summary>A send that asked for storage commitment, and the node has committed to store every instance (PS3.4 J.3).</summary>
+    public const string Committed = "committed";
+
+    /// <summary>True for <see cref="Completed"/>, <see cref="Partial"/>, <see cref="Failed"/> and <see cref="Committed"/>.</summary>
+    public static bool IsFinished(string state) => state is Completed or Partial or Failed or Committed;
 }

@@ -8,7 +8,7 @@ namespace Isocenter.Contracts.Pacs;
 /// <param name="Node">The node it sends to.</param>
 /// <param name="StudyInstanceUid">Study Instance UID (0020,000D).</param>
 /// <param name="SeriesInstanceUid">The one series sent, or null for the whole study.</param>
-/// <param name="State"><c>queued</c>, <c>running</c>, <c>completed</c>, <c>partial</c> or <c>failed</c> (<see cref="PacsJobStates"/>).</param>
+/// <param name="State"><c>queued</c>, <c>running</c>, <c>completed</c>, <c>partial</c> or <c>failed</c>; <c>committed</c> when storage commitment was asked for and the node committed everything (<see cref="PacsJobStates"/>).</param>
 /// <param name="Total">Instances to send.</param>
 /// <param name="Completed">Instances the node accepted.</param>
 /// <param name="Failed">Instances the node refused or that could not be sent.</param>

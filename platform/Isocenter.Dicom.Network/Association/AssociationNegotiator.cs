@@ -23,6 +23,12 @@ public sealed record AcceptorPolicy
     /// <summary>Whether a requestor proposing the SCP role (for C-GET sub-operations, PS3.7 D.3.3.4) gets it.</summary>
     public bool AcceptScpRole { get; init; }
 
+    /// <summary>
+    /// SOP classes whose SCP role a requestor proposing it gets even without <see cref="AcceptScpRole"/> (Storage Commitment:
+    /// the SCP that opens an association to send its N-EVENT-REPORT, PS3.4 J.3.3).
+    /// </summary>
+    public IReadOnlySet<string> ScpRoleSopClasses { get; init; } = new HashSet<string>();
+
     /// <summary>Checks the user identity (and answers it when asked); null = not checked, never answered.</summary>
     public UserIdentityValidator? UserIdentityValidator { get; init; }
 
@@ -91,7 +97,7 @@ public static class AssociationNegotiator
             // One operation at a time each way (PS3.7 D.3.3.3): answered only when proposed.
             AsyncOperationsWindow = asked.AsyncOperationsWindow is null ? null : (1, 1),
             // The requestor may act as SCU; it gets the SCP role (receiving C-GET sub-operations) only under the policy.
-            RoleSelections = [.. asked.RoleSelections.Where(r => policy.AbstractSyntaxes.Contains(r.SopClassUid)).Select(r => r with { ScpRole = r.ScpRole && policy.AcceptScpRole })],
+            RoleSelections = [.. asked.RoleSelections.Where(r => policy.AbstractSyntaxes.Contains(r.SopClassUid)).Select(r => r with { ScpRole = r.ScpRole && (policy.AcceptScpRole || policy.ScpRoleSopClasses.Contains(r.SopClassUid)) })],
             // Answered only through the application's callbacks; without them the requestor gets no sub-item back.
             ExtendedNegotiations = policy.ExtendedNegotiationResponder is { } answer
                 ? [.. asked.ExtendedNegotiations.Where(e => accepted.Contains(e.SopClassUid)).Select(e => answer(e) is { } information ? e with { Information = information } : null).OfType<ExtendedNegotiation>()]

@@ -79,6 +79,18 @@ public sealed class DicomCommand
         return command;
     }
 
+    /// <summary>
+    /// N-ACTION-RQ (PS3.7 10.1.4.1, 10.3.4) of action <paramref name="actionTypeId"/> on the SOP instance
+    /// <paramref name="sopInstanceUid"/> of <paramref name="sopClassUid"/>; an action information dataset follows.
+    /// </summary>
+    public static DicomCommand NActionRequest(ushort messageId, string sopClassUid, string sopInstanceUid, ushort actionTypeId) => new(new DicomDataset()
+        .Set(DicomTag.RequestedSOPClassUID, sopClassUid)
+        .Set(DicomTag.CommandField, (ushort)DimseCommandField.NActionRequest)
+        .Set(DicomTag.MessageID, messageId)
+        .Set(DicomTag.CommandDataSetType, (ushort)0x0000)
+        .Set(DicomTag.RequestedSOPInstanceUID, sopInstanceUid)
+        .Set(DicomTag.ActionTypeID, actionTypeId));
+
     /// <summary>C-CANCEL-RQ (PS3.7 9.3.2.3) for the request with <paramref name="messageIdBeingRespondedTo"/>.</summary>
     public static DicomCommand CCancelRequest(ushort messageIdBeingRespondedTo) => new(new DicomDataset()
         .Set(DicomTag.CommandField, (ushort)DimseCommandField.CCancelRequest)
@@ -93,17 +105,24 @@ public sealed class DicomCommand
     public static DicomCommand ResponseTo(DicomCommand request, ushort status, string? errorComment = null, bool hasDataSet = false)
     {
         var dataset = new DicomDataset();
-        if (request.AffectedSopClassUid is { } sopClass)
+        if ((request.AffectedSopClassUid ?? request.Dataset.GetString(DicomTag.RequestedSOPClassUID)) is { } sopClass)
         {
-            dataset.Set(DicomTag.AffectedSOPClassUID, sopClass);
+            dataset.Set(DicomTag.AffectedSOPClassUID, sopClass); // an N-ACTION-RSP names the requested SOP class and instance (PS3.7 10.3.4)
         }
         dataset.Set(DicomTag.CommandField, (ushort)((ushort)request.CommandField | 0x8000));
         dataset.Set(DicomTag.MessageIDBeingRespondedTo, request.MessageId);
         dataset.Set(DicomTag.CommandDataSetType, hasDataSet ? (ushort)0x0000 : NoDataSet);
         dataset.Set(DicomTag.Status, status);
-        if (request.AffectedSopInstanceUid is { } sopInstance)
+        if ((request.AffectedSopInstanceUid ?? request.Dataset.GetString(DicomTag.RequestedSOPInstanceUID)) is { } sopInstance)
         {
             dataset.Set(DicomTag.AffectedSOPInstanceUID, sopInstance);
+        }
+        foreach (var type in (ReadOnlySpan<DicomTag>)[DicomTag.EventTypeID, DicomTag.ActionTypeID])
+        {
+            if (request.Dataset.TryGetValue<ushort>(type, out var id))
+            {
+                dataset.Set(type, id); // N-EVENT-REPORT-RSP, N-ACTION-RSP (PS3.7 10.3.1, 10.3.4)
+            }
         }
         if (errorComment is { Length: > 0 })
         {

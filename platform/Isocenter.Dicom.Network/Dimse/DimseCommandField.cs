@@ -35,6 +35,18 @@ public enum DimseCommandField : ushort
 
     /// <summary>C-CANCEL-RQ.</summary>
     CCancelRequest = 0x0FFF,
+
+    /// <summary>N-EVENT-REPORT-RQ.</summary>
+    NEventReportRequest = 0x0100,
+
+    /// <summary>N-EVENT-REPORT-RSP.</summary>
+    NEventReportResponse = 0x8100,
+
+    /// <summary>N-ACTION-RQ.</summary>
+    NActionRequest = 0x0130,
+
+    /// <summary>N-ACTION-RSP.</summary>
+    NActionResponse = 0x8130,
 }
 
 /// <summary>Number of Remaining, Completed, Failed and Warning Sub-operations (0000,1020-1023) of a C-MOVE or C-GET.</summary>

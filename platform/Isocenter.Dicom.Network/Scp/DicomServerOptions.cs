@@ -2,6 +2,7 @@ using System.Net;
 
 using System.Net.Security;
 using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Commitment;
 using Isocenter.Dicom.Network.Query;
 using Isocenter.Dicom.Network.Retrieve;
 using Isocenter.Dicom.Network.Scu;
@@ -62,6 +63,12 @@ public sealed record DicomServerOptions
     /// </summary>
     public ICRetrieveHandler? RetrieveHandler { get; init; }
 
+    /// <summary>
+    /// Receives storage commitment results (PS3.4 J.3.3) that peers send on associations they open to this server; with one,
+    /// the Storage Commitment Push Model SOP class is accepted (the peer in the SCP role). Without one, it is not negotiated.
+    /// </summary>
+    public StorageCommitmentReportHandler? StorageCommitmentReportHandler { get; init; }
+
     /// <summary>C-MOVE destinations: AE title → host and port; a C-MOVE-RQ naming another gets Move destination unknown (A801).</summary>
     public IReadOnlyDictionary<string, DnsEndPoint> MoveDestinations { get; init; } = new Dictionary<string, DnsEndPoint>();
 
@@ -81,6 +88,9 @@ public sealed record DicomServerOptions
     public static IReadOnlySet<string> RetrieveAbstractSyntaxes { get; } = new HashSet<string>(
         [DicomUid.PatientRootQueryRetrieveInformationModelMove, DicomUid.StudyRootQueryRetrieveInformationModelMove,
          DicomUid.PatientRootQueryRetrieveInformationModelGet, DicomUid.StudyRootQueryRetrieveInformationModelGet], StringComparer.Ordinal);
+
+    /// <summary>The Storage Commitment Push Model SOP class, accepted when a <see cref="StorageCommitmentReportHandler"/> is set.</summary>
+    public static IReadOnlySet<string> CommitmentAbstractSyntaxes { get; } = new HashSet<string>([DicomUid.StorageCommitmentPushModel], StringComparer.Ordinal);
 
     /// <summary>The FIND SOP classes accepted when a <see cref="FindHandler"/> is set.</summary>
     public static IReadOnlySet<string> FindAbstractSyntaxes { get; } = new HashSet<string>(
@@ -103,9 +113,11 @@ public sealed record DicomServerOptions
     {
         AETitles = AETitles,
         CallingAETitles = CallingAETitles,
-        AbstractSyntaxes = FindHandler is null && RetrieveHandler is null ? AbstractSyntaxes : new HashSet<string>(
-            AbstractSyntaxes.Concat(FindHandler is null ? [] : FindAbstractSyntaxes).Concat(RetrieveHandler is null ? [] : RetrieveAbstractSyntaxes), StringComparer.Ordinal),
+        AbstractSyntaxes = FindHandler is null && RetrieveHandler is null && StorageCommitmentReportHandler is null ? AbstractSyntaxes : new HashSet<string>(
+            AbstractSyntaxes.Concat(FindHandler is null ? [] : FindAbstractSyntaxes).Concat(RetrieveHandler is null ? [] : RetrieveAbstractSyntaxes)
+                .Concat(StorageCommitmentReportHandler is null ? [] : CommitmentAbstractSyntaxes), StringComparer.Ordinal),
         AcceptScpRole = RetrieveHandler is not null,
+        ScpRoleSopClasses = StorageCommitmentReportHandler is null ? new HashSet<string>() : CommitmentAbstractSyntaxes,
         UserIdentityValidator = UserIdentityValidator,
         ExtendedNegotiationResponder = ExtendedNegotiationResponder,
         TransferSyntaxes = TransferSyntaxes,

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Error, "C-FIND handler failed for {SopClassUid}")]
     public static partial void FindHandlerFailed(ILogger logger, Exception exception, string sopClassUid);
 
+    [LoggerMessage(14, LogLevel.Error, "Storage commitment report handler failed for a report from {CallingAETitle}")]
+    public static partial void CommitmentHandlerFailed(ILogger logger, Exception exception, string callingAETitle);
+
     [LoggerMessage(8, LogLevel.Warning, "Connection from {Remote} refused: {Limit} associations already open")]
     public static partial void TooManyAssociations(ILogger logger, EndPoint? remote, int limit);
 

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Commitment;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Echo;
 using Isocenter.Dicom.Network.Pdu;
@@ -207,6 +208,8 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 break;
             case DimseCommandField.CFindRequest when command.HasDataSet && options.FindHandler is not null:
             case DimseCommandField.CMoveRequest or DimseCommandField.CGetRequest when command.HasDataSet && options.RetrieveHandler is not null:
+            case DimseCommandField.NEventReportRequest when command.HasDataSet && options.StorageCommitmentReportHandler is not null
+                && context.AbstractSyntax == DicomUid.StorageCommitmentPushModel:
                 _identifierFor = command;
                 _dataContextId = context.Id;
                 break;
@@ -261,9 +264,12 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
                 _identifier.ResetWrittenCount();
                 var cancel = CancellationTokenSource.CreateLinkedTokenSource(_ending.Token);
                 _finds[find.MessageId] = cancel;
-                Track(find.CommandField == DimseCommandField.CFindRequest
-                    ? FindAsync(options.FindHandler!, new CFindRequest(_association, find, identifier), context, cancel)
-                    : RetrieveAsync(find, identifier, context, cancel));
+                Track(find.CommandField switch
+                {
+                    DimseCommandField.CFindRequest => FindAsync(options.FindHandler!, new CFindRequest(_association, find, identifier), context, cancel),
+                    DimseCommandField.NEventReportRequest => ReportAsync(options.StorageCommitmentReportHandler!, find, identifier, context, cancel),
+                    _ => RetrieveAsync(find, identifier, context, cancel),
+                });
             }
         }
         else if (value.IsLast)
@@ -346,6 +352,36 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
         try
         {
             await (_retrieve ??= new RetrieveProvider(connection, _association!, options, logger, _ending.Token)).RunAsync(options.RetrieveHandler!, request, identifier, context, cancel.Token);
+        }
+        finally
+        {
+            _finds.TryRemove(request.MessageId, out _);
+            cancel.Dispose();
+        }
+    }
+
+    // A storage commitment result (PS3.4 J.3.3) handed to the application, then answered.
+    private async Task ReportAsync(StorageCommitmentReportHandler handler, DicomCommand request, DicomDataset information, PresentationContext context, CancellationTokenSource cancel)
+    {
+        await Task.Yield(); // off the read loop
+        try
+        {
+            var status = DimseStatus.Success;
+            string? error = null;
+            try
+            {
+                await handler(_association!.CallingAETitle, StorageCommitment.ReadEventInformation(information), cancel.Token);
+            }
+            catch (Exception e) when (!cancel.IsCancellationRequested)
+            {
+                Log.CommitmentHandlerFailed(logger, e, _association!.CallingAETitle);
+                status = DimseStatus.ProcessingFailure;
+                error = e.Message;
+            }
+            if (!_ending.IsCancellationRequested)
+            {
+                await connection.SendCommandAsync(context.Id, DicomCommand.ResponseTo(request, status, error), _ending.Token);
+            }
         }
         finally
         {

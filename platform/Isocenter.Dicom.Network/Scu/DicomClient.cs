@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Isocenter.Dicom.IO;
 using Isocenter.Dicom.Network.Association;
+using Isocenter.Dicom.Network.Commitment;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Pdu;
 using Isocenter.Dicom.Network.Retrieve;
@@ -136,6 +137,54 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
         await using var association = await ScuAssociation.OpenAsync(host, port, _options, contexts, cancellationToken,
             [.. classes.Select(uid => new RoleSelection(uid, ScuRole: false, ScpRole: true))], sink);
         return await RetrieveAsync(association, "C-GET", sopClassUid, id => DicomCommand.CGetRequest(id, sopClassUid), identifier, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks the peer to commit to storing <paramref name="instances"/> (PS3.4 J.3.2): opens an association proposing the
+    /// Storage Commitment Push Model SOP class, sends N-ACTION-RQ "Request Storage Commitment" under
+    /// <paramref name="transactionUid"/> and reads the N-ACTION-RSP. The peer reports the result later with an
+    /// N-EVENT-REPORT-RQ (PS3.4 J.3.3): this call waits <paramref name="reportWait"/> for one on the same association,
+    /// answers it and returns its result; otherwise it releases and returns null, and the report comes on an association the
+    /// peer opens to this side's SCP (a <see cref="Scp.DicomServer"/> with a
+    /// <see cref="Scp.DicomServerOptions.StorageCommitmentReportHandler"/>), as Orthanc and most SCPs do.
+    /// </summary>
+    /// <exception cref="DimseFailureException">The peer refused the request.</exception>
+    public async Task<StorageCommitmentResult?> RequestStorageCommitmentAsync(string transactionUid, IReadOnlyCollection<SopReference> instances, TimeSpan reportWait,
+        CancellationToken cancellationToken = default)
+    {
+        var sopClass = DicomUid.StorageCommitmentPushModel;
+        await using var association = await ScuAssociation.OpenAsync(host, port, _options, [QueryProposal(sopClass)], cancellationToken);
+        var context = association.Association.FindContext(sopClass)
+            ?? throw new DicomNetworkException("The peer did not accept the Storage Commitment Push Model SOP class");
+        using var information = DimseDataSet.Encode(StorageCommitment.ActionInformation(transactionUid, instances), context.TransferSyntax);
+        var response = await association.SendAsync(context,
+            id => DicomCommand.NActionRequest(id, sopClass, DicomUid.StorageCommitmentPushModelInstance, StorageCommitment.RequestActionTypeId), information, cancellationToken);
+        if (response.Status != DimseStatus.Success)
+        {
+            throw new DimseFailureException("N-ACTION", response.Status, response.Dataset.GetString(DicomTag.ErrorComment));
+        }
+        StorageCommitmentResult? result = null;
+        if (reportWait > TimeSpan.Zero)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(reportWait);
+            try
+            {
+                var (report, data, contextId) = await association.ReadRequestAsync(wait.Token);
+                var accepted = report.CommandField == DimseCommandField.NEventReportRequest && data is not null;
+                if (accepted)
+                {
+                    result = StorageCommitment.ReadEventInformation(DimseDataSet.Decode(data, context.TransferSyntax));
+                }
+                await association.SendResponseAsync(contextId, DicomCommand.ResponseTo(report, accepted ? DimseStatus.Success : (ushort)0x0211), cancellationToken);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // no report on this association: it comes on one of the peer's
+            }
+        }
+        await association.ReleaseAsync(cancellationToken);
+        return result;
     }
 
     /// <summary>The storage SOP classes <see cref="GetAsync"/> offers to receive by default: the common image, structured report and presentation state classes.</summary>

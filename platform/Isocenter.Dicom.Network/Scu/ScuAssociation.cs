@@ -22,8 +22,9 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
 
     private readonly CommandAssembler _command = new();
     private readonly Queue<(DicomCommand Response, byte[]? DataSet)> _messages = new();
+    private readonly Queue<(DicomCommand Request, byte[]? DataSet, byte ContextId)> _requests = new(); // requests of the peer (N-EVENT-REPORT)
     private readonly ArrayBufferWriter<byte> _data = new(256);
-    private DicomCommand? _awaitingData;
+    private (DicomCommand Command, byte ContextId)? _awaitingData;
     private ushort _messageId;
     private bool _open;
     private readonly ICStoreHandler? _storeHandler;
@@ -140,7 +141,8 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
         {
             while (true)
             {
-                var message = await ReadMessageAsync(timeout.Token);
+                await ReadUntilAsync(() => _messages.Count > 0, timeout.Token);
+                var message = _messages.Dequeue();
                 if (message.Response.MessageIdBeingRespondedTo == request.MessageId)
                 {
                     return message;
@@ -154,10 +156,23 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
         }
     }
 
-    private async Task<(DicomCommand Response, byte[]? DataSet)> ReadMessageAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The next request the peer sends on this association (an N-EVENT-REPORT-RQ), the bytes of its dataset and its
+    /// presentation context ID; the caller answers it with <see cref="SendResponseAsync"/>.
+    /// </summary>
+    public async Task<(DicomCommand Request, byte[]? DataSet, byte ContextId)> ReadRequestAsync(CancellationToken cancellationToken)
     {
-        (DicomCommand Response, byte[]? DataSet) ready;
-        while (!_messages.TryDequeue(out ready))
+        await ReadUntilAsync(() => _requests.Count > 0, cancellationToken);
+        return _requests.Dequeue();
+    }
+
+    /// <summary>Answers a request of the peer.</summary>
+    public Task SendResponseAsync(byte contextId, DicomCommand response, CancellationToken cancellationToken) =>
+        _connection.SendCommandAsync(contextId, response, cancellationToken);
+
+    private async Task ReadUntilAsync(Func<bool> ready, CancellationToken cancellationToken)
+    {
+        while (!ready())
         {
             var pdu = await _connection.ReadAsync(_options.MaxPduLength, cancellationToken);
             switch (pdu)
@@ -182,7 +197,6 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
                     throw new DicomNetworkException($"Unexpected {pdu.Type} PDU while waiting for a response");
             }
         }
-        return ready;
     }
 
     // Completes messages (a command, and the dataset it announces) from the PDVs of a P-DATA-TF; a PDU may hold several.
@@ -201,7 +215,7 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
         }
         if (!value.IsCommand)
         {
-            if (_awaitingData is not { } command)
+            if (_awaitingData is not { } awaiting)
             {
                 throw new DicomNetworkException("A dataset fragment arrived without a command announcing it");
             }
@@ -212,7 +226,7 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
             _data.Write(value.Data.Span);
             if (value.IsLast)
             {
-                _messages.Enqueue((command, _data.WrittenSpan.ToArray()));
+                Enqueue(awaiting.Command, _data.WrittenSpan.ToArray(), awaiting.ContextId);
                 _data.ResetWrittenCount();
                 _awaitingData = null;
             }
@@ -230,12 +244,24 @@ internal sealed class ScuAssociation : IAsyncDisposable, IStoreChannel
             }
             else if (command.HasDataSet)
             {
-                _awaitingData = command;
+                _awaitingData = (command, value.PresentationContextId);
             }
             else
             {
-                _messages.Enqueue((command, null));
+                Enqueue(command, null, value.PresentationContextId);
             }
+        }
+    }
+
+    private void Enqueue(DicomCommand command, byte[]? dataSet, byte contextId)
+    {
+        if (command.IsResponse)
+        {
+            _messages.Enqueue((command, dataSet));
+        }
+        else
+        {
+            _requests.Enqueue((command, dataSet, contextId));
         }
     }
 

@@ -37,7 +37,7 @@ CREATE TABLE pacs_job (
     study_instance_uid text NOT NULL,
     series_instance_uids text[] NOT NULL,
     method text,                        -- a retrieval's C-MOVE or C-GET; null for a send
-    state text NOT NULL CHECK (state IN ('queued', 'running', 'completed', 'partial', 'failed')),
+    state text NOT NULL CHECK (state IN ('queued', 'running', 'completed', 'partial', 'failed', 'committed')), -- committed: a send with storage commitment
     progress jsonb NOT NULL,
     error text,
     attempts integer NOT NULL,

@@ -1,9 +1,11 @@
 using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
+using Isocenter.Pacs.Forward;
 using Isocenter.Pacs.Nodes;
 using Isocenter.Pacs.Query;
 using Isocenter.Pacs.Retrieve;
+using Isocenter.Pacs.Send;
 using Isocenter.ServiceDefaults;
 
 namespace Isocenter.Pacs;
@@ -30,6 +32,8 @@ public static class PacsHost
         app.MapDefaultEndpoints();
         app.MapNodes().MapRemoteQuery();
         app.MapRetrievals();
+        app.MapSends();
+        app.MapForwardRules();
         return app;
     }
 }

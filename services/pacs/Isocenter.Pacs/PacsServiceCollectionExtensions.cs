@@ -1,10 +1,12 @@
 using Isocenter.Archive.Store;
 using Isocenter.Index;
 using Isocenter.Pacs.Echo;
+using Isocenter.Pacs.Forward;
 using Isocenter.Pacs.Jobs;
 using Isocenter.Pacs.Nodes;
 using Isocenter.Pacs.Query;
 using Isocenter.Pacs.Retrieve;
+using Isocenter.Pacs.Send;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -37,6 +39,8 @@ public static class PacsServiceCollectionExtensions
         services.TryAddSingleton<RetrievalService>();
         services.AddIndexMigrations();
         services.AddHostedService<NodeSeeder>();
+        services.AddSends();
+        services.AddForwarding(configuration);
         return services;
     }
 
@@ -44,6 +48,6 @@ public static class PacsServiceCollectionExtensions
     public static IBusRegistrationConfigurator AddPacsConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RunRetrievalConsumer, RunRetrievalConsumerDefinition>();
-        return bus;
+        return bus.AddSendConsumers().AddForwardConsumers();
     }
 }

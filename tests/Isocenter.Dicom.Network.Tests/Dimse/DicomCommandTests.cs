@@ -42,6 +42,45 @@ public class DicomCommandTests
     }
 
     [Fact]
+    public void EncodeDecode_NActionRequestAndResponse_RoundTrips()
+    {
+        // PS3.7 10.3.4: the request names the Requested SOP class and instance, the response the Affected ones and the Action Type ID.
+        var request = DicomCommand.Decode(DicomCommand.NActionRequest(4, DicomUid.StorageCommitmentPushModel, DicomUid.StorageCommitmentPushModelInstance, 1).Encode());
+        Assert.Equal(DimseCommandField.NActionRequest, request.CommandField);
+        Assert.Equal(4, request.MessageId);
+        Assert.Equal(DicomUid.StorageCommitmentPushModel, request.Dataset.GetString(DicomTag.RequestedSOPClassUID));
+        Assert.Equal(DicomUid.StorageCommitmentPushModelInstance, request.Dataset.GetString(DicomTag.RequestedSOPInstanceUID));
+        Assert.True(request.HasDataSet);
+
+        var response = DicomCommand.Decode(DicomCommand.ResponseTo(request, DimseStatus.Success).Encode());
+        Assert.Equal(DimseCommandField.NActionResponse, response.CommandField);
+        Assert.Equal(4, response.MessageIdBeingRespondedTo);
+        Assert.Equal(DicomUid.StorageCommitmentPushModel, response.AffectedSopClassUid);
+        Assert.Equal(DicomUid.StorageCommitmentPushModelInstance, response.AffectedSopInstanceUid);
+        Assert.True(response.Dataset.TryGetValue<ushort>(DicomTag.ActionTypeID, out var action) && action == 1);
+    }
+
+    [Fact]
+    public void ResponseTo_NEventReportRequest_CarriesEventTypeId()
+    {
+        // PS3.7 10.3.1: the N-EVENT-REPORT-RSP names the affected SOP class and instance and the Event Type ID.
+        var request = DicomCommand.Decode(new DicomCommand(new DicomDataset()
+            .Set(DicomTag.AffectedSOPClassUID, DicomUid.StorageCommitmentPushModel)
+            .Set(DicomTag.CommandField, (ushort)DimseCommandField.NEventReportRequest)
+            .Set(DicomTag.MessageID, (ushort)9)
+            .Set(DicomTag.CommandDataSetType, (ushort)0)
+            .Set(DicomTag.AffectedSOPInstanceUID, DicomUid.StorageCommitmentPushModelInstance)
+            .Set(DicomTag.EventTypeID, (ushort)2)).Encode());
+
+        var response = DicomCommand.Decode(DicomCommand.ResponseTo(request, DimseStatus.Success).Encode());
+
+        Assert.Equal(DimseCommandField.NEventReportResponse, response.CommandField);
+        Assert.Equal(9, response.MessageIdBeingRespondedTo);
+        Assert.True(response.Dataset.TryGetValue<ushort>(DicomTag.EventTypeID, out var type) && type == 2);
+        Assert.Equal(DicomUid.StorageCommitmentPushModelInstance, response.AffectedSopInstanceUid);
+    }
+
+    [Fact]
     public void EncodeDecode_CFindRequestAndPendingResponse_RoundTrips()
     {
         // PS3.7 9.3.2.1 and 9.3.2.2: the request and each Pending response carry an identifier (Command Data Set Type 0000).

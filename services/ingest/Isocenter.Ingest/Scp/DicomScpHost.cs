@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net;
+using Isocenter.Contracts.Ingest;
+using Isocenter.Dicom.Network.Commitment;
 using Isocenter.Dicom.Network.Scp;
 using Isocenter.Index;
 using Isocenter.Ingest.Query;
 using Isocenter.Ingest.Retrieve;
 using Isocenter.Ingest.Store;
 using Isocenter.ObjectStore;
+using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -13,12 +16,15 @@ namespace Isocenter.Ingest.Scp;
 
 /// <summary>
 /// Runs the archive's <see cref="DicomServer"/> for the host's lifetime (after the bus has started, stopped before it):
-/// C-ECHO, C-STORE through <see cref="InstanceStoreHandler"/>, C-FIND, C-MOVE and C-GET from the index and the object store. On stop, it stops
+/// C-ECHO, C-STORE through <see cref="InstanceStoreHandler"/>, C-FIND, C-MOVE and C-GET from the index and the object store,
+/// and storage commitment reports (N-EVENT-REPORT, PS3.4 J.3.3) published as <see cref="StorageCommitmentReported"/> for the
+/// PACS service's sends. On stop, it stops
 /// accepting and lets open associations finish for <see cref="IngestOptions.DrainTimeout"/> before aborting them. As a
 /// health check, it is healthy while the SCP listens.
 /// </summary>
 public sealed partial class DicomScpHost(
-    IOptions<IngestOptions> options, InstanceStoreHandler storeHandler, IObjectStore store, IIndexStore index, ILoggerFactory loggers, ILogger<DicomScpHost> logger)
+    IOptions<IngestOptions> options, InstanceStoreHandler storeHandler, IObjectStore store, IIndexStore index, IBus bus, TimeProvider time, ILoggerFactory loggers,
+    ILogger<DicomScpHost> logger)
     : IHostedService, IHealthCheck, IAsyncDisposable
 {
     private readonly IngestOptions _options = options.Value;
@@ -38,6 +44,7 @@ public sealed partial class DicomScpHost(
             StoreHandler = storeHandler,
             FindHandler = new IndexFindHandler(index),
             RetrieveHandler = new IndexRetrieveHandler(index, store),
+            StorageCommitmentReportHandler = PublishCommitmentReportAsync,
             MoveDestinations = MoveDestinations(_options),
             MaxAssociations = _options.MaxAssociations,
             ArtimTimeout = _options.ArtimTimeout,
@@ -45,6 +52,14 @@ public sealed partial class DicomScpHost(
         }, loggers.CreateLogger<DicomServer>());
         var endPoint = _server.Start(new IPEndPoint(IPAddress.Parse(_options.Address), _options.Port));
         LogListening(logger, _options.AETitle, endPoint);
+    }
+
+    // Publisher confirms are on: the peer is answered Success once the broker has the report, Processing failure otherwise.
+    private async ValueTask PublishCommitmentReportAsync(string callingAETitle, StorageCommitmentResult result, CancellationToken cancellationToken)
+    {
+        LogCommitmentReport(logger, result.TransactionUid, callingAETitle, result.Committed.Count, result.Failed.Count);
+        await bus.Publish(new StorageCommitmentReported(result.TransactionUid, callingAETitle, [.. result.Committed.Select(r => r.SopInstanceUid)],
+            [.. result.Failed.Select(f => f.Instance.SopInstanceUid)], time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -82,6 +97,9 @@ public sealed partial class DicomScpHost(
         }
         return destinations;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage commitment report {TransactionUid} from {CallingAETitle}: {Committed} committed, {Failed} failed")]
+    private static partial void LogCommitmentReport(ILogger logger, string transactionUid, string callingAETitle, int committed, int failed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DICOM SCP {AETitle} listening on {EndPoint}: C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET")]
     private static partial void LogListening(ILogger logger, string aeTitle, IPEndPoint endPoint);
