@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { describeDirections, describeServices, emptyNode, validateNode } from "./nodes";
+
+describe("validateNode", () => {
+  const valid = { ...emptyNode(), name: "PACS-1.main_a", aeTitle: "ORTHANC", host: "127.0.0.1", port: 4242 };
+
+  it("accepts a valid node", () => {
+    expect(validateNode(valid)).toEqual({});
+    expect(validateNode({ ...valid, aeTitle: "SIXTEEN_CHARS_AE", port: 65535 })).toEqual({});
+  });
+
+  it("names each invalid field as the server does", () => {
+    expect(Object.keys(validateNode({ ...valid, name: "with space" }))).toEqual(["name"]);
+    expect(Object.keys(validateNode({ ...valid, name: "x".repeat(65) }))).toEqual(["name"]);
+    expect(Object.keys(validateNode({ ...valid, aeTitle: "SEVENTEEN_CHARS_A" }))).toEqual(["aeTitle"]);
+    expect(Object.keys(validateNode({ ...valid, aeTitle: "BACK\\SLASH" }))).toEqual(["aeTitle"]);
+    expect(Object.keys(validateNode({ ...valid, aeTitle: "   " }))).toEqual(["aeTitle"]);
+    expect(Object.keys(validateNode({ ...valid, aeTitle: "ÄRZTE" }))).toEqual(["aeTitle"]);
+    expect(Object.keys(validateNode({ ...valid, host: "" }))).toEqual(["host"]);
+    expect(Object.keys(validateNode({ ...valid, port: 0 }))).toEqual(["port"]);
+    expect(Object.keys(validateNode({ ...valid, port: 65536 }))).toEqual(["port"]);
+    expect(Object.keys(validateNode({ ...valid, port: NaN }))).toEqual(["port"]);
+  });
+});
+
+describe("node descriptions", () => {
+  it("says what a node is used for", () => {
+    expect(describeDirections({ ...emptyNode(), retrieveMethod: "C-GET" })).toBe("query/retrieve (C-GET) · we send to it · it sends to us");
+    expect(describeDirections({ ...emptyNode(), query: false, storeFrom: false })).toBe("we send to it");
+    expect(describeDirections({ ...emptyNode(), query: false, storeTo: false, storeFrom: false })).toBe("none");
+  });
+
+  it("lists the services an echo found", () => {
+    const result = { ok: true, milliseconds: 3, problem: null, message: "", services: { echo: true, find: true, move: true, get: false } };
+    expect(describeServices(result)).toBe("accepts echo, find, move; not get");
+    expect(describeServices({ ...result, services: { echo: true, find: true, move: true, get: true } })).toBe("accepts echo, find, move, get");
+    expect(describeServices({ ...result, ok: false, services: { echo: false, find: false, move: false, get: false } })).toBe("");
+  });
+});
