@@ -62,6 +62,8 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   let askedPacs = false;
   let retrieval: RetrievalWatch | undefined;
   let requery: number | undefined;
+  let bannerTimer: number | undefined;
+  let bannerDone = false;
 
   function setLayout(next: "1up" | "4up"): void {
     layout = next;
@@ -205,8 +207,16 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   function showRetrieval(r: Retrieval): void {
     retrievalBanner.textContent = describeRetrieval(r);
     retrievalBanner.dataset["state"] = r.state;
-    // A completed retrieval's banner goes once the index holds what it brought (the study-progress banner tells the rest).
-    retrievalBanner.hidden = r.state === "completed" && seriesList.length > 0 && shownInstances() >= r.series.reduce((n, s) => n + s.completed + s.warning, 0);
+    retrievalBanner.hidden = bannerDone;
+    // A completed retrieval's banner goes a few seconds after the index holds what it brought (the study-progress banner
+    // tells the rest); a partial or failed one stays.
+    const settled = r.state === "completed" && seriesList.length > 0 && shownInstances() >= r.series.reduce((n, s) => n + s.completed + s.warning, 0);
+    if (settled) {
+      bannerTimer ??= window.setTimeout(() => {
+        bannerDone = true;
+        retrievalBanner.hidden = true;
+      }, 4000);
+    }
     if (r.state === "failed" && seriesList.length === 0) showMessage(`The study could not be retrieved from PACS ${r.node}: ${r.error ?? "no reason given"}`);
     else if (seriesList.length === 0 && !finished(r.state)) showWaiting(`Retrieving the study from PACS ${r.node}…`);
   }
@@ -303,6 +313,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     unsubscribe();
     clearTimeout(refresh);
     clearTimeout(requery);
+    clearTimeout(bannerTimer);
     retrieval?.stop();
     metadataRequest?.abort();
     stack?.destroy();
