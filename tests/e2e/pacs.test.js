@@ -72,7 +72,7 @@ describe("PACS connectivity", () => {
       await byTestId(page, "node-save").click();
       const formError = byTestId(page, "form-error");
       await formError.waitFor();
-      assert.match(await formError.innerText(), /Name.*\n.*AE title/s);
+      assert.match(await formError.innerText(), /name must[\s\S]*AE title must/);
       await fillForm({ name: node, ae: "ORTHANC", port: orthanc.dicomPort });
       const unsaved = await testForm();
       assert.equal(unsaved.ok, "true", unsaved.text);

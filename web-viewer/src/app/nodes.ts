@@ -96,7 +96,7 @@ export function showNodes(root: HTMLElement, pacs: PacsClient, back: () => void)
     description: description.value.trim(),
   });
 
-  const controls: Record<string, HTMLInputElement> = { name, aetitle: ae, host, port };
+  const controls: Record<string, HTMLInputElement> = { name, aetitle: ae, host, port, description };
   /** Shows the messages by field (the form's own check, or the server's `errors`), marking the fields they name. */
   function showErrors(errors: Record<string, string[] | string | undefined>): void {
     const messages = Object.values(errors).flat().filter((m): m is string => Boolean(m));

@@ -7,6 +7,7 @@ describe("validateNode", () => {
   it("accepts a valid node", () => {
     expect(validateNode(valid)).toEqual({});
     expect(validateNode({ ...valid, aeTitle: "SIXTEEN_CHARS_AE", port: 65535 })).toEqual({});
+    expect(validateNode({ ...valid, aeTitle: " PADDED AE TITLE  " })).toEqual({}); // 16 once trimmed
   });
 
   it("names each invalid field as the server does", () => {
@@ -17,6 +18,11 @@ describe("validateNode", () => {
     expect(Object.keys(validateNode({ ...valid, aeTitle: "   " }))).toEqual(["aeTitle"]);
     expect(Object.keys(validateNode({ ...valid, aeTitle: "ÄRZTE" }))).toEqual(["aeTitle"]);
     expect(Object.keys(validateNode({ ...valid, host: "" }))).toEqual(["host"]);
+    expect(Object.keys(validateNode({ ...valid, host: "pacs host" }))).toEqual(["host"]);
+    expect(Object.keys(validateNode({ ...valid, host: "-pacs" }))).toEqual(["host"]);
+    expect(validateNode({ ...valid, host: "pacs-1.hospital.org" })).toEqual({});
+    expect(validateNode({ ...valid, host: "::1" })).toEqual({});
+    expect(Object.keys(validateNode({ ...valid, description: "x".repeat(1025) }))).toEqual(["description"]);
     expect(Object.keys(validateNode({ ...valid, port: 0 }))).toEqual(["port"]);
     expect(Object.keys(validateNode({ ...valid, port: 65536 }))).toEqual(["port"]);
     expect(Object.keys(validateNode({ ...valid, port: NaN }))).toEqual(["port"]);

@@ -5,20 +5,24 @@ export function emptyNode(): DicomNode {
   return { name: "", aeTitle: "", host: "", port: 104, query: true, retrieveMethod: "C-MOVE", storeTo: true, storeFrom: true, tls: false, description: "" };
 }
 
+const hostName = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const ipv6 = /^\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?$/;
+
 /**
- * The problems of a node, by field, as the server checks them (THE CONTRACT): name of 1–64 letters, digits, `.`, `_`,
- * `-`; AE title of 1–16 characters of the AE value representation (printable ASCII, no backslash, not only spaces);
- * a host; a port in 1–65535. Empty when the node is valid.
+ * The problems of a node, by field, with the server's rules and words (the service's `DicomNode.Validate`): name of 1–64
+ * letters, digits, `.`, `_`, `-`; AE title of 1–16 printable ASCII characters (trimmed), not only spaces, no backslash;
+ * a host name or IP address; a port in 1–65535; a description of at most 1024 characters. Empty when the node is valid.
  */
 export function validateNode(node: DicomNode): Partial<Record<keyof DicomNode, string>> {
   const problems: Partial<Record<keyof DicomNode, string>> = {};
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(node.name)) problems.name = "Name: 1–64 letters, digits, '.', '_' or '-'.";
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(node.name)) problems.name = "The name must be 1 to 64 letters, digits, '.', '_' or '-'.";
   const ae = node.aeTitle.trim();
-  if (ae.length === 0 || node.aeTitle.length > 16 || !/^[\x20-\x7e]*$/.test(node.aeTitle) || node.aeTitle.includes("\\")) {
-    problems.aeTitle = "AE title: 1–16 printable ASCII characters, no backslash.";
+  if (ae.length === 0 || ae.length > 16 || !/^[\x20-\x7e]*$/.test(node.aeTitle) || node.aeTitle.includes("\\")) {
+    problems.aeTitle = "The AE title must be 1 to 16 printable ASCII characters, not only spaces, without a backslash.";
   }
-  if (!node.host.trim() || /\s/.test(node.host.trim())) problems.host = "Host: a host name or IP address.";
-  if (!Number.isInteger(node.port) || node.port < 1 || node.port > 65535) problems.port = "Port: a number from 1 to 65535.";
+  if (!hostName.test(node.host) && !ipv6.test(node.host)) problems.host = "The host must be a host name or an IP address.";
+  if (!Number.isInteger(node.port) || node.port < 1 || node.port > 65535) problems.port = "The port must be between 1 and 65535.";
+  if (node.description.length > 1024) problems.description = "The description must be at most 1024 characters.";
   return problems;
 }
 
