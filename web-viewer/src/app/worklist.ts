@@ -214,6 +214,17 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
     const controller = new AbortController();
     request = controller;
     const remote = source.value !== "";
+    const filters = current();
+    if (remote && !filters.text.trim() && !filters.dateFrom && !filters.dateTo) {
+      // An open C-FIND asks a hospital PACS for every study it holds.
+      body.replaceChildren();
+      rows = [];
+      remoteRows = new Map();
+      status.textContent = `Type a name, patient ID or accession number, or choose dates, to search ${source.value}.`;
+      prev.disabled = next.disabled = true;
+      pageLabel.textContent = "";
+      return;
+    }
     status.textContent = remote ? `Searching ${source.value}…` : "Searching…";
     try {
       const found = await searchStudies(controller.signal);
