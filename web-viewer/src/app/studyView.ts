@@ -1,7 +1,7 @@
 import { HttpError, type DicomWebClient } from "../dicomweb/client";
 import { formatDate, formatPersonName, numberValue, stringValue, Tag, type DicomJsonDataset } from "../dicomweb/dicomJson";
 import type { PacsClient, Retrieval } from "../pacs/client";
-import { describeRetrieval, finished, RetrievalWatch } from "../pacs/retrieval";
+import { describeRetrieval, finished, retrievalCounts, RetrievalWatch } from "../pacs/retrieval";
 import { FourUp } from "../viewport/renderViewports";
 import { slicesOf, StackViewport, windowPresets, type PresetName } from "../viewport/stackViewport";
 import { StudyProgress, subscribeActivity } from "./activity";
@@ -210,7 +210,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     retrievalBanner.hidden = bannerDone;
     // A completed retrieval's banner goes a few seconds after the index holds what it brought (the study-progress banner
     // tells the rest); a partial or failed one stays.
-    const settled = r.state === "completed" && seriesList.length > 0 && shownInstances() >= r.series.reduce((n, s) => n + s.completed + s.warning, 0);
+    const settled = r.state === "completed" && seriesList.length > 0 && shownInstances() >= retrievalCounts(r).done;
     if (settled) {
       bannerTimer ??= window.setTimeout(() => {
         bannerDone = true;
@@ -229,11 +229,11 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     requery = window.setTimeout(async () => {
       if (!retrieval) return;
       await loadStudy();
+      if (!retrieval) return; // the page was left meanwhile
       if (selected && behind(selected)) void loadSeries(selected);
       const r = retrieval.retrieval;
       showRetrieval(r);
-      const brought = r.series.reduce((n, s) => n + s.completed + s.warning, 0);
-      if (!finished(r.state) || (r.state !== "failed" && shownInstances() < brought)) scheduleRequery();
+      if (!finished(r.state) || (r.state !== "failed" && shownInstances() < retrievalCounts(r).done)) scheduleRequery();
     }, 1500);
   }
 
@@ -315,6 +315,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     clearTimeout(requery);
     clearTimeout(bannerTimer);
     retrieval?.stop();
+    retrieval = undefined;
     metadataRequest?.abort();
     stack?.destroy();
     four?.destroy();
