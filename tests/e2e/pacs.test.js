@@ -115,6 +115,7 @@ describe("PACS connectivity", () => {
       // The echo works; the retrieve method does not.
       assert.equal(result.ok, "true", result.text);
       assert.match(result.text, /C-GET/);
+      assert.equal(await byTestId(page, "node-form").locator('[data-testid="echo-result"]').getAttribute("data-warning"), "", "not marked as a warning");
       assert.match(await byTestId(page, "node-form").innerText(), /accepts echo; not find, move, get/);
     });
   });

@@ -1,14 +1,17 @@
 import { fieldErrors, type DicomNode, type EchoResult, type PacsClient } from "../pacs/client";
-import { describeDirections, describeServices, emptyNode, validateNode } from "../pacs/nodes";
+import { describeDirections, describeServices, emptyNode, lacksService, validateNode } from "../pacs/nodes";
 import { describeError, el } from "./dom";
 
-/** An echo's outcome as shown: the message (green when it succeeded, red when not) and the services the peer accepts. */
-function echoView(result: EchoResult): HTMLElement {
+/**
+ * An echo's outcome as shown: the message (green when it succeeded, red when not, amber when it succeeded but the peer
+ * refused a service the node is configured to use) and the services the peer accepts.
+ */
+function echoView(result: EchoResult, node: DicomNode): HTMLElement {
   const services = describeServices(result);
   return el(
     "div",
     { class: "echo" },
-    el("span", { class: "echo-result", "data-testid": "echo-result", "data-ok": String(result.ok), "data-problem": result.problem ?? "" }, result.message),
+    el("span", { class: "echo-result", "data-testid": "echo-result", "data-ok": String(result.ok), "data-problem": result.problem ?? "", "data-warning": result.ok && lacksService(result, node) }, result.message),
     el("span", { class: "echo-detail" }, [services, result.ok ? `${result.milliseconds} ms` : ""].filter(Boolean).join(" · ")),
   );
 }
@@ -121,7 +124,7 @@ export function showNodes(root: HTMLElement, pacs: PacsClient, back: () => void)
       echo.disabled = true;
       result.replaceChildren(el("span", { class: "muted" }, `Testing ${node.aeTitle}@${node.host}:${node.port}…`));
       try {
-        result.replaceChildren(echoView(await pacs.echo(node.name, { signal: request.signal })));
+        result.replaceChildren(echoView(await pacs.echo(node.name, { signal: request.signal }), node));
       } catch (error) {
         if (!request.signal.aborted) result.replaceChildren(echoFailure(error));
       }
@@ -188,7 +191,7 @@ export function showNodes(root: HTMLElement, pacs: PacsClient, back: () => void)
     test.disabled = true;
     formEcho.replaceChildren(el("span", { class: "muted" }, `Testing ${node.aeTitle}@${node.host}:${node.port}…`));
     try {
-      formEcho.replaceChildren(echoView(await pacs.echoUnsaved(node, { signal: request.signal })));
+      formEcho.replaceChildren(echoView(await pacs.echoUnsaved(node, { signal: request.signal }), node));
     } catch (error) {
       const errors = fieldErrors(error);
       if (Object.keys(errors).length) {

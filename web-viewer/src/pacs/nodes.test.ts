@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeDirections, describeServices, emptyNode, validateNode } from "./nodes";
+import { describeDirections, describeServices, emptyNode, lacksService, validateNode } from "./nodes";
 
 describe("validateNode", () => {
   const valid = { ...emptyNode(), name: "PACS-1.main_a", aeTitle: "ORTHANC", host: "127.0.0.1", port: 4242 };
@@ -41,5 +41,17 @@ describe("node descriptions", () => {
     expect(describeServices(result)).toBe("accepts echo, find, move; not get");
     expect(describeServices({ ...result, services: { echo: true, find: true, move: true, get: true } })).toBe("accepts echo, find, move, get");
     expect(describeServices({ ...result, ok: false, services: { echo: false, find: false, move: false, get: false } })).toBe("");
+  });
+});
+
+describe("lacksService", () => {
+  const echoOnly = { ok: true, milliseconds: 1, problem: null, message: "", services: { echo: true, find: false, move: false, get: false } };
+  const noGet = { ...echoOnly, services: { echo: true, find: true, move: true, get: false } };
+
+  it("flags a queried node whose peer refuses FIND or the retrieve method", () => {
+    expect(lacksService(noGet, { ...emptyNode(), retrieveMethod: "C-GET" })).toBe(true);
+    expect(lacksService(noGet, { ...emptyNode(), retrieveMethod: "C-MOVE" })).toBe(false);
+    expect(lacksService(echoOnly, emptyNode())).toBe(true);
+    expect(lacksService(echoOnly, { ...emptyNode(), query: false })).toBe(false);
   });
 });

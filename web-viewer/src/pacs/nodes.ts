@@ -43,3 +43,8 @@ export function describeServices(result: EchoResult): string {
   const refused = names.filter((n) => !result.services[n]);
   return `accepts ${accepted.join(", ")}${refused.length ? `; not ${refused.join(", ")}` : ""}`;
 }
+
+/** Whether the peer refused a service the node is configured for: FIND and the retrieve method when it is queried. */
+export function lacksService(result: EchoResult, node: DicomNode): boolean {
+  return node.query && (!result.services.find || !(node.retrieveMethod === "C-GET" ? result.services.get : result.services.move));
+}
