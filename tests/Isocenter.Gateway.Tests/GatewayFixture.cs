@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Isocenter.Gateway.Tests;
 
 /// <summary>
-/// The gateway in-process on a free loopback port, in front of four recording backends (DICOMweb, API, two render
+/// The gateway in-process on a free loopback port, in front of five recording backends (DICOMweb, API, PACS, two render
 /// destinations), with a development key, one API key, a web root and a small per-user limit (20 requests per hour).
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
@@ -28,9 +28,11 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public RecordingBackend Api { get; private set; } = null!;
 
+    public RecordingBackend Pacs { get; private set; } = null!;
+
     public RecordingBackend[] Render { get; private set; } = [];
 
-    public IEnumerable<RecordingBackend> Backends => [DicomWeb, Api, .. Render];
+    public IEnumerable<RecordingBackend> Backends => [DicomWeb, Api, Pacs, .. Render];
 
     public LogRecorder Log { get; } = new();
 
@@ -42,6 +44,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     {
         DicomWeb = await RecordingBackend.StartAsync("dicomweb");
         Api = await RecordingBackend.StartAsync("api");
+        Pacs = await RecordingBackend.StartAsync("pacs");
         Render = [await RecordingBackend.StartAsync("render-1"), await RecordingBackend.StartAsync("render-2")];
         await File.WriteAllTextAsync(Path.Combine(_webRoot, "index.html"), "<!doctype html><title>viewer</title>");
         await File.WriteAllTextAsync(Path.Combine(_webRoot, "app.js"), "console.log('viewer');");
@@ -49,6 +52,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             ["ReverseProxy:Clusters:dicomweb:Destinations:dicomweb:Address"] = DicomWeb.Address,
             ["ReverseProxy:Clusters:api:Destinations:api:Address"] = Api.Address,
+            ["ReverseProxy:Clusters:pacs:Destinations:pacs:Address"] = Pacs.Address,
             ["ReverseProxy:Clusters:render:Destinations:render-1:Address"] = Render[0].Address,
             ["ReverseProxy:Clusters:render:Destinations:render-2:Address"] = Render[1].Address,
             ["Gateway:WebRoot"] = _webRoot,

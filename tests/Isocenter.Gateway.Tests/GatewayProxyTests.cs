@@ -43,6 +43,21 @@ public sealed class GatewayProxyTests(GatewayFixture gateway)
         Assert.Equal(backend, Assert.Single(gateway.ReceivedWith(marker)).Backend.Name);
     }
 
+    [Theory]
+    [InlineData("/api/dicom-nodes")] // the bare path and those below it
+    [InlineData("/api/dicom-nodes/PACS/studies")]
+    [InlineData("/api/retrievals")]
+    [InlineData("/api/sends/0b6f")]
+    [InlineData("/api/forward-rules/research")]
+    public async Task Api_PacsResources_ToThePacsService(string path)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+
+        using var response = await gateway.GetAsUserAsync($"{path}?probe={marker}", "pacs-admin");
+
+        Assert.Equal("pacs", Assert.Single(gateway.ReceivedWith(marker)).Backend.Name);
+    }
+
     [Fact]
     public async Task Api_NoDestinationConfigured_503WithProblem()
     {

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Isocenter.Testing;
 
 /// <summary>
-/// The archive as it runs: the storage service and the ingest service (and, when asked, the DICOMweb service) as
+/// The archive as it runs: the storage service and the ingest service (and, when asked, the DICOMweb and PACS services) as
 /// processes, on a database, RabbitMQ virtual host and object store of their own (a folder, or a bucket of the S3 server),
 /// ingest's DIMSE port free on loopback.
 /// </summary>
@@ -14,11 +14,13 @@ public sealed class LocalArchive : IAsyncDisposable
     private readonly Dictionary<string, string> _settings;
 
     private readonly bool _withDicomWeb;
+    private readonly bool _withPacs;
 
-    private LocalArchive(Dictionary<string, string> settings, string indexConnectionString, int port, bool withDicomWeb)
+    private LocalArchive(Dictionary<string, string> settings, string indexConnectionString, int port, bool withDicomWeb, bool withPacs)
     {
         _settings = settings;
         _withDicomWeb = withDicomWeb;
+        _withPacs = withPacs;
         IndexConnectionString = indexConnectionString;
         Port = port;
     }
@@ -39,11 +41,16 @@ public sealed class LocalArchive : IAsyncDisposable
     /// <summary>The DICOMweb service, when started with it.</summary>
     public ServiceProcess? DicomWeb { get; private set; }
 
+    /// <summary>The PACS service, when started with it.</summary>
+    public ServiceProcess? Pacs { get; private set; }
+
     /// <summary>
-    /// Starts storage, then ingest (then DICOMweb when <paramref name="withDicomWeb"/>); <paramref name="objectStore"/> holds
-    /// the ObjectStore:* settings, <paramref name="extra"/> any other. The test project must build each service it starts.
+    /// Starts storage, then ingest (then DICOMweb when <paramref name="withDicomWeb"/>, PACS when <paramref name="withPacs"/>);
+    /// <paramref name="objectStore"/> holds the ObjectStore:* settings, <paramref name="extra"/> any other. The test project
+    /// must build each service it starts.
     /// </summary>
-    public static async Task<LocalArchive> StartAsync(IReadOnlyDictionary<string, string> objectStore, IReadOnlyDictionary<string, string>? extra = null, bool withDicomWeb = false)
+    public static async Task<LocalArchive> StartAsync(IReadOnlyDictionary<string, string> objectStore, IReadOnlyDictionary<string, string>? extra = null,
+        bool withDicomWeb = false, bool withPacs = false)
     {
         var database = await LocalServers.CreateDatabaseAsync("archive");
         var vhost = await LocalServers.CreateVirtualHostAsync("archive");
@@ -61,7 +68,7 @@ public sealed class LocalArchive : IAsyncDisposable
         {
             settings[key] = value;
         }
-        var archive = new LocalArchive(settings, database, port, withDicomWeb);
+        var archive = new LocalArchive(settings, database, port, withDicomWeb, withPacs);
         await archive.StartServicesAsync();
         return archive;
     }
@@ -75,10 +82,18 @@ public sealed class LocalArchive : IAsyncDisposable
         {
             DicomWeb = await ServiceProcess.StartAsync("services/dicomweb/Isocenter.DicomWeb", _settings);
         }
+        if (_withPacs)
+        {
+            Pacs = await ServiceProcess.StartAsync("services/pacs/Isocenter.Pacs", _settings);
+        }
     }
 
     public async Task StopServicesAsync()
     {
+        if (Pacs is not null)
+        {
+            await Pacs.StopAsync();
+        }
         if (DicomWeb is not null)
         {
             await DicomWeb.StopAsync();
@@ -123,6 +138,10 @@ public sealed class LocalArchive : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Pacs is not null)
+        {
+            await Pacs.DisposeAsync();
+        }
         if (DicomWeb is not null)
         {
             await DicomWeb.DisposeAsync();

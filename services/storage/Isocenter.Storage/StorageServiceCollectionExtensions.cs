@@ -1,3 +1,4 @@
+using Isocenter.Index;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,15 +8,15 @@ namespace Isocenter.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Index migrations at startup (<see cref="IndexMigrationService"/>, to be registered before the bus so they run
-    /// first), <see cref="SeriesStablePublisher"/> and its <see cref="StorageOptions"/> (section <c>Storage</c>).
+    /// Index migrations at startup (<c>AddIndexMigrations</c>, to be registered before the bus so they run first),
+    /// <see cref="SeriesStablePublisher"/> and its <see cref="StorageOptions"/> (section <c>Storage</c>).
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InstanceIndexer>();
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
-        services.AddHostedService<IndexMigrationService>();
+        services.AddIndexMigrations();
         services.AddHostedService<SeriesStablePublisher>();
         return services;
     }

@@ -1,0 +1,33 @@
+using Isocenter.Index;
+using Isocenter.Pacs.Jobs;
+using Isocenter.Pacs.Nodes;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Isocenter.Pacs;
+
+/// <summary>Registers the PACS service's parts.</summary>
+public static class PacsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Index migrations at startup, then the nodes of <c>Pacs:Nodes</c> seeded into the registry (both before the bus, so
+    /// they run first), <see cref="PacsOptions"/> (section <c>Pacs</c>), <see cref="NodeRegistry"/>, <see cref="JobStore"/>
+    /// and <see cref="NodeConnector"/>.
+    /// </summary>
+    public static IServiceCollection AddPacs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<PacsOptions>()
+            .Bind(configuration.GetSection(PacsOptions.Section))
+            .PostConfigure(options => options.AETitle ??= configuration["Dicom:AETitle"] is { Length: > 0 } ae ? ae : PacsOptions.DefaultAETitle);
+        services.TryAddSingleton<NodeRegistry>();
+        services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton<NodeConnector>();
+        services.AddIndexMigrations();
+        services.AddHostedService<NodeSeeder>();
+        return services;
+    }
+
+    /// <summary>The consumers of the service's queues.</summary>
+    public static IBusRegistrationConfigurator AddPacsConsumers(this IBusRegistrationConfigurator bus) => bus;
+}
