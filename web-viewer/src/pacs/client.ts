@@ -49,9 +49,10 @@ export type JobState = "queued" | "running" | "completed" | "partial" | "failed"
 /** The progress of one series of a retrieval, from the peer's pending responses. */
 export interface RetrievalSeries {
   seriesInstanceUid: string;
-  modality: string;
-  seriesNumber: string;
-  description: string;
+  modality: string | null;
+  seriesNumber: string | null;
+  description: string | null;
+  /** The node's count of the series' instances, or its sub-operation total once it has answered. */
   expected: number;
   completed: number;
   failed: number;
@@ -66,6 +67,7 @@ export interface Retrieval {
   studyInstanceUid: string;
   method: RetrieveMethod;
   state: JobState;
+  /** Empty until the node has been asked which series it holds. */
   series: RetrievalSeries[];
   failedInstances: string[];
   error: string | null;
