@@ -234,7 +234,7 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
       rows = found.studies.map((s) => row(s, remote));
       shown = new Set(rows.map((r) => r.dataset["studyUid"]!));
       body.replaceChildren(...rows);
-      for (const uid of shown) showStatus(uid);
+      if (!remote) for (const uid of shown) showStatus(uid);
       status.textContent = rows.length ? "" : offset > 0 ? "No more studies." : "No study matches.";
       select(Math.min(selected, rows.length - 1), false);
       if (remote) void checkLocal([...shown]);
