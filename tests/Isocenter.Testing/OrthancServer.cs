@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Scu;
 using Xunit;
 
@@ -56,16 +57,18 @@ public sealed class OrthancServer : IAsyncDisposable
 
     /// <summary>
     /// Starts Orthanc with <paramref name="modalities"/> (name → [AE title, host, port]) as its known peers and waits until
-    /// it answers C-ECHO; <paramref name="dicomWeb"/> loads the DICOMweb plugin.
+    /// it answers C-ECHO (or, configured to, rejects our association); <paramref name="dicomWeb"/> loads the DICOMweb
+    /// plugin; <paramref name="settings"/> replace or add configuration options (e.g. <c>DicomAlwaysAllowEcho</c>: false).
     /// </summary>
-    public static async Task<OrthancServer> StartAsync(IReadOnlyDictionary<string, object[]>? modalities = null, bool dicomWeb = false)
+    public static async Task<OrthancServer> StartAsync(IReadOnlyDictionary<string, object[]>? modalities = null, bool dicomWeb = false,
+        IReadOnlyDictionary<string, object>? settings = null)
     {
         Assert.True(File.Exists(Executable), "Orthanc is not installed (Debian package orthanc): run ./dev.sh test, which installs it");
         Assert.True(!dicomWeb || File.Exists(DicomWebPlugin), "Orthanc's DICOMweb plugin is not installed (Debian package orthanc-dicomweb): run ./dev.sh test, which installs it");
         var directory = Directory.CreateTempSubdirectory("isocenter-orthanc-").FullName;
         var (dicomPort, httpPort) = (Dcmtk.FreePort(), Dcmtk.FreePort());
         var config = Path.Combine(directory, "orthanc.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object>
+        var configuration = new Dictionary<string, object>
         {
             ["Name"] = "isocenter-tests",
             ["StorageDirectory"] = Path.Combine(directory, "storage"),
@@ -88,7 +91,12 @@ public sealed class OrthancServer : IAsyncDisposable
             ["DicomAlwaysAllowGet"] = true,
             ["DicomModalities"] = modalities ?? new Dictionary<string, object[]>(),
             ["SaveJobs"] = false,
-        }));
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, object>())
+        {
+            configuration[key] = value;
+        }
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(configuration));
         var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(config);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start Orthanc (Debian package orthanc)");
@@ -99,7 +107,14 @@ public sealed class OrthancServer : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await Dcmtk.WaitForEchoAsync(orthanc.Client(), process, () => $"Orthanc exited:\n{orthanc.Log}");
+            try
+            {
+                await Dcmtk.WaitForEchoAsync(orthanc.Client(), process, () => $"Orthanc exited:\n{orthanc.Log}");
+            }
+            catch (DicomAssociationRejectedException) when (settings is not null)
+            {
+                // Configured to refuse us: it is up, since it answered.
+            }
             if (dicomWeb)
             {
                 await orthanc.WaitForDicomWebAsync();

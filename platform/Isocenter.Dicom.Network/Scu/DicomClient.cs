@@ -23,6 +23,11 @@ public sealed record CStoreResult(string Name, string? SopInstanceUid, ushort? S
 /// <summary>Progress of <see cref="DicomClient.StoreAsync(IEnumerable{DicomFileSource}, IProgress{CStoreProgress}?, CancellationToken)"/>: files done out of the total, and the latest result.</summary>
 public sealed record CStoreProgress(int Completed, int Total, CStoreResult Latest);
 
+/// <summary>What <see cref="DicomClient.ProbeAsync"/> found: the SOP classes the peer accepted, and its C-ECHO-RSP status.</summary>
+/// <param name="AcceptedSopClasses">The proposed SOP classes with an accepted presentation context.</param>
+/// <param name="EchoStatus">The C-ECHO-RSP status, or null when Verification was not accepted.</param>
+public sealed record AssociationProbe(IReadOnlySet<string> AcceptedSopClasses, ushort? EchoStatus);
+
 /// <summary>A DICOM SCU: C-ECHO, C-STORE, C-FIND, C-MOVE and C-GET to one peer, each call on its own association.</summary>
 public sealed class DicomClient(string host, int port, DicomClientOptions? options = null)
 {
@@ -38,6 +43,26 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
         var response = await association.SendAsync(context, DicomCommand.CEchoRequest, null, cancellationToken);
         await association.ReleaseAsync(cancellationToken);
         return response.Status;
+    }
+
+    /// <summary>
+    /// Opens one association proposing each of <paramref name="sopClassUids"/> (in Explicit and Implicit VR Little Endian),
+    /// with the SCP role for <paramref name="scpRoleSopClassUids"/> (as a C-GET SCU proposes the storage classes it
+    /// receives), sends C-ECHO-RQ when Verification was accepted, and releases: which of them the peer supports.
+    /// </summary>
+    public async Task<AssociationProbe> ProbeAsync(IReadOnlyList<string> sopClassUids, IReadOnlyList<string>? scpRoleSopClassUids = null, CancellationToken cancellationToken = default)
+    {
+        List<PresentationContextItem> contexts = [.. sopClassUids.Select((uid, i) => new PresentationContextItem((byte)(1 + 2 * i), uid, [DicomUid.ExplicitVRLittleEndian, DicomUid.ImplicitVRLittleEndian]))];
+        await using var association = await ScuAssociation.OpenAsync(host, port, _options, contexts, cancellationToken,
+            [.. (scpRoleSopClassUids ?? []).Select(uid => new RoleSelection(uid, ScuRole: false, ScpRole: true))]);
+        var accepted = association.Association.PresentationContexts.Values.Select(c => c.AbstractSyntax).ToHashSet(StringComparer.Ordinal);
+        ushort? echo = null;
+        if (association.Association.FindContext(DicomUid.Verification) is { } verification)
+        {
+            echo = (await association.SendAsync(verification, DicomCommand.CEchoRequest, null, cancellationToken)).Status;
+        }
+        await association.ReleaseAsync(cancellationToken);
+        return new AssociationProbe(accepted, echo);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Isocenter.Index;
+using Isocenter.Pacs.Echo;
 using Isocenter.Pacs.Jobs;
 using Isocenter.Pacs.Nodes;
 using MassTransit;
@@ -11,8 +12,8 @@ public static class PacsServiceCollectionExtensions
 {
     /// <summary>
     /// Index migrations at startup, then the nodes of <c>Pacs:Nodes</c> seeded into the registry (both before the bus, so
-    /// they run first), <see cref="PacsOptions"/> (section <c>Pacs</c>), <see cref="NodeRegistry"/>, <see cref="JobStore"/>
-    /// and <see cref="NodeConnector"/>.
+    /// they run first), <see cref="PacsOptions"/> (section <c>Pacs</c>), <see cref="NodeRegistry"/>, <see cref="JobStore"/>,
+    /// <see cref="NodeConnector"/> and <see cref="EchoService"/>.
     /// </summary>
     public static IServiceCollection AddPacs(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +24,7 @@ public static class PacsServiceCollectionExtensions
         services.TryAddSingleton<NodeRegistry>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<NodeConnector>();
+        services.TryAddSingleton<EchoService>();
         services.AddIndexMigrations();
         services.AddHostedService<NodeSeeder>();
         return services;

@@ -55,6 +55,19 @@ public sealed class DcmtkScpTests : IAsyncLifetime
         Assert.Equal(DimseStatus.Success, await Client().EchoAsync(timeout.Token));
     }
 
+    [Fact]
+    public async Task Probe_Storescp_AcceptsVerificationAndStorageOnly_Echoes()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var probe = await Client().ProbeAsync(
+            [DicomUid.Verification, DicomUid.StudyRootQueryRetrieveInformationModelFind, DicomUid.StudyRootQueryRetrieveInformationModelGet, DicomUid.CTImageStorage],
+            [DicomUid.CTImageStorage], timeout.Token);
+
+        Assert.Equal([DicomUid.Verification, DicomUid.CTImageStorage], probe.AcceptedSopClasses.Order(StringComparer.Ordinal));
+        Assert.Equal(DimseStatus.Success, probe.EchoStatus);
+    }
+
     [Theory]
     [InlineData(DicomUid.ExplicitVRLittleEndian)]
     [InlineData(DicomUid.ImplicitVRLittleEndian)]

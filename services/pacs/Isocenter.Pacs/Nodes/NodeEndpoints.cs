@@ -1,3 +1,5 @@
+using Isocenter.Pacs.Echo;
+
 namespace Isocenter.Pacs.Nodes;
 
 /// <summary>The registry's API: <c>/api/dicom-nodes</c> (docs/pacs.md).</summary>
@@ -6,7 +8,7 @@ public static class NodeEndpoints
     /// <summary>The registry's route.</summary>
     public const string Route = "/api/dicom-nodes";
 
-    /// <summary>Maps list, get, put and delete.</summary>
+    /// <summary>Maps list, get, put, delete, and the echo of a node (saved, or in the body).</summary>
     public static RouteGroupBuilder MapNodes(this WebApplication app)
     {
         var nodes = app.MapGroup(Route);
@@ -14,6 +16,15 @@ public static class NodeEndpoints
         nodes.MapGet("/{name}", async (string name, NodeRegistry registry, CancellationToken cancellationToken) =>
             await registry.GetAsync(name, cancellationToken).ConfigureAwait(false) ?? throw PacsException.NodeNotFound(name));
         nodes.MapPut("/{name}", PutAsync);
+        nodes.MapPost("/{name}/echo", async (string name, NodeRegistry registry, EchoService echo, CancellationToken cancellationToken) =>
+            await echo.EchoAsync(await registry.GetAsync(name, cancellationToken).ConfigureAwait(false) ?? throw PacsException.NodeNotFound(name), cancellationToken).ConfigureAwait(false));
+        nodes.MapPost("/echo", async (DicomNode node, EchoService echo, CancellationToken cancellationToken) =>
+        {
+            var errors = (node with { Name = string.IsNullOrEmpty(node.Name) ? "unsaved" : node.Name }).Validate();
+            return errors.Count > 0
+                ? Results.ValidationProblem(errors, detail: "The node is not valid: see errors.")
+                : Results.Ok(await echo.EchoAsync(node, cancellationToken).ConfigureAwait(false));
+        });
         nodes.MapDelete("/{name}", async (string name, NodeRegistry registry, CancellationToken cancellationToken) =>
             await registry.DeleteAsync(name, cancellationToken).ConfigureAwait(false) ? Results.NoContent() : throw PacsException.NodeNotFound(name));
         return nodes;
