@@ -41,13 +41,9 @@ public sealed class EchoTests(PacsArchive archive) : IAsyncLifetime
     [Fact]
     public async Task Echo_SavedOrthancNode_OkWithEveryService_WrongCalledAE_CalledAERejected()
     {
-        var orthanc = await OrthancServer.StartAsync();
-        _peers.Add(orthanc);
-        using var put = await archive.Client.PutAsJsonAsync("api/dicom-nodes/ECHO-ORTHANC",
-            new JsonObject { ["aeTitle"] = "ORTHANC", ["host"] = "127.0.0.1", ["port"] = orthanc.DicomPort, ["retrieveMethod"] = "C-GET" });
-        put.EnsureSuccessStatusCode();
+        var orthanc = archive.Hospital;
 
-        using var response = await archive.Client.PostAsync("api/dicom-nodes/ECHO-ORTHANC/echo", null);
+        using var response = await archive.Client.PostAsync($"api/dicom-nodes/{PacsArchive.HospitalNode}/echo", null);
         var ok = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         var wrongAE = await EchoAsync("NOT-ORTHANC", orthanc.DicomPort);
 

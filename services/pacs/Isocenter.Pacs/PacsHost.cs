@@ -2,6 +2,7 @@ using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
 using Isocenter.Pacs.Nodes;
+using Isocenter.Pacs.Query;
 using Isocenter.ServiceDefaults;
 
 namespace Isocenter.Pacs;
@@ -26,7 +27,7 @@ public static class PacsHost
         var app = builder.Build();
         app.UseProblemErrors();
         app.MapDefaultEndpoints();
-        app.MapNodes();
+        app.MapNodes().MapRemoteQuery();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using Isocenter.Index;
 using Isocenter.Pacs.Echo;
 using Isocenter.Pacs.Jobs;
 using Isocenter.Pacs.Nodes;
+using Isocenter.Pacs.Query;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,7 +14,7 @@ public static class PacsServiceCollectionExtensions
     /// <summary>
     /// Index migrations at startup, then the nodes of <c>Pacs:Nodes</c> seeded into the registry (both before the bus, so
     /// they run first), <see cref="PacsOptions"/> (section <c>Pacs</c>), <see cref="NodeRegistry"/>, <see cref="JobStore"/>,
-    /// <see cref="NodeConnector"/> and <see cref="EchoService"/>.
+    /// <see cref="NodeConnector"/>, <see cref="EchoService"/> and <see cref="RemoteQuery"/>.
     /// </summary>
     public static IServiceCollection AddPacs(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +26,7 @@ public static class PacsServiceCollectionExtensions
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<NodeConnector>();
         services.TryAddSingleton<EchoService>();
+        services.TryAddSingleton<RemoteQuery>();
         services.AddIndexMigrations();
         services.AddHostedService<NodeSeeder>();
         return services;
