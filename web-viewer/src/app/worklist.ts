@@ -92,6 +92,7 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
     const hide = (e: Event) => ((e.target as HTMLImageElement).style.visibility = "hidden");
     // A remote study has no thumbnail until the archive holds it.
     const thumb = el("img", { src: remote ? undefined : client.studyThumbnailUrl(uid), loading: "lazy", alt: "", width: 48, height: 48, onerror: hide });
+    if (remote) thumb.style.visibility = "hidden";
     const tag = el("span", { class: "source-tag" }, remote ? source.value : "");
     tag.hidden = !remote;
     const actions = el("td", { class: "actions" });
@@ -137,6 +138,7 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
     const r = remoteRows.get(uid);
     if (!r) return;
     r.tr.dataset["local"] = "true";
+    r.thumb.style.visibility = "";
     r.thumb.src = client.studyThumbnailUrl(uid);
     const complete = r.instances === undefined || instances >= r.instances;
     r.tag.textContent = complete ? "in Isocenter" : `in Isocenter: ${instances} of ${r.instances}`;
