@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -13,19 +12,11 @@ namespace Isocenter.Pacs.Tests;
 [Collection(PacsCollection.Name)]
 public sealed class EchoTests(PacsArchive archive) : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("isocenter-pacs-echo-").FullName;
-    private readonly List<IAsyncDisposable> _peers = [];
+    private readonly TestPeers _peers = new("isocenter-pacs-echo-");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var peer in _peers)
-        {
-            await peer.DisposeAsync();
-        }
-        Directory.Delete(_folder, recursive: true);
-    }
+    public Task DisposeAsync() => _peers.StopAsync();
 
     private async Task<JsonObject> EchoAsync(string aeTitle, int port, string retrieveMethod = "C-MOVE")
     {
@@ -61,15 +52,14 @@ public sealed class EchoTests(PacsArchive archive) : IAsyncLifetime
     [Fact]
     public async Task Echo_OrthancThatKnowsNoOne_CallingAERejected()
     {
-        var orthanc = await OrthancServer.StartAsync(settings: new Dictionary<string, object>
+        var orthanc = _peers.Add(await OrthancServer.StartAsync(settings: new Dictionary<string, object>
         {
             ["DicomAlwaysAllowEcho"] = false,
             ["DicomAlwaysAllowStore"] = false,
             ["DicomAlwaysAllowFind"] = false,
             ["DicomAlwaysAllowMove"] = false,
             ["DicomAlwaysAllowGet"] = false,
-        });
-        _peers.Add(orthanc);
+        }));
 
         var result = await EchoAsync("ORTHANC", orthanc.DicomPort);
 
@@ -94,12 +84,8 @@ public sealed class EchoTests(PacsArchive archive) : IAsyncLifetime
     [Fact]
     public async Task Echo_Storescp_OkButNoFindNorGet_MessageSaysSetCMove()
     {
-        var port = Dcmtk.FreePort();
-        var storescp = Dcmtk.Start("storescp", ["-aet", "STORESCP", "-od", _folder, port.ToString(CultureInfo.InvariantCulture)]);
-        _peers.Add(new Stopped(storescp));
-        _ = storescp.StandardOutput.ReadToEndAsync(); // drained so storescp never blocks on a full pipe
-        _ = storescp.StandardError.ReadToEndAsync();
-        await Dcmtk.WaitForEchoAsync(new Dicom.Network.Scu.DicomClient("127.0.0.1", port, new() { CalledAETitle = "STORESCP" }), storescp, () => "storescp exited");
+        var storescp = _peers.Add(await Storescp.StartAsync(_peers.Folder));
+        var port = storescp.Port;
 
         var result = await EchoAsync("STORESCP", port, retrieveMethod: "C-GET");
 
@@ -117,18 +103,5 @@ public sealed class EchoTests(PacsArchive archive) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["port"]);
-    }
-
-    private sealed class Stopped(Process process) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-            process.Dispose();
-        }
     }
 }

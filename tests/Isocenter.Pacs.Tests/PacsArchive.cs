@@ -42,6 +42,8 @@ public sealed class PacsArchive : IAsyncLifetime
                 ["Pacs:Nodes:SEEDED:Host"] = "127.0.0.1",
                 ["Pacs:Nodes:SEEDED:Port"] = "104",
                 ["Pacs:Nodes:SEEDED:RetrieveMethod"] = "C-GET",
+                ["Pacs:Nodes:SEEDED:Query"] = "false",
+                ["Pacs:RetryDelay"] = "00:00:00.500",
             },
             withPacs: true);
         Client = new HttpClient { BaseAddress = Running.Pacs!.BaseAddress };

@@ -22,6 +22,7 @@ public static class IngestServiceCollectionExtensions
         services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InstanceWriter>();
+        services.TryAddSingleton<InstanceArchiver>();
         services.TryAddSingleton<InstanceStoreHandler>();
         services.TryAddSingleton<DicomScpHost>();
         services.AddHostedService(provider => provider.GetRequiredService<DicomScpHost>());

@@ -3,6 +3,7 @@ using Isocenter.Messaging;
 using Isocenter.ObjectStore;
 using Isocenter.Pacs.Nodes;
 using Isocenter.Pacs.Query;
+using Isocenter.Pacs.Retrieve;
 using Isocenter.ServiceDefaults;
 
 namespace Isocenter.Pacs;
@@ -28,6 +29,7 @@ public static class PacsHost
         app.UseProblemErrors();
         app.MapDefaultEndpoints();
         app.MapNodes().MapRemoteQuery();
+        app.MapRetrievals();
         return app;
     }
 }

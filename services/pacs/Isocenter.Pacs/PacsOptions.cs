@@ -25,4 +25,22 @@ public sealed class PacsOptions
 
     /// <summary>How long to wait for each DIMSE response (a C-MOVE or C-GET answers once per sub-operation).</summary>
     public TimeSpan DimseTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many retrievals run at once (each on associations of its own); the others wait in the queue.</summary>
+    public int MaxConcurrentRetrievals { get; set; } = 4;
+
+    /// <summary>How many times a retrieval is tried when the network fails (then it fails with the reason).</summary>
+    public int RetrievalAttempts { get; set; } = 3;
+
+    /// <summary>The wait before the second try; doubled before each further one.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>C-GET: the most bytes of a dataset before its pixel data (as ingest's <c>Dicom:MaxHeaderLength</c>).</summary>
+    public int MaxHeaderLength { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>C-GET: how long one instance may take to arrive and be stored.</summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>C-GET: how long the broker has to confirm an instance's InstanceReceived.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

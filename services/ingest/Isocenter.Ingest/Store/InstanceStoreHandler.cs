@@ -6,20 +6,19 @@ using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scp;
 using Isocenter.Dicom.Network.Store;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Isocenter.Ingest.Store;
 
 /// <summary>
-/// C-STORE into the archive: the dataset is streamed from the network into the object store under
-/// <c>instances/{study}/{series}/{sop}.dcm</c> as a Part 10 file (the dataset bytes exactly as received; <see cref="InstanceWriter"/>), then
+/// C-STORE into the archive (<see cref="InstanceArchiver"/>): the dataset is streamed from the network into the object store
+/// under <c>instances/{study}/{series}/{sop}.dcm</c> as a Part 10 file (the dataset bytes exactly as received), then
 /// <see cref="InstanceReceived"/> is published and confirmed by the broker, and only then is Success answered. A malformed
 /// or inconsistent dataset, a store or a broker that fails or does not answer in time, is answered with a failure status
 /// and an Error Comment, so the sender keeps the instance and retries: an acknowledged instance is never lost. A re-sent
 /// instance replaces its object atomically and is announced again.
 /// </summary>
-public sealed partial class InstanceStoreHandler(InstanceWriter writer, IBus bus, IOptions<IngestOptions> options, TimeProvider time, ILogger<InstanceStoreHandler> logger) : ICStoreHandler
+public sealed partial class InstanceStoreHandler(InstanceArchiver archiver, IOptions<IngestOptions> options, ILogger<InstanceStoreHandler> logger) : ICStoreHandler
 {
     private readonly IngestOptions _options = options.Value;
     private readonly InstanceWriteLimits _limits = new(options.Value.MaxHeaderLength, options.Value.StoreTimeout);
@@ -56,35 +55,12 @@ public sealed partial class InstanceStoreHandler(InstanceWriter writer, IBus bus
 
     private async Task<InstanceReceived> StoreAsync(CStoreRequest request, Stream network, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        var received = await writer.PutAsync(
+        var archived = await archiver.ArchiveAsync(
             new InstanceToStore(request.SopClassUid, request.SopInstanceUid, request.TransferSyntax, request.Association.CallingAETitle),
-            network, _limits, cancellationToken);
-        IngestTelemetry.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds);
-
-        var publishing = time.GetTimestamp();
-        using var publishTimer = new CancellationTokenSource(_options.PublishTimeout, time);
-        using var publishToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, publishTimer.Token);
-        try
-        {
-            // Publisher confirms are on: this completes once the broker has the message. Mandatory: a message no queue is
-            // bound for (the storage service never started on this broker) is returned, and fails, instead of vanishing.
-            await bus.Publish(received, context =>
-            {
-                if (context.TryGetPayload(out RabbitMqSendContext? rabbit))
-                {
-                    rabbit.Mandatory = true;
-                }
-            }, publishToken.Token);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            var reason = publishTimer.IsCancellationRequested ? $"did not confirm it within {_options.PublishTimeout}" : $"refused it: {e.Message}";
-            LogPublishFailed(logger, e, received.ObjectKey, reason);
-            throw new DimseFailureException("C-STORE", DimseStatus.OutOfResources, $"Stored, but the message broker {reason}; please send the instance again");
-        }
-        IngestTelemetry.PublishDuration.Record(time.GetElapsedTime(publishing).TotalSeconds);
-        return received;
+            network, _limits, _options.PublishTimeout, cancellationToken);
+        IngestTelemetry.StoreDuration.Record(archived.StoreDuration.TotalSeconds);
+        IngestTelemetry.PublishDuration.Record(archived.PublishDuration.TotalSeconds);
+        return archived.Received;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {ObjectKey} ({Size} bytes) from {CallingAETitle} in {TransferSyntax}")]
@@ -95,7 +71,4 @@ public sealed partial class InstanceStoreHandler(InstanceWriter writer, IBus bus
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "C-STORE of {SopInstanceUid} from {CallingAETitle} not stored: the association ended first ({Reason})")]
     private static partial void LogCutShort(ILogger logger, string sopInstanceUid, string callingAETitle, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Announcing {ObjectKey}: the message broker {Reason}")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string objectKey, string reason);
 }
