@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { byTestId, drawn, launch, login, openPage, recordTexts, seen, step, waitForAttribute, waitForPixels } from "./lib/browser.js";
+import { byTestId, drawn, launch, login, openPage, recordTexts, seen, step, waitForAttribute, waitForPixels, waitForSeen } from "./lib/browser.js";
 import { freePort, startOrthanc, startStorescp } from "./lib/peers.js";
 import { deleteNode, deleteStudy, demoStudy, dimse, inArchive } from "./lib/stack.js";
 
@@ -159,7 +159,8 @@ describe("PACS connectivity", () => {
       const banner = (await seen(page)).find((s) => s.id === "retrieval-progress");
       assert.ok(banner, "no retrieval-progress banner was shown");
       assert.match(banner.text, new RegExp(`Retriev(ing|ed) from PACS ${node}`));
-      assert.ok((await seen(page)).some((s) => s.id === "retrieval-progress" && /\d+ of \d+ series, \d+ of \d+ instances/.test(s.text)), "the banner never counted series and instances");
+      // It counts the series and instances (the first image may come before the job's progress does).
+      await waitForSeen(page, "retrieval-progress", new RegExp(`from PACS ${node}: \\d+ of 1 series, \\d+ of 5 instances`));
       await waitForAttribute(stack, "data-slice-count", (v) => Number(v) === 5, 60_000);
     }));
 
