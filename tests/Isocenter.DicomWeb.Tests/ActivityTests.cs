@@ -1,10 +1,15 @@
 using System.Net;
 using System.Text.Json;
+using Isocenter.Contracts.Pacs;
 using Isocenter.Dicom.Network.Scu;
+using MassTransit;
 
 namespace Isocenter.DicomWeb.Tests;
 
-/// <summary>The activity feed (issue 8): server-sent events of a study arriving through C-STORE, streamed through the gateway.</summary>
+/// <summary>
+/// The activity feed (issue 8): server-sent events of a study arriving through C-STORE, and of its retrievals and sends
+/// (issue 11), streamed through the gateway.
+/// </summary>
 [Collection(DicomWebCollection.Name)]
 public sealed class ActivityTests(DicomWebArchive archive)
 {
@@ -53,6 +58,58 @@ public sealed class ActivityTests(DicomWebArchive archive)
         {
             var known = first.Where(e => SeriesOf(e) == s).Select(e => (e.Name, e.Data.GetProperty(e.Name == "received" ? "received" : "instances").GetInt32()));
             Assert.Equal([("received", 2), ("stable", 2)], known);
+        }
+    }
+
+    [Fact]
+    public async Task Activity_RetrievalAndSendChanged_RelayedForTheirStudyOnly_LatestUnfinishedReplayedOnConnect()
+    {
+        var study = $"2.25.{Random.Shared.NextInt64(1, long.MaxValue)}";
+        var id = Guid.NewGuid();
+        var created = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+        RetrievalChanged Retrieval(Guid job, string ofStudy, string state, int completed, int second) => new(job, "PACS", ofStudy, "C-MOVE", state,
+            [new RetrievalSeries("2.25.7", "CT", "2", "axial", 4, completed, 0, 0, state)], [], null, 1, created, created.AddSeconds(second));
+        using var timeout = new CancellationTokenSource(Bound);
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(archive.Running.Settings["ConnectionStrings:RabbitMq"])));
+        await bus.StartAsync(timeout.Token);
+        try
+        {
+            using var feed = await ActivityStream.OpenAsync(archive.Client, study, timeout.Token);
+            await bus.Publish(Retrieval(Guid.NewGuid(), "2.25.1", "running", 1, 1), timeout.Token); // another study's: filtered out
+            await bus.Publish(Retrieval(id, study, "running", 1, 1), timeout.Token);
+            var running = await feed.NextAsync(timeout.Token);
+            Assert.Equal("retrieval", running.Name);
+            Assert.Equal(id, running.Data.GetProperty("id").GetGuid());
+            Assert.Equal("running", running.Data.GetProperty("state").GetString());
+            Assert.Equal(1, running.Data.GetProperty("series")[0].GetProperty("completed").GetInt32());
+            Assert.Equal("C-MOVE", running.Data.GetProperty("method").GetString());
+
+            // A viewer connecting now hears the unfinished retrieval first; then both hear it complete.
+            using var later = await ActivityStream.OpenAsync(archive.Client, study, timeout.Token);
+            var replayed = await later.NextAsync(timeout.Token);
+            Assert.Equal(("retrieval", "running"), (replayed.Name, replayed.Data.GetProperty("state").GetString()));
+            await bus.Publish(Retrieval(id, study, "completed", 4, 2), timeout.Token);
+            foreach (var stream in new[] { feed, later })
+            {
+                var completed = await stream.NextAsync(timeout.Token);
+                Assert.Equal(("retrieval", "completed"), (completed.Name, completed.Data.GetProperty("state").GetString()));
+                Assert.Equal(4, completed.Data.GetProperty("series")[0].GetProperty("completed").GetInt32());
+            }
+
+            // Finished, it is no longer replayed: the first event a new viewer reads is the send published after it connected.
+            using var last = await ActivityStream.OpenAsync(archive.Client, study, timeout.Token);
+            var send = Guid.NewGuid();
+            await bus.Publish(new SendChanged(send, "ORTHANC", study, null, "running", 4, 1, 0, [], null, 1, created, created), timeout.Token);
+            var sent = await last.NextAsync(timeout.Token);
+            Assert.Equal("send", sent.Name);
+            Assert.Equal(send, sent.Data.GetProperty("id").GetGuid());
+            Assert.Equal(4, sent.Data.GetProperty("total").GetInt32());
+            var alsoSent = await feed.NextAsync(timeout.Token);
+            Assert.Equal(("send", send), (alsoSent.Name, alsoSent.Data.GetProperty("id").GetGuid()));
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
         }
     }
 

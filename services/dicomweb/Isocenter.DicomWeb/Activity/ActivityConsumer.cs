@@ -1,4 +1,5 @@
 using Isocenter.Contracts.Ingest;
+using Isocenter.Contracts.Pacs;
 using Isocenter.Contracts.Render;
 using Isocenter.Contracts.Storage;
 using Isocenter.Contracts.Thumbnails;
@@ -11,7 +12,7 @@ namespace Isocenter.DicomWeb.Activity;
 /// (<c>AddInstanceConsumer</c>), so each hears every event whichever instance a viewer is connected to.
 /// </summary>
 public sealed class ActivityConsumer(ActivityFeed feed) : IConsumer<InstanceReceived>, IConsumer<SeriesChanged>, IConsumer<SeriesStable>,
-    IConsumer<InstancesDeleted>, IConsumer<ThumbnailWritten>, IConsumer<VolumeLoaded>
+    IConsumer<InstancesDeleted>, IConsumer<ThumbnailWritten>, IConsumer<VolumeLoaded>, IConsumer<RetrievalChanged>, IConsumer<SendChanged>
 {
     /// <inheritdoc/>
     public Task Consume(ConsumeContext<InstanceReceived> context)
@@ -58,6 +59,22 @@ public sealed class ActivityConsumer(ActivityFeed feed) : IConsumer<InstanceRece
     public Task Consume(ConsumeContext<VolumeLoaded> context)
     {
         feed.Publish(ActivityEvent.Create(ActivityEvent.Volume, context.Message.StudyInstanceUid, context.Message.SeriesInstanceUid));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task Consume(ConsumeContext<RetrievalChanged> context)
+    {
+        var m = context.Message;
+        feed.JobChanged(m.Id, PacsJobStates.IsFinished(m.State), m.UpdatedAt, ActivityEvent.ForJob(ActivityEvent.Retrieval, m.StudyInstanceUid, m));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task Consume(ConsumeContext<SendChanged> context)
+    {
+        var m = context.Message;
+        feed.JobChanged(m.Id, PacsJobStates.IsFinished(m.State), m.UpdatedAt, ActivityEvent.ForJob(ActivityEvent.Send, m.StudyInstanceUid, m));
         return Task.CompletedTask;
     }
 }

@@ -25,6 +25,7 @@ public sealed class ActivityFeed : IDisposable
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Study, string Series), SeriesArrival> _series = [];
+    private readonly Dictionary<Guid, JobActivity> _jobs = [];
     private readonly List<Subscriber> _subscribers = [];
     private readonly TimeProvider _time;
     private readonly ITimer _flush;
@@ -38,7 +39,8 @@ public sealed class ActivityFeed : IDisposable
 
     /// <summary>
     /// A subscription to the events of <paramref name="study"/> (all studies when null), starting with what is known of its
-    /// series: the received count, the last indexed count and, once stable, <c>stable</c>. Dispose it when the client leaves.
+    /// series (the received count, the last indexed count and, once stable, <c>stable</c>) and of its unfinished retrievals
+    /// and sends (the latest of each). Dispose it when the client leaves.
     /// </summary>
     public Subscription Subscribe(string? study)
     {
@@ -58,6 +60,10 @@ public sealed class ActivityFeed : IDisposable
                         subscriber.Events.Writer.TryWrite(known);
                     }
                 }
+            }
+            foreach (var job in _jobs.Values.Where(j => !j.Finished && (study is null || study == j.Event.Study)).OrderBy(j => j.UpdatedAt))
+            {
+                subscriber.Events.Writer.TryWrite(job.Event);
             }
             _subscribers.Add(subscriber);
         }
@@ -119,6 +125,24 @@ public sealed class ActivityFeed : IDisposable
         Publish(ActivityEvent.Create(ActivityEvent.Deleted, study, series));
     }
 
+    /// <summary>
+    /// A retrieval or a send changed (<paramref name="activity"/>: its <c>retrieval</c> or <c>send</c> event): sent on, and
+    /// kept for later subscribers while it is unfinished; a change older than one already sent (the bus does not promise
+    /// order) is dropped. Finished jobs are forgotten after <see cref="Retention"/>.
+    /// </summary>
+    public void JobChanged(Guid id, bool finished, DateTimeOffset updatedAt, ActivityEvent activity)
+    {
+        lock (_lock)
+        {
+            if (_jobs.TryGetValue(id, out var known) && known.UpdatedAt > updatedAt)
+            {
+                return;
+            }
+            _jobs[id] = new JobActivity(activity, finished, updatedAt, _time.GetUtcNow());
+        }
+        Publish(activity);
+    }
+
     /// <summary>Sends <paramref name="activity"/> to every subscriber of its study.</summary>
     public void Publish(ActivityEvent activity)
     {
@@ -154,6 +178,10 @@ public sealed class ActivityFeed : IDisposable
             {
                 _series.Remove(key);
             }
+            foreach (var id in _jobs.Where(j => j.Value.Finished && now - j.Value.HeardAt > Retention).Select(j => j.Key).ToList())
+            {
+                _jobs.Remove(id);
+            }
         }
         counts.ForEach(Publish);
     }
@@ -187,6 +215,8 @@ public sealed class ActivityFeed : IDisposable
     }
 
     internal sealed record Subscriber(string? Study, Channel<ActivityEvent> Events);
+
+    private sealed record JobActivity(ActivityEvent Event, bool Finished, DateTimeOffset UpdatedAt, DateTimeOffset HeardAt);
 
     /// <summary>One client's events; dispose it when the client leaves.</summary>
     public sealed class Subscription : IDisposable
@@ -226,21 +256,38 @@ public sealed record ActivityEvent(string Study, ReadOnlyMemory<byte> Frame)
     /// <summary>Instances of a series were deleted: <c>{study, series}</c>.</summary>
     public const string Deleted = "deleted";
 
+    /// <summary>A retrieval from a PACS changed (RetrievalChanged): the retrieval as <c>GET /api/retrievals/{id}</c> answers it.</summary>
+    public const string Retrieval = "retrieval";
+
+    /// <summary>A send to a DICOM node changed (SendChanged): the send as <c>GET /api/sends/{id}</c> answers it.</summary>
+    public const string Send = "send";
+
+    private static readonly JsonSerializerOptions JobJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The event <paramref name="name"/> about study <paramref name="study"/> whose data is <paramref name="message"/> as camelCase JSON.</summary>
+    public static ActivityEvent ForJob<TMessage>(string name, string study, TMessage message) =>
+        Write(name, study, json => JsonSerializer.Serialize(json, message, JobJson));
+
     /// <summary>The event <paramref name="name"/> about a series, with one count (<paramref name="countName"/>) when given.</summary>
-    public static ActivityEvent Create(string name, string study, string series, string? countName = null, int count = 0)
+    public static ActivityEvent Create(string name, string study, string series, string? countName = null, int count = 0) => Write(name, study, json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("study", study);
+        json.WriteString("series", series);
+        if (countName is not null)
+        {
+            json.WriteNumber(countName, count);
+        }
+        json.WriteEndObject();
+    });
+
+    private static ActivityEvent Write(string name, string study, Action<Utf8JsonWriter> writeData)
     {
         var frame = new ArrayBufferWriter<byte>(256);
         frame.Write(Encoding.UTF8.GetBytes($"event: {name}\ndata: "));
         using (var json = new Utf8JsonWriter(frame))
         {
-            json.WriteStartObject();
-            json.WriteString("study", study);
-            json.WriteString("series", series);
-            if (countName is not null)
-            {
-                json.WriteNumber(countName, count);
-            }
-            json.WriteEndObject();
+            writeData(json);
         }
         frame.Write("\n\n"u8);
         return new ActivityEvent(study, frame.WrittenMemory);
