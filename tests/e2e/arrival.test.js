@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { byTestId, drawn, launch, login, openPage, recordTexts, seen, step, waitForAttribute, waitForPixels } from "./lib/browser.js";
+import { byTestId, drawn, launch, login, openPage, recordTexts, step, waitForAttribute, waitForPixels, waitForSeen } from "./lib/browser.js";
 import { deleteStudy, demoStudy, sendSlowly } from "./lib/stack.js";
 
 const slices = 40;
@@ -24,15 +24,7 @@ after(async () => {
 });
 
 /** Waits until the page has shown a text of data-testid ID (for the arriving study, in the worklist) matching PATTERN. */
-async function waitForSeen(page, id, pattern, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const match = (await seen(page)).find((s) => s.id === id && (id !== "study-status" || s.study === arriving.study) && pattern.test(s.text));
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`${id} showed no text like ${pattern} within ${timeout} ms: ${JSON.stringify(await seen(page))}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitForArriving = (page, id, pattern) => waitForSeen(page, id, pattern, { accept: (s) => id !== "study-status" || s.study === arriving.study });
 
 test("a study being sent appears in the worklist and fills in in the viewer", async () => {
   const page = await openPage(browser);
@@ -44,7 +36,7 @@ test("a study being sent appears in the worklist and fills in in the viewer", as
     sending = sendSlowly(arriving.files, 300);
     await row.waitFor({ timeout: 30_000 });
     // The row said how far the study had come while it was still being sent (for a moment at least: indexing keeps up).
-    const status = await waitForSeen(page, "study-status", /\d+/);
+    const status = await waitForArriving(page, "study-status", /\d+/);
     assert.ok(status.at < sending.finishedAt, `the row's status came only after the last file was stored: ${status.text}`);
   });
 
@@ -54,7 +46,7 @@ test("a study being sent appears in the worklist and fills in in the viewer", as
     assert.ok(sending.sent < slices, "every file was stored before the viewer opened");
     await row.click();
     await page.waitForURL((url) => url.pathname === "/viewer");
-    const banner = await waitForSeen(page, "study-progress", /received\s+\d+.*indexed\s+\d+/is);
+    const banner = await waitForArriving(page, "study-progress", /received\s+\d+.*indexed\s+\d+/is);
     assert.ok(banner.at < sending.finishedAt, `the viewer's banner came only after the last file was stored: ${banner.text}`);
     const first = Number(await waitForAttribute(stack, "data-slice-count", (v) => Number(v) > 0));
     assert.ok(first < slices, `the viewer showed all ${first} slices at once`);

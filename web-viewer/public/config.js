@@ -3,4 +3,5 @@ window.isocenterConfig = {
   dicomWebRoot: "/dicomweb",
   renderRoot: "/render",
   activityUrl: "/api/activity",
+  pacsRoot: "/api",
 };

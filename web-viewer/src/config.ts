@@ -3,6 +3,8 @@ export interface ViewerConfig {
   dicomWebRoot: string;
   renderRoot: string;
   activityUrl: string;
+  /** The PACS service's REST API (node registry, retrievals). */
+  pacsRoot: string;
 }
 
 declare global {
@@ -17,5 +19,6 @@ export function viewerConfig(): ViewerConfig {
     dicomWebRoot: c.dicomWebRoot ?? "/dicomweb",
     renderRoot: c.renderRoot ?? "/render",
     activityUrl: c.activityUrl ?? "/api/activity",
+    pacsRoot: c.pacsRoot ?? "/api",
   };
 }

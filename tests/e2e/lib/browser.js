@@ -58,6 +58,20 @@ export async function recordTexts(page, ids) {
 /** The texts `recordTexts` has seen in the current document. */
 export const seen = (page) => page.evaluate(() => window.__seenTexts ?? []);
 
+/**
+ * Waits until `recordTexts` has seen a text of data-testid ID matching PATTERN (and `accept(entry)`, e.g. of one study's
+ * row); returns that entry.
+ */
+export async function waitForSeen(page, id, pattern, { accept = () => true, timeout = 30_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const match = (await seen(page)).find((s) => s.id === id && pattern.test(s.text) && accept(s));
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`${id} showed no text like ${pattern} within ${timeout} ms: ${JSON.stringify(await seen(page))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Fails with every console error and uncaught exception the page has seen since the last call. */
 function assertNoErrors(page) {
   const errors = page.errors.splice(0);

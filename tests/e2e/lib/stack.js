@@ -17,7 +17,8 @@ export function token() {
   if (!value) throw new Error("ISOCENTER_TOKEN is not set: run the end-to-end tests through ./dev.sh test (or set it yourself)");
   return value;
 }
-const dimse = { port: process.env.ISOCENTER_DIMSE_PORT ?? "11112", ae: process.env.ISOCENTER_DIMSE_AE ?? "ISOCENTER" };
+/** Ingest's DIMSE address: the AE title and port that peers store to (and C-MOVE to). */
+export const dimse = { port: process.env.ISOCENTER_DIMSE_PORT ?? "11112", ae: process.env.ISOCENTER_DIMSE_AE ?? "ISOCENTER" };
 const cli = process.env.ISOCENTER_CLI ?? path.join(root, "tools/Isocenter.Cli/bin/Release/net10.0/isocenter");
 
 /** A QIDO-RS search through the gateway (path and query below /dicomweb/), as DICOM JSON. */
@@ -31,6 +32,17 @@ async function qido(query) {
 export async function deleteStudy(study) {
   const response = await fetch(`${baseUrl}/dicomweb/studies/${study}`, { method: "DELETE", headers: { Authorization: `Bearer ${token()}` } });
   if (!response.ok) throw new Error(`DELETE study ${study}: ${response.status} ${await response.text()}`);
+}
+
+/** Deletes a node of the PACS service's registry (`DELETE /api/dicom-nodes/{name}`), if it exists. */
+export async function deleteNode(name) {
+  const response = await fetch(`${baseUrl}/api/dicom-nodes/${encodeURIComponent(name)}`, { method: "DELETE", headers: { Authorization: `Bearer ${token()}` } });
+  if (!response.ok && response.status !== 404) throw new Error(`DELETE node ${name}: ${response.status} ${await response.text()}`);
+}
+
+/** Whether the archive holds the study (QIDO through the gateway). */
+export async function inArchive(study) {
+  return (await qido(`studies?StudyInstanceUID=${study}`)).length > 0;
 }
 
 /** The first value of TAG (8 hex digits) in a DICOM JSON dataset; person names as their Alphabetic group. */
@@ -50,12 +62,12 @@ export async function largestStudy() {
 }
 
 /**
- * A new synthetic CT study in a temporary folder (`isocenter demo`; new UIDs each time; Patient ID `${idPrefix}00001`, so
- * another patient than the demo study's): { dir, files, study, patient }.
+ * A new synthetic CT study in a temporary folder (`isocenter demo`; `series` axial series of `slices`; new UIDs each time;
+ * Patient ID `${idPrefix}00001`, so another patient than the demo study's): { dir, files, study, patient }.
  */
-export function demoStudy({ slices, size, seed, idPrefix }) {
+export function demoStudy({ slices, size, seed, idPrefix, series = 1 }) {
   const dir = mkdtempSync(path.join(tmpdir(), "isocenter-e2e-"));
-  execFileSync(cli, ["demo", "--out", dir, "--patients", "1", "--slices", String(slices), "--size", String(size), "--seed", String(seed), "--id-prefix", idPrefix]);
+  execFileSync(cli, ["demo", "--out", dir, "--patients", "1", "--series", String(series), "--slices", String(slices), "--size", String(size), "--seed", String(seed), "--id-prefix", idPrefix]);
   const files = walk(dir).filter((f) => f.endsWith(".dcm")).sort();
   const tags = execFileSync("dcmdump", ["+P", "StudyInstanceUID", "+P", "PatientName", files[0]], { encoding: "utf8" });
   const field = (name) => tags.split("\n").find((line) => line.includes(name)).match(/\[([^\]]*)\]/)[1];

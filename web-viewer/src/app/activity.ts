@@ -1,3 +1,5 @@
+import type { Retrieval } from "../pacs/client";
+
 /** The events of the activity feed (`GET /api/activity`, server-sent events), by their `event:` name. */
 export interface ActivityEvents {
   received: { study: string; series: string; received: number };
@@ -14,11 +16,21 @@ export type ActivityHandler = <K extends ActivityName>(name: K, data: ActivityEv
 const names: ActivityName[] = ["received", "indexed", "stable", "thumbnail", "volume", "deleted"];
 
 /**
- * Subscribes to the activity feed, for one study or (no `study`) all. EventSource reconnects by itself after a dropped
- * connection; the returned function closes it.
+ * Subscribes to the activity feed, for one study or (no `study`) all: the series events to `handler`, the retrieval jobs'
+ * (`retrieval` events, the PACS service's RetrievalChanged) to `onRetrieval`. EventSource reconnects by itself after a
+ * dropped connection; the returned function closes it.
  */
-export function subscribeActivity(url: string, study: string | undefined, handler: ActivityHandler): () => void {
+export function subscribeActivity(url: string, study: string | undefined, handler: ActivityHandler, onRetrieval?: (retrieval: Retrieval) => void): () => void {
   const source = new EventSource(study ? `${url}?StudyInstanceUID=${encodeURIComponent(study)}` : url, { withCredentials: true });
+  if (onRetrieval) {
+    source.addEventListener("retrieval", (event) => {
+      try {
+        onRetrieval(JSON.parse((event as MessageEvent<string>).data) as Retrieval);
+      } catch {
+        // Skipped like a malformed series event: the next one (or the poll) carries the whole job again.
+      }
+    });
+  }
   for (const name of names) {
     source.addEventListener(name, (event) => {
       try {

@@ -1,5 +1,7 @@
-import type { DicomWebClient } from "../dicomweb/client";
+import { HttpError, type DicomWebClient } from "../dicomweb/client";
 import { formatDate, formatPersonName, numberValue, stringValue, Tag, type DicomJsonDataset } from "../dicomweb/dicomJson";
+import type { PacsClient, Retrieval } from "../pacs/client";
+import { describeRetrieval, finished, retrievalCounts, RetrievalWatch } from "../pacs/retrieval";
 import { FourUp } from "../viewport/renderViewports";
 import { slicesOf, StackViewport, windowPresets, type PresetName } from "../viewport/stackViewport";
 import { StudyProgress, subscribeActivity } from "./activity";
@@ -8,6 +10,8 @@ import { describeError, el } from "./dom";
 /** Where the study view finds the archive. */
 export interface StudyViewServices {
   client: DicomWebClient;
+  /** Fetches a study the archive does not hold from the configured PACS. */
+  pacs: PacsClient;
   renderRoot: string;
   activityUrl: string;
 }
@@ -17,6 +21,8 @@ const presetKeys: Record<string, PresetName> = { "1": "ct-soft", "2": "ct-lung",
 /**
  * The study view (`/viewer?StudyInstanceUID=…[&SeriesInstanceUID=…]`): the series strip, the stack viewport of the
  * selected series with its tools, the four-up layout (MPR and 3D from the render service), and the study's readiness.
+ * A study the archive does not hold is retrieved from the configured PACS (`POST /api/retrievals`), its progress shown,
+ * and opened as it is indexed.
  */
 export function showStudy(root: HTMLElement, services: StudyViewServices, study: string, initialSeries: string | undefined, back: () => void): () => void {
   const { client } = services;
@@ -27,6 +33,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   const main = el("div", { class: "view-area" });
   const title = el("div", { class: "study-title" });
   const banner = el("div", { class: "study-progress", "data-testid": "study-progress", role: "status", hidden: true });
+  const retrievalBanner = el("div", { class: "retrieval-progress", "data-testid": "retrieval-progress", role: "status", hidden: true });
   const presetButtons = (Object.keys(windowPresets) as PresetName[]).map((name, i) =>
     el("button", { type: "button", "data-testid": `preset-${name}`, title: `${windowPresets[name].label} W ${windowPresets[name].width} L ${windowPresets[name].center} (key ${i + 1})`, onclick: () => stack?.applyPreset(name) }, windowPresets[name].label),
   );
@@ -37,6 +44,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   const tools = el("div", { class: "tools" }, ...presetButtons, resetButton, cineButton, el("span", { class: "gap" }), oneUp, fourUp);
   root.replaceChildren(
     el("header", { class: "bar" }, el("a", { href: "/", class: "back", onclick: (e: Event) => { e.preventDefault(); back(); } }, "‹ Worklist"), title, tools),
+    retrievalBanner,
     banner,
     el("div", { class: "study-body" }, strip, main),
   );
@@ -50,6 +58,12 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   let metadataRequest: AbortController | undefined;
   const progress = new StudyProgress();
   const items = new Map<string, { item: HTMLElement; img: HTMLImageElement; count: HTMLElement }>();
+  // On-demand retrieval: asked once, when the archive turns out not to hold the study; then followed until it is shown.
+  let askedPacs = false;
+  let retrieval: RetrievalWatch | undefined;
+  let requery: number | undefined;
+  let bannerTimer: number | undefined;
+  let bannerDone = false;
 
   function setLayout(next: "1up" | "4up"): void {
     layout = next;
@@ -134,6 +148,17 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     return item;
   }
 
+  function showMessage(text: string): void {
+    main.replaceChildren(el("div", { class: "message", "data-testid": "message", "data-state": "error" }, text));
+  }
+
+  /** Shows "waiting" in the view area while the study has no series (yet). */
+  function showWaiting(text: string): void {
+    stack ??= new StackViewport(client, study, "", studyInfo);
+    stack.showMessage("waiting", text);
+    main.replaceChildren(stack.element);
+  }
+
   async function loadStudy(): Promise<void> {
     try {
       const [studies, series] = await Promise.all([
@@ -149,17 +174,67 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
       document.title = name ? `${name} – Isocenter` : "Isocenter";
       strip.replaceChildren(...seriesList.map(stripItem));
       if (seriesList.length === 0) {
-        stack ??= new StackViewport(client, study, "", studyInfo);
-        stack.showMessage("waiting", "Waiting for images…");
-        main.replaceChildren(stack.element);
+        if (studies.matches.length === 0 && !askedPacs) void fetchFromPacs();
+        else if (!retrieval) showWaiting("Waiting for images…");
+        else if (!finished(retrieval.retrieval.state)) showWaiting(`Retrieving the study from PACS ${retrieval.retrieval.node}…`);
         return;
       }
       const known = seriesList.some((s) => stringValue(s, Tag.SeriesInstanceUID) === selected);
       if (!selected || !known) selected = stringValue(seriesList[0]!, Tag.SeriesInstanceUID);
       if (stack?.series !== selected) selectSeries(selected!);
     } catch (error) {
-      main.replaceChildren(el("div", { class: "message", "data-testid": "message", "data-state": "error" }, `The study could not be opened: ${describeError(error)}`));
+      showMessage(`The study could not be opened: ${describeError(error)}`);
     }
+  }
+
+  /** Asks the PACS service to retrieve the study (from whichever configured node has it), and follows the retrieval. */
+  async function fetchFromPacs(): Promise<void> {
+    askedPacs = true;
+    showWaiting("Looking for the study in the configured PACS…");
+    try {
+      const started = await services.pacs.startRetrieval({ studyInstanceUid: study });
+      retrieval = new RetrievalWatch(services.pacs, started, showRetrieval);
+      scheduleRequery();
+    } catch (error) {
+      // 404: no configured PACS has it; the server's detail says which were asked.
+      showMessage(error instanceof HttpError && error.status === 404 && error.detail ? error.detail : `The study is not in Isocenter and could not be retrieved: ${describeError(error)}`);
+    }
+  }
+
+  /** The instances the page shows, over the series of the study. */
+  const shownInstances = (): number => seriesList.reduce((n, s) => n + (numberValue(s, Tag.NumberOfSeriesRelatedInstances) ?? 0), 0);
+
+  function showRetrieval(r: Retrieval): void {
+    retrievalBanner.textContent = describeRetrieval(r);
+    retrievalBanner.dataset["state"] = r.state;
+    retrievalBanner.hidden = bannerDone;
+    // A completed retrieval's banner goes a few seconds after the index holds what it brought (the study-progress banner
+    // tells the rest); a partial or failed one stays.
+    const settled = r.state === "completed" && seriesList.length > 0 && shownInstances() >= retrievalCounts(r).done;
+    if (settled) {
+      bannerTimer ??= window.setTimeout(() => {
+        bannerDone = true;
+        retrievalBanner.hidden = true;
+      }, 4000);
+    }
+    if (r.state === "failed" && seriesList.length === 0) showMessage(`The study could not be retrieved from PACS ${r.node}: ${r.error ?? "no reason given"}`);
+    else if (seriesList.length === 0 && !finished(r.state)) showWaiting(`Retrieving the study from PACS ${r.node}…`);
+  }
+
+  /**
+   * While a retrieval runs (and until the index holds what it brought), the study is searched again every 1.5 s, besides
+   * the feed's `indexed` events: the study opens as soon as its first series is indexed, and the stack grows.
+   */
+  function scheduleRequery(): void {
+    requery = window.setTimeout(async () => {
+      if (!retrieval) return;
+      await loadStudy();
+      if (!retrieval) return; // the page was left meanwhile
+      if (selected && behind(selected)) void loadSeries(selected);
+      const r = retrieval.retrieval;
+      showRetrieval(r);
+      if (!finished(r.state) || (r.state !== "failed" && shownInstances() < retrievalCounts(r).done)) scheduleRequery();
+    }, 1500);
   }
 
   function showProgress(): void {
@@ -180,6 +255,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   };
   const unsubscribe = subscribeActivity(services.activityUrl, study, (name, data) => {
     if (data.study !== study) return;
+    if (retrieval) showRetrieval(retrieval.retrieval);
     progress.apply(name, data);
     showProgress();
     if (name === "volume" && data.series === selected) {
@@ -206,7 +282,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
         if (selected && reload.includes(selected)) void loadSeries(selected);
       }, 500);
     }
-  });
+  }, (r) => retrieval?.apply(r));
 
   const onKey = (e: KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -236,6 +312,10 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     document.removeEventListener("keydown", onKey);
     unsubscribe();
     clearTimeout(refresh);
+    clearTimeout(requery);
+    clearTimeout(bannerTimer);
+    retrieval?.stop();
+    retrieval = undefined;
     metadataRequest?.abort();
     stack?.destroy();
     four?.destroy();

@@ -1,18 +1,53 @@
 import type { DicomWebClient } from "../dicomweb/client";
 import { formatDate, formatPersonName, numberValue, stringValue, stringValues, Tag, type DicomJsonDataset } from "../dicomweb/dicomJson";
 import { studyQueries, type WorklistSearch } from "../dicomweb/qido";
+import type { PacsClient, Retrieval } from "../pacs/client";
+import { remoteStudyQueries } from "../pacs/query";
+import { finished, retrievalStatus, RetrievalWatch } from "../pacs/retrieval";
 import { StudyProgress, subscribeActivity } from "./activity";
 import { describeError, el } from "./dom";
 
 const pageSize = 25;
+/** The most matches asked of a remote node per query (C-FIND has no paging). */
+const remoteLimit = 100;
 const modalities = ["", "CT", "MR", "CR", "DX", "US", "PT", "NM", "MG", "XA", "OT"];
 
-/** The worklist (`/`): a search over the archive's studies, one row per study, opened with Enter or a click. */
-export function showWorklist(root: HTMLElement, client: DicomWebClient, activityUrl: string, open: (study: string) => void): () => void {
+/** What the worklist talks to: the archive (DICOMweb), the PACS service and the activity feed. */
+export interface WorklistServices {
+  client: DicomWebClient;
+  pacs: PacsClient;
+  activityUrl: string;
+}
+
+/** Where the worklist leads: a study (the study view), or another page of the viewer. */
+export interface WorklistNavigation {
+  open: (study: string) => void;
+  go: (url: string) => void;
+}
+
+/** A row of a remote search: the parts that change as the study is retrieved and indexed. */
+interface RemoteRow {
+  tr: HTMLTableRowElement;
+  thumb: HTMLImageElement;
+  tag: HTMLElement;
+  status: HTMLElement;
+  retrieve: HTMLButtonElement;
+  instances: number | undefined;
+}
+
+/**
+ * The worklist (`/`): a search over the archive's studies, or (the source selector) over a query-enabled PACS node's;
+ * one row per study, opened with Enter or a click; remote rows are retrieved with their button, and open once the
+ * archive holds them.
+ */
+export function showWorklist(root: HTMLElement, services: WorklistServices, nav: WorklistNavigation): () => void {
+  const { client, pacs } = services;
+  const open = nav.open;
   const search = el("input", { type: "search", "data-testid": "search", placeholder: "Name, patient ID or accession  ( / )", "aria-label": "Search by patient name, patient ID or accession number", autocomplete: "off" });
   const dateFrom = el("input", { type: "date", "data-testid": "date-from", "aria-label": "Study date from" });
   const dateTo = el("input", { type: "date", "data-testid": "date-to", "aria-label": "Study date to" });
   const modality = el("select", { "data-testid": "modality", "aria-label": "Modality" }, ...modalities.map((m) => el("option", { value: m }, m || "Any modality")));
+  const source = el("select", { "data-testid": "source", "aria-label": "Search in", title: "Search in Isocenter or in a PACS" }, el("option", { value: "" }, "Isocenter"));
   const prev = el("button", { type: "button", "data-testid": "prev-page" }, "‹ Previous");
   const next = el("button", { type: "button", "data-testid": "next-page" }, "Next ›");
   const pageLabel = el("span", { class: "page-label" });
@@ -21,11 +56,12 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
   const table = el(
     "table",
     { class: "worklist" },
-    el("thead", {}, el("tr", {}, ...["", "Patient", "Patient ID", "Date", "Modality", "Description", "Accession", "Series", "Images"].map((h) => el("th", {}, h)))),
+    el("thead", {}, el("tr", {}, ...["", "Patient", "Patient ID", "Date", "Modality", "Description", "Accession", "Series", "Images", ""].map((h) => el("th", {}, h)))),
     body,
   );
+  const nodesLink = el("a", { href: "/admin/nodes", class: "nav", "data-testid": "nav-nodes", onclick: (e: Event) => { e.preventDefault(); nav.go("/admin/nodes"); } }, "DICOM nodes");
   root.replaceChildren(
-    el("header", { class: "bar" }, el("h1", {}, "Isocenter"), el("form", { class: "search", role: "search", onsubmit: (e: Event) => e.preventDefault() }, search, dateFrom, dateTo, modality)),
+    el("header", { class: "bar" }, el("h1", {}, "Isocenter"), el("form", { class: "search", role: "search", onsubmit: (e: Event) => e.preventDefault() }, source, search, dateFrom, dateTo, modality), nodesLink),
     el("main", { class: "worklist-page" }, table, status, el("nav", { class: "pager" }, prev, pageLabel, next)),
   );
 
@@ -35,6 +71,9 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
   let rows: HTMLTableRowElement[] = [];
   let shown = new Set<string>();
   const progress = new Map<string, StudyProgress>();
+  let remoteRows = new Map<string, RemoteRow>();
+  // The retrievals this page follows, by study: they outlive a new search.
+  const watches = new Map<string, RetrievalWatch>();
   let request: AbortController | undefined;
 
   const current = (): WorklistSearch => ({ text: search.value, dateFrom: dateFrom.value, dateTo: dateTo.value, modality: modality.value });
@@ -46,24 +85,110 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
     if (scroll) rows[selected]!.scrollIntoView({ block: "nearest" });
   }
 
-  function row(study: DicomJsonDataset): HTMLTableRowElement {
+  function row(study: DicomJsonDataset, remote: boolean): HTMLTableRowElement {
     const uid = stringValue(study, Tag.StudyInstanceUID) ?? "";
     const name = formatPersonName(stringValue(study, Tag.PatientName));
     const statusCell = el("div", { class: "study-cell-status" });
+    const hide = (e: Event) => ((e.target as HTMLImageElement).style.visibility = "hidden");
+    // A remote study has no thumbnail until the archive holds it.
+    const thumb = el("img", { src: remote ? undefined : client.studyThumbnailUrl(uid), loading: "lazy", alt: "", width: 48, height: 48, onerror: hide });
+    if (remote) thumb.style.visibility = "hidden";
+    const tag = el("span", { class: "source-tag" }, remote ? source.value : "");
+    tag.hidden = !remote;
+    const actions = el("td", { class: "actions" });
+    const instances = numberValue(study, Tag.NumberOfStudyRelatedInstances);
     const tr = el(
       "tr",
-      { "data-testid": "study-row", "data-study-uid": uid, tabindex: -1, onclick: () => open(uid) },
-      el("td", { class: "thumb" }, el("img", { src: client.studyThumbnailUrl(uid), loading: "lazy", alt: "", width: 48, height: 48, onerror: (e: Event) => ((e.target as HTMLImageElement).style.visibility = "hidden") })),
-      el("td", { class: "name" }, name || "(no name)", statusCell),
+      { "data-testid": "study-row", "data-study-uid": uid, "data-remote": remote ? "true" : undefined, tabindex: -1, onclick: () => openRow(uid) },
+      el("td", { class: "thumb" }, thumb),
+      el("td", { class: "name" }, name || "(no name)", tag, statusCell),
       el("td", {}, stringValue(study, Tag.PatientID) ?? ""),
       el("td", { class: "nowrap" }, formatDate(stringValue(study, Tag.StudyDate))),
       el("td", {}, stringValues(study, Tag.ModalitiesInStudy).join(", ")),
       el("td", {}, stringValue(study, Tag.StudyDescription) ?? ""),
       el("td", {}, stringValue(study, Tag.AccessionNumber) ?? ""),
       el("td", { class: "num" }, String(numberValue(study, Tag.NumberOfStudyRelatedSeries) ?? "")),
-      el("td", { class: "num" }, String(numberValue(study, Tag.NumberOfStudyRelatedInstances) ?? "")),
+      el("td", { class: "num" }, String(instances ?? "")),
+      actions,
     );
+    if (remote) {
+      const retrieve = el("button", { type: "button", "data-testid": "retrieve", title: `Retrieve the study from ${source.value} into Isocenter` }, "Retrieve");
+      retrieve.addEventListener("click", (e) => {
+        e.stopPropagation();
+        void startRetrieval(uid);
+      });
+      actions.append(retrieve);
+      const retrievalStatusEl = el("span", { class: "retrieval-status", "data-testid": "retrieval-status", hidden: true });
+      statusCell.append(retrievalStatusEl);
+      remoteRows.set(uid, { tr, thumb, tag, status: retrievalStatusEl, retrieve, instances });
+      const watch = watches.get(uid);
+      if (watch) showRetrieval(uid, watch.retrieval);
+    }
     return tr;
+  }
+
+  /** Opens a study the archive holds; a remote row opens once its study is in Isocenter. */
+  function openRow(uid: string): void {
+    const remote = remoteRows.get(uid);
+    if (!remote || remote.tr.dataset["local"] === "true") open(uid);
+  }
+
+  /** Marks a remote row's study as held by the archive (with how many instances): it opens, and shows its thumbnail. */
+  function markLocal(uid: string, instances: number): void {
+    const r = remoteRows.get(uid);
+    if (!r) return;
+    r.tr.dataset["local"] = "true";
+    r.thumb.style.visibility = "";
+    r.thumb.src = client.studyThumbnailUrl(uid);
+    const complete = r.instances === undefined || instances >= r.instances;
+    r.tag.textContent = complete ? "in Isocenter" : `in Isocenter: ${instances} of ${r.instances}`;
+    r.tag.title = `Isocenter holds ${instances} instances of this study`;
+    const unfinished = watches.has(uid) && !finished(watches.get(uid)!.retrieval.state);
+    r.retrieve.hidden = complete || unfinished;
+  }
+
+  /** Asks the archive which of these studies it holds, and marks their rows. */
+  async function checkLocal(uids: string[]): Promise<void> {
+    if (uids.length === 0) return;
+    try {
+      const page = await client.searchForStudies(`StudyInstanceUID=${uids.join(",")}&includefield=NumberOfStudyRelatedInstances&limit=${uids.length}`);
+      for (const s of page.matches) markLocal(stringValue(s, Tag.StudyInstanceUID) ?? "", numberValue(s, Tag.NumberOfStudyRelatedInstances) ?? 0);
+    } catch {
+      // The rows stay as they were: not known to be in Isocenter.
+    }
+  }
+
+  function showRetrieval(uid: string, r: Retrieval): void {
+    const row = remoteRows.get(uid);
+    if (!row) return;
+    row.status.hidden = false;
+    row.status.textContent = retrievalStatus(r);
+    row.status.dataset["state"] = r.state;
+    row.retrieve.hidden = !finished(r.state) || (r.state === "completed" && row.tr.dataset["local"] === "true");
+    row.retrieve.textContent = r.state === "failed" || r.state === "partial" ? "Retry" : "Retrieve";
+    if (r.state === "completed" || r.state === "partial") void checkLocal([uid]);
+  }
+
+  function watch(r: Retrieval): void {
+    const uid = r.studyInstanceUid;
+    watches.get(uid)?.stop();
+    watches.set(uid, new RetrievalWatch(pacs, r, (snapshot) => showRetrieval(uid, snapshot)));
+  }
+
+  async function startRetrieval(uid: string): Promise<void> {
+    const row = remoteRows.get(uid);
+    if (!row) return;
+    row.retrieve.hidden = true;
+    row.status.hidden = false;
+    row.status.textContent = "starting…";
+    delete row.status.dataset["state"];
+    try {
+      watch(await pacs.startRetrieval({ studyInstanceUid: uid, node: source.value }));
+    } catch (error) {
+      row.status.textContent = `failed: ${describeError(error)}`;
+      row.status.dataset["state"] = "failed";
+      row.retrieve.hidden = false;
+    }
   }
 
   function showStatus(uid: string): void {
@@ -74,27 +199,52 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
     cell.replaceChildren(p.arriving ? el("span", { class: "study-status", "data-testid": "study-status" }, p.describe().replace("received", "receiving")) : "");
   }
 
+  /** The studies of the search, local or at the source node, merged by Study Instance UID, newest first; and whether more exist. */
+  async function searchStudies(signal: AbortSignal): Promise<{ studies: DicomJsonDataset[]; more: boolean }> {
+    const node = source.value;
+    const pages = node
+      ? (await Promise.all(remoteStudyQueries(current(), remoteLimit).map((q) => pacs.searchStudies(node, q, { signal })))).map((matches) => ({ matches, more: false }))
+      : await Promise.all(studyQueries(current(), pageSize, offset).map((q) => client.searchForStudies(q, { signal })));
+    const byUid = new Map<string, DicomJsonDataset>();
+    for (const page of pages) for (const s of page.matches) byUid.set(stringValue(s, Tag.StudyInstanceUID) ?? "", s);
+    const studies = [...byUid.values()].sort((a, b) => (stringValue(b, Tag.StudyDate) ?? "").localeCompare(stringValue(a, Tag.StudyDate) ?? ""));
+    return { studies, more: pages.some((p) => p.more) };
+  }
+
   async function load(): Promise<void> {
     request?.abort();
     const controller = new AbortController();
     request = controller;
-    status.textContent = "Searching…";
+    const remote = source.value !== "";
+    const filters = current();
+    if (remote && !filters.text.trim() && !filters.dateFrom && !filters.dateTo) {
+      // An open C-FIND asks a hospital PACS for every study it holds.
+      body.replaceChildren();
+      rows = [];
+      remoteRows = new Map();
+      status.textContent = `Type a name, patient ID or accession number, or choose dates, to search ${source.value}.`;
+      prev.disabled = next.disabled = true;
+      pageLabel.textContent = "";
+      return;
+    }
+    status.textContent = remote ? `Searching ${source.value}…` : "Searching…";
     try {
-      const pages = await Promise.all(studyQueries(current(), pageSize, offset).map((q) => client.searchForStudies(q, { signal: controller.signal })));
-      const byUid = new Map<string, DicomJsonDataset>();
-      for (const page of pages) for (const s of page.matches) byUid.set(stringValue(s, Tag.StudyInstanceUID) ?? "", s);
-      const studies = [...byUid.values()].sort((a, b) => (stringValue(b, Tag.StudyDate) ?? "").localeCompare(stringValue(a, Tag.StudyDate) ?? ""));
-      more = pages.some((p) => p.more);
-      rows = studies.map(row);
-      shown = new Set(byUid.keys());
+      const found = await searchStudies(controller.signal);
+      if (controller.signal.aborted) return;
+      more = found.more;
+      remoteRows = new Map();
+      rows = found.studies.map((s) => row(s, remote));
+      shown = new Set(rows.map((r) => r.dataset["studyUid"]!));
       body.replaceChildren(...rows);
-      for (const uid of shown) showStatus(uid);
-      status.textContent = studies.length ? "" : offset > 0 ? "No more studies." : "No study matches.";
+      if (!remote) for (const uid of shown) showStatus(uid);
+      status.textContent = rows.length ? "" : offset > 0 ? "No more studies." : "No study matches.";
       select(Math.min(selected, rows.length - 1), false);
+      if (remote) void checkLocal([...shown]);
     } catch (error) {
       if (controller.signal.aborted) return;
       body.replaceChildren();
       rows = [];
+      remoteRows = new Map();
       status.textContent = `The search failed: ${describeError(error)}`;
     }
     prev.disabled = offset === 0;
@@ -110,7 +260,7 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
     typing = window.setTimeout(() => void load(), 250);
   };
   search.addEventListener("input", restart);
-  for (const input of [dateFrom, dateTo, modality]) input.addEventListener("change", restart);
+  for (const input of [dateFrom, dateTo, modality, source]) input.addEventListener("change", restart);
   prev.addEventListener("click", () => {
     offset = Math.max(0, offset - pageSize);
     selected = 0;
@@ -138,26 +288,61 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
       select(selected - 1);
     } else if (e.key === "Enter" && rows[selected] && !(e.target instanceof HTMLSelectElement)) {
       e.preventDefault();
-      open(rows[selected]!.dataset["studyUid"]!);
+      openRow(rows[selected]!.dataset["studyUid"]!);
     }
   };
   document.addEventListener("keydown", onKey);
 
-  // New studies appear as they are indexed; rows of studies still arriving say how far they are.
+  // New studies appear as they are indexed; rows of studies still arriving say how far they are. In a remote search, the
+  // rows of studies being indexed are checked against the archive instead (at most once a second).
   let refresh: number | undefined;
-  const unsubscribe = subscribeActivity(activityUrl, undefined, (name, data) => {
-    let p = progress.get(data.study);
-    if (!p) progress.set(data.study, (p = new StudyProgress()));
-    p.apply(name, data);
-    // A new study, or a listed one whose counts and thumbnail are final now: reload, at most once a second.
-    if ((name === "indexed" && !shown.has(data.study)) || (name === "stable" && shown.has(data.study))) {
-      refresh ??= window.setTimeout(() => {
-        refresh = undefined;
-        void load();
-      }, 1000);
-    }
-    showStatus(data.study);
-  });
+  let localCheck: number | undefined;
+  const indexedRemote = new Set<string>();
+  const unsubscribe = subscribeActivity(
+    services.activityUrl,
+    undefined,
+    (name, data) => {
+      let p = progress.get(data.study);
+      if (!p) progress.set(data.study, (p = new StudyProgress()));
+      p.apply(name, data);
+      if (remoteRows.size > 0 || source.value) {
+        if ((name === "indexed" || name === "stable") && remoteRows.has(data.study)) {
+          indexedRemote.add(data.study);
+          localCheck ??= window.setTimeout(() => {
+            localCheck = undefined;
+            void checkLocal([...indexedRemote]);
+            indexedRemote.clear();
+          }, 1000);
+        }
+        return;
+      }
+      // A new study, or a listed one whose counts and thumbnail are final now: reload, at most once a second.
+      if ((name === "indexed" && !shown.has(data.study)) || (name === "stable" && shown.has(data.study))) {
+        refresh ??= window.setTimeout(() => {
+          refresh = undefined;
+          void load();
+        }, 1000);
+      }
+      showStatus(data.study);
+    },
+    (r) => {
+      // A retrieval of a listed remote study, started here or elsewhere (the feed replays unfinished ones on connect).
+      const current = watches.get(r.studyInstanceUid);
+      if (current?.retrieval.id === r.id) current.apply(r);
+      else if (remoteRows.has(r.studyInstanceUid) && !finished(r.state)) watch(r);
+    },
+  );
+
+  // The source selector lists the nodes that can be queried.
+  const nodesRequest = new AbortController();
+  pacs
+    .nodes({ signal: nodesRequest.signal })
+    .then((nodes) => {
+      for (const n of nodes.filter((n) => n.query).sort((a, b) => a.name.localeCompare(b.name))) source.append(el("option", { value: n.name }, n.name));
+    })
+    .catch(() => {
+      // Without the PACS service the worklist searches Isocenter only.
+    });
 
   void load();
   search.focus();
@@ -165,7 +350,10 @@ export function showWorklist(root: HTMLElement, client: DicomWebClient, activity
     document.removeEventListener("keydown", onKey);
     unsubscribe();
     request?.abort();
+    nodesRequest.abort();
+    for (const w of watches.values()) w.stop();
     clearTimeout(refresh);
+    clearTimeout(localCheck);
     clearTimeout(typing);
   };
 }

@@ -1,13 +1,17 @@
 import type { DicomJsonDataset } from "./dicomJson";
 import { multipartBoundary, parseMultipart } from "./multipart";
 
-/** A refused or failed request: the HTTP status and, when the server sent ProblemDetails (RFC 9457), its title and detail. */
+/**
+ * A refused or failed request: the HTTP status and, when the server sent ProblemDetails (RFC 9457), its title and detail,
+ * and the whole problem object (extensions such as validation `errors`).
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
     readonly detail: string | undefined,
     readonly url: string,
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(`${status} ${title}${detail ? `: ${detail}` : ""}`);
     this.name = "HttpError";
@@ -17,16 +21,18 @@ export class HttpError extends Error {
   static async from(response: Response): Promise<HttpError> {
     let title = response.statusText || "Request failed";
     let detail: string | undefined;
+    let problem: Record<string, unknown> = {};
     if ((response.headers.get("Content-Type") ?? "").includes("json")) {
       try {
-        const problem = (await response.json()) as { title?: unknown; detail?: unknown };
-        if (typeof problem.title === "string") title = problem.title;
-        if (typeof problem.detail === "string") detail = problem.detail;
+        const body: unknown = await response.json();
+        if (typeof body === "object" && body !== null) problem = body as Record<string, unknown>;
+        if (typeof problem["title"] === "string") title = problem["title"];
+        if (typeof problem["detail"] === "string") detail = problem["detail"];
       } catch {
         // A body that is not JSON after all: the status line says enough.
       }
     }
-    return new HttpError(response.status, title, detail, response.url);
+    return new HttpError(response.status, title, detail, response.url, problem);
   }
 }
 
