@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Isocenter.Dicom;
 
 namespace Isocenter.Pacs.Tests;
 
 /// <summary>
 /// <c>/api/retrievals</c> against real peers: a study of the hospital PACS (Orthanc) retrieved by C-MOVE and by C-GET into
-/// the archive, every instance's dataset byte-identical to the file Orthanc was sent; C-GET from a peer without it
+/// the archive, every instance's dataset byte-identical to the file Orthanc was sent, each series' volume then prepared; C-GET from a peer without it
 /// (storescp); on-demand lookup among two PACS; retries of an unreachable node, during which asking again returns the same
 /// retrieval.
 /// </summary>
@@ -96,6 +97,11 @@ public sealed class RetrievalTests(PacsArchive archive) : IAsyncLifetime
         AssertCompleted(finished);
         Assert.Equal(uid, finished["studyInstanceUid"]!.GetValue<string>());
         await AssertRetrievedAsync(uid);
+        // Once each retrieved series is stable, the render service is asked to prepare its volume.
+        foreach (var series in archive.InstancesOf(uid).Select(i => i.Value.Dataset.GetString(DicomTag.SeriesInstanceUID)!).Distinct())
+        {
+            await archive.Running.Pacs!.WaitForLogAsync(new Regex($"Series {Regex.Escape(series)} of study {Regex.Escape(uid)} was retrieved and is stable"), Bound);
+        }
         var listed = (await archive.Client.GetFromJsonAsync<JsonArray>($"api/retrievals?StudyInstanceUID={uid}"))!;
         Assert.Equal(started["id"]!.GetValue<string>(), Assert.Single(listed)!["id"]!.GetValue<string>());
         response.Dispose();

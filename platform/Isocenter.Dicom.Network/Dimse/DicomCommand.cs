@@ -172,7 +172,11 @@ public sealed class DicomCommand
         return bytes;
     }
 
-    /// <summary>Decodes a command set from its Implicit VR Little Endian bytes.</summary>
+    /// <summary>
+    /// Decodes a command set from its Implicit VR Little Endian bytes. Elements after group 0000 are kept, not refused:
+    /// DCMTK-based peers (Orthanc 1.10) put the Failed SOP Instance UID List (0008,0058) of a failed C-GET or C-MOVE into the
+    /// final response's command set instead of a dataset after it.
+    /// </summary>
     /// <exception cref="DicomReadException">The bytes are not a command set.</exception>
     public static DicomCommand Decode(ReadOnlyMemory<byte> bytes)
     {
@@ -180,9 +184,9 @@ public sealed class DicomCommand
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
         DicomParser.Parse(stream, DicomTransferSyntax.ImplicitVRLittleEndian, new DicomDatasetBuilder(dataset),
             new DicomReadOptions { TolerateTruncation = false });
-        if (dataset.Any(e => e.Tag.Group != 0x0000) || !dataset.TryGetValue<ushort>(DicomTag.CommandField, out var field))
+        if (dataset.FirstOrDefault() is not { Tag.Group: 0x0000 } || !dataset.TryGetValue<ushort>(DicomTag.CommandField, out var field))
         {
-            throw new DicomReadException("A DIMSE command set holds only group 0000 elements, Command Field (0000,0100) among them", 0);
+            throw new DicomReadException("A DIMSE command set starts with group 0000 elements, Command Field (0000,0100) among them", 0);
         }
         // What every command set carries (PS3.7 9.3, 10.3), read by the SCP and the SCU as soon as it arrives; found
         // missing by fuzzing (fuzz/run.sh), where reading it later threw out of the association's read loop.

@@ -113,7 +113,7 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
     /// final one. The peer sends the instances to <paramref name="destinationAETitle"/> on an association of its own.
     /// Cancelling sends C-CANCEL-RQ and waits (bounded by the DIMSE timeout) for the final response.
     /// </summary>
-    /// <exception cref="DimseFailureException">The peer answered with a failure status (A801: destination unknown).</exception>
+    /// <exception cref="DimseFailureException">The peer answered with a failure status before any sub-operation (A801: destination unknown); one after some is in the result.</exception>
     public async Task<CRetrieveResult> MoveAsync(string sopClassUid, DicomDataset identifier, string destinationAETitle, IProgress<SubOperationCounts>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var association = await ScuAssociation.OpenAsync(host, port, _options, [QueryProposal(sopClassUid)], cancellationToken);
@@ -229,11 +229,16 @@ public sealed class DicomClient(string host, int port, DicomClientOptions? optio
                 }
                 final = true;
                 var error = response.Dataset.GetString(DicomTag.ErrorComment);
-                if (!DimseStatus.IsSuccessOrWarning(response.Status) && response.Status != DimseStatus.Cancel)
+                var counts = response.SubOperations;
+                var failed = data is not null ? DimseDataSet.Decode(data, context.TransferSyntax).GetStrings(DicomTag.FailedSOPInstanceUIDList)
+                    : response.Dataset.GetStrings(DicomTag.FailedSOPInstanceUIDList); // where DCMTK-based peers put it (DicomCommand.Decode)
+                // A failure status that ends sub-operations (some completed or failed) is a result the caller judges per
+                // instance; one before any (refused, unknown destination) is thrown.
+                if (!DimseStatus.IsSuccessOrWarning(response.Status) && response.Status != DimseStatus.Cancel
+                    && counts.Completed + counts.Failed + counts.Warning == 0 && failed.Length == 0)
                 {
                     throw new DimseFailureException(operation, response.Status, error);
                 }
-                var failed = data is null ? [] : DimseDataSet.Decode(data, context.TransferSyntax).GetStrings(DicomTag.FailedSOPInstanceUIDList);
                 await association.ReleaseAsync(cancellationToken);
                 return new CRetrieveResult(response.Status, response.SubOperations, failed, error);
             }

@@ -48,6 +48,7 @@ public static class PacsServiceCollectionExtensions
     public static IBusRegistrationConfigurator AddPacsConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RunRetrievalConsumer, RunRetrievalConsumerDefinition>();
+        bus.AddConsumer<PrepareRetrievedVolumes>();
         return bus.AddSendConsumers().AddForwardConsumers();
     }
 }

@@ -122,4 +122,24 @@ public sealed class OrthancTests(OrthancFixture orthanc) : IClassFixture<Orthanc
             Assert.Equal(TestFiles.DataSetBytes(path), sink.Datasets[uid]);
         }
     }
+
+    [Fact]
+    public async Task CGet_SopClassNotOffered_FailedSubOperationsInTheResult()
+    {
+        // Orthanc cannot send CT over an association that offers only MR: it ends the C-GET with a failure status and puts
+        // the Failed SOP Instance UID List into the response's command set (DicomCommand.Decode), which is read, not waited on.
+        var (study, first) = orthanc.Studies().Last();
+        var series = first.GetString(DicomTag.SeriesInstanceUID)!;
+        using var timeout = new CancellationTokenSource(Bound);
+
+        var result = await orthanc.Client().GetAsync(DicomUid.StudyRootQueryRetrieveInformationModelGet, new DicomDataset()
+            .Set(DicomTag.QueryRetrieveLevel, "SERIES")
+            .Set(DicomTag.StudyInstanceUID, study)
+            .Set(DicomTag.SeriesInstanceUID, series), new CRetrieveTests.MemorySink(), [DicomUid.MRImageStorage], cancellationToken: timeout.Token);
+
+        Assert.False(DimseStatus.IsSuccessOrWarning(result.Status), $"status 0x{result.Status:X4}");
+        Assert.True(result.SubOperations.Failed > 0, orthanc.Log);
+        Assert.NotEmpty(result.FailedSopInstanceUids);
+        Assert.All(result.FailedSopInstanceUids, uid => Assert.Equal(series, orthanc.Instances[uid].Dataset.GetString(DicomTag.SeriesInstanceUID)));
+    }
 }
