@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using Isocenter.Dicom.Network.Association;
 using Isocenter.Dicom.Network.Scu;
 using Xunit;
 
@@ -78,7 +79,8 @@ public static class Dcmtk
                 await client.EchoAsync(timeout.Token);
                 return;
             }
-            catch (Exception e) when (e is SocketException or IOException && !timeout.IsCancellationRequested)
+            // Refused while it starts; or accepted and closed, which a restarted peer's first connections may see.
+            catch (Exception e) when (e is SocketException or IOException or (DicomNetworkException and not DicomAssociationRejectedException) && !timeout.IsCancellationRequested)
             {
                 Assert.False(process.HasExited, describeExit());
                 await Task.Delay(50, timeout.Token);
