@@ -1,7 +1,9 @@
 using Isocenter.Index;
 using Isocenter.Messaging;
 using Isocenter.ObjectStore;
+using Isocenter.Review.Findings;
 using Isocenter.Review.ReadingSets;
+using Isocenter.Review.ShareLinks;
 using Isocenter.ServiceDefaults;
 
 namespace Isocenter.Review;
@@ -26,7 +28,8 @@ public static class ReviewHost
         var app = builder.Build();
         app.UseProblemErrors();
         app.MapDefaultEndpoints();
-        app.MapReadingSets();
+        app.MapShareLinks(app.MapReadingSets());
+        app.MapReview();
         return app;
     }
 }

@@ -1,5 +1,7 @@
 using Isocenter.Index;
+using Isocenter.Review.Findings;
 using Isocenter.Review.ReadingSets;
+using Isocenter.Review.ShareLinks;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,6 +23,11 @@ public static class ReviewServiceCollectionExtensions
         services.TryAddSingleton<ReadingSetStore>();
         services.TryAddSingleton<StudyIndex>();
         services.TryAddScoped<ReadingSetService>();
+        services.TryAddSingleton<ShareLinkTokens>();
+        services.TryAddSingleton<ShareLinkStore>();
+        services.TryAddSingleton<ShareLinkResolver>();
+        services.TryAddSingleton<FindingStore>();
+        services.TryAddSingleton<ReviewerAccess>();
         services.AddIndexMigrations();
         return services;
     }
