@@ -14,7 +14,8 @@ namespace Isocenter.Review.Tests;
 
 /// <summary>
 /// The archive (storage and ingest as processes, on a database, virtual host and object-store folder of their own) holding
-/// demo CT studies (3 patients × 1 study × 1 series × 2 slices, 64×64), and the review service in this process on the same
+/// demo CT studies (3 patients × 1 study × 1 series × 2 slices, 64×64, and one more for the SR export, which adds to it),
+/// and the review service in this process on the same
 /// settings, so a test can publish on its bus what the storage service publishes. Shared by the test classes of a collection.
 /// </summary>
 public sealed class ReviewArchive : IAsyncLifetime
@@ -32,15 +33,16 @@ public sealed class ReviewArchive : IAsyncLifetime
     /// <summary>The demo studies: Study Instance UID → Patient ID, instance count.</summary>
     public Dictionary<string, (string PatientId, int Instances)> Studies { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The study the SR export test writes into (kept out of <see cref="Studies"/>, whose instance counts stay).</summary>
+    public (string Uid, string PatientId) ExportStudy { get; private set; }
+
     public string ObjectsRoot => Path.Combine(_folder, "objects");
 
     public async Task InitializeAsync()
     {
         Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Kind"] = "FileSystem", ["ObjectStore:Root"] = ObjectsRoot });
         await EnsureDeidentificationTablesAsync();
-        var demo = Path.Combine(_folder, "demo");
-        Assert.Equal(0, DemoCommand.Run(["--out", demo, "--patients", "3", "--studies", "1", "--series", "1", "--slices", "2", "--size", "64", "--seed", "11", "--id-prefix", "REV"]));
-        var files = Directory.GetFiles(demo, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var files = Demo("demo", patients: 4);
         var sops = new List<string>();
         foreach (var file in files)
         {
@@ -49,6 +51,9 @@ public sealed class ReviewArchive : IAsyncLifetime
             Studies[study] = (dataset.GetString(DicomTag.PatientID)!, Studies.TryGetValue(study, out var s) ? s.Instances + 1 : 1);
             sops.Add(dataset.GetString(DicomTag.SOPInstanceUID)!);
         }
+        var export = Studies.Keys.Order(StringComparer.Ordinal).Last();
+        ExportStudy = (export, Studies[export].PatientId);
+        Studies.Remove(export);
         var stored = await Running.StorescuAsync([], files);
         Assert.True(stored.ExitCode == 0, stored.ToString());
         Assert.Superset(sops.ToHashSet(), await Running.WaitIndexedAsync(sops, Bound));
@@ -56,6 +61,14 @@ public sealed class ReviewArchive : IAsyncLifetime
         Review = ReviewHost.Create([.. Running.Settings.Select(s => $"--{s.Key}={s.Value}"), "--urls=http://127.0.0.1:0", $"--Review:ShareLinkKey={ShareLinkKey}"]);
         await Review.StartAsync();
         BaseAddress = new Uri(Review.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    }
+
+    private List<string> Demo(string name, int patients)
+    {
+        var folder = Path.Combine(_folder, name);
+        Assert.Equal(0, DemoCommand.Run(["--out", folder, "--patients", patients.ToString(System.Globalization.CultureInfo.InvariantCulture), "--studies", "1", "--series", "1",
+            "--slices", "2", "--size", "64", "--seed", "11", "--id-prefix", "REV"]));
+        return [.. Directory.GetFiles(folder, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The review service's address.</summary>
@@ -108,7 +121,8 @@ public sealed class ReviewArchive : IAsyncLifetime
         var id = Guid.Parse((string)set["id"]!);
         foreach (var study in studies)
         {
-            await PublishAsync(id, study, study, "completed", Studies[study].Instances, Studies[study].Instances);
+            var instances = study == ExportStudy.Uid ? 2 : Studies[study].Instances;
+            await PublishAsync(id, study, study, "completed", instances, instances);
         }
         return await WaitForStateAsync(owner, id, "ready");
     }

@@ -28,8 +28,11 @@ public static class ReviewHost
         var app = builder.Build();
         app.UseProblemErrors();
         app.MapDefaultEndpoints();
-        app.MapShareLinks(app.MapReadingSets());
+        var sets = app.MapReadingSets();
+        app.MapShareLinks(sets);
+        sets.MapExports();
         app.MapReview();
+        app.MapPrepare();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Isocenter.Archive.Store;
 using Isocenter.Index;
 using Isocenter.Review.Findings;
 using Isocenter.Review.ReadingSets;
@@ -28,6 +29,8 @@ public static class ReviewServiceCollectionExtensions
         services.TryAddSingleton<ShareLinkResolver>();
         services.TryAddSingleton<FindingStore>();
         services.TryAddSingleton<ReviewerAccess>();
+        services.TryAddSingleton<InstanceWriter>();
+        services.TryAddSingleton<FindingReports>();
         services.AddIndexMigrations();
         return services;
     }
