@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Isocenter.Contracts.Render;
+using Isocenter.Contracts.Storage;
 using Isocenter.Dicom;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,11 +20,11 @@ public sealed class ExportTests(ReviewArchive archive)
     {
         var studies = archive.Studies.Keys.Order(StringComparer.Ordinal).ToList();
         var id = Guid.Parse((string)(await archive.CreateReadySetAsync("olga", studies, new JsonObject { ["name"] = "Wrist, \"pilot\"", ["form"] = ReviewTests.Form() }))["id"]!);
-        using var owner = archive.Client("olga");
+        using var owner = archive.Review.Client("olga");
         var link = (await (await owner.PostAsJsonAsync($"api/reading-sets/{id}/share-links", new JsonObject { ["label"] = "Dr. A" })).Content.ReadFromJsonAsync<JsonObject>())!;
-        using var shared = archive.Client($"share:{link["id"]}", shareReadingSet: id);
+        using var shared = archive.Review.Client($"share:{link["id"]}", shareReadingSet: id);
         (await owner.PostAsJsonAsync($"api/reading-sets/{id}/reviewers", new JsonObject { ["subject"] = "pete" })).Dispose();
-        using var pete = archive.Client("pete");
+        using var pete = archive.Review.Client("pete");
         (await shared.PutAsJsonAsync($"api/review/findings/{studies[0]}", new JsonObject
         {
             ["values"] = new JsonObject { ["diagnosis"] = "=cmd|' /C calc'!A0", ["severity"] = 2.5 },
@@ -41,7 +42,7 @@ public sealed class ExportTests(ReviewArchive archive)
         Assert.StartsWith($"\"Wrist, \"\"pilot\"\"\",Dr. A,Case 1,{studies[0]},'=cmd|' /C calc'!A0,2.5,,\"two lines,\nand \"\"quotes\"\"\",true,", lines[1], StringComparison.Ordinal);
         Assert.StartsWith($"\"Wrist, \"\"pilot\"\"\",pete,Case 2,{studies[1]},,,'@SUM(A1),,false,", lines[2], StringComparison.Ordinal);
         Assert.Equal([""], lines[3..]); // the last row ends with CRLF, and nothing follows
-        using var stranger = archive.Client("quinn");
+        using var stranger = archive.Review.Client("quinn");
         using var refused = await stranger.GetAsync($"api/reading-sets/{id}/findings.csv");
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
     }
@@ -50,8 +51,11 @@ public sealed class ExportTests(ReviewArchive archive)
     public async Task Sr_OnePerCompleteFinding_InTheStudy_IndexedAtOnce_ParsesInDcmdump()
     {
         var (study, patientId) = archive.ExportStudy;
-        var id = Guid.Parse((string)(await archive.CreateReadySetAsync("rita", [study], new JsonObject { ["form"] = ReviewTests.Form() }))["id"]!);
-        using var owner = archive.Client("rita");
+        var service = archive.Connected; // the storage service indexes what it stores
+        var id = Guid.Parse((string)(await service.CreateSetAsync("rita", [study], new JsonObject { ["form"] = ReviewTests.Form() }))["id"]!);
+        await service.PublishAsync(new StudyDeidentificationChanged(id, study, study, "completed", 2, 2, [], null));
+        await service.WaitForStateAsync("rita", id, "ready");
+        using var owner = service.Client("rita");
         (await owner.PutAsJsonAsync($"api/review/findings/{study}?readingSet={id}", new JsonObject
         {
             ["values"] = new JsonObject { ["diagnosis"] = "fracture", ["severity"] = 7, ["notes"] = "Distal radius, dorsal tilt" },
@@ -87,14 +91,14 @@ public sealed class ExportTests(ReviewArchive archive)
     {
         var study = archive.Studies.Keys.Order(StringComparer.Ordinal).First();
         var received = new TaskCompletionSource<PrepareVolume>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handle = archive.Review.Services.GetRequiredService<IBus>().ConnectReceiveEndpoint($"review-tests-prepare-{Guid.NewGuid():N}",
+        var handle = archive.Review.App.Services.GetRequiredService<IBus>().ConnectReceiveEndpoint($"review-tests-prepare-{Guid.NewGuid():N}",
             e => e.Handler<PrepareVolume>(context =>
             {
                 received.TrySetResult(context.Message);
                 return Task.CompletedTask;
             }));
         await handle.Ready;
-        using var client = new HttpClient { BaseAddress = archive.BaseAddress };
+        using var client = new HttpClient { BaseAddress = archive.Review.BaseAddress };
 
         using var response = await client.PostAsync($"internal/prepare?StudyInstanceUID={study}", null);
 

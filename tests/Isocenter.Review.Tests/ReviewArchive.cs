@@ -14,26 +14,30 @@ namespace Isocenter.Review.Tests;
 
 /// <summary>
 /// The archive (storage and ingest as processes, on a database, virtual host and object-store folder of their own) holding
-/// demo CT studies (3 patients × 1 study × 1 series × 2 slices, 64×64, and one more for the SR export, which adds to it),
-/// and the review service in this process on the same
-/// settings, so a test can publish on its bus what the storage service publishes. Shared by the test classes of a collection.
+/// demo CT studies (4 patients × 1 study × 1 series × 2 slices, 64×64), and the review service twice in this process on
+/// the archive's database: <see cref="Review"/> on a virtual host of its own, where nobody de-identifies and the tests
+/// publish what the storage service would (each study standing for its own copy), and <see cref="Connected"/> on the
+/// archive's, where the storage service answers (indexing, de-identification). Shared by the test classes of a collection.
 /// </summary>
 public sealed class ReviewArchive : IAsyncLifetime
 {
     /// <summary>The share-link key the service runs with (base64 of 32 bytes).</summary>
     public static readonly string ShareLinkKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly string _folder = Directory.CreateTempSubdirectory("isocenter-review-").FullName;
 
     public LocalArchive Running { get; private set; } = null!;
 
-    public WebApplication Review { get; private set; } = null!;
+    /// <summary>The review service whose bus the tests play the storage service on.</summary>
+    public ReviewService Review { get; private set; } = null!;
 
-    /// <summary>The demo studies: Study Instance UID → Patient ID, instance count.</summary>
+    /// <summary>The review service on the archive's bus.</summary>
+    public ReviewService Connected { get; private set; } = null!;
+
+    /// <summary>The demo studies for <see cref="Review"/>'s tests: Study Instance UID → Patient ID, instance count.</summary>
     public Dictionary<string, (string PatientId, int Instances)> Studies { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The study the SR export test writes into (kept out of <see cref="Studies"/>, whose instance counts stay).</summary>
+    /// <summary>The study for <see cref="Connected"/>'s tests (kept out of <see cref="Studies"/>: its copies and SRs change the index).</summary>
     public (string Uid, string PatientId) ExportStudy { get; private set; }
 
     public string ObjectsRoot => Path.Combine(_folder, "objects");
@@ -42,7 +46,9 @@ public sealed class ReviewArchive : IAsyncLifetime
     {
         Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Kind"] = "FileSystem", ["ObjectStore:Root"] = ObjectsRoot });
         await EnsureDeidentificationTablesAsync();
-        var files = Demo("demo", patients: 4);
+        var demo = Path.Combine(_folder, "demo");
+        Assert.Equal(0, DemoCommand.Run(["--out", demo, "--patients", "4", "--studies", "1", "--series", "1", "--slices", "2", "--size", "64", "--seed", "11", "--id-prefix", "REV"]));
+        var files = Directory.GetFiles(demo, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var sops = new List<string>();
         foreach (var file in files)
         {
@@ -56,23 +62,81 @@ public sealed class ReviewArchive : IAsyncLifetime
         Studies.Remove(export);
         var stored = await Running.StorescuAsync([], files);
         Assert.True(stored.ExitCode == 0, stored.ToString());
-        Assert.Superset(sops.ToHashSet(), await Running.WaitIndexedAsync(sops, Bound));
+        Assert.Superset(sops.ToHashSet(), await Running.WaitIndexedAsync(sops, ReviewService.Bound));
 
-        Review = ReviewHost.Create([.. Running.Settings.Select(s => $"--{s.Key}={s.Value}"), "--urls=http://127.0.0.1:0", $"--Review:ShareLinkKey={ShareLinkKey}"]);
-        await Review.StartAsync();
-        BaseAddress = new Uri(Review.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        Review = await ReviewService.StartAsync(new Dictionary<string, string>(Running.Settings)
+        {
+            ["ConnectionStrings:RabbitMq"] = (await LocalServers.CreateVirtualHostAsync("review")).ToString(),
+        });
+        Connected = await ReviewService.StartAsync(Running.Settings);
     }
 
-    private List<string> Demo(string name, int patients)
+    /// <summary>Runs <paramref name="sql"/> on the index's database and returns the first column of the first row.</summary>
+    public async Task<object?> ScalarAsync(string sql, params object[] parameters)
     {
-        var folder = Path.Combine(_folder, name);
-        Assert.Equal(0, DemoCommand.Run(["--out", folder, "--patients", patients.ToString(System.Globalization.CultureInfo.InvariantCulture), "--studies", "1", "--series", "1",
-            "--slices", "2", "--size", "64", "--seed", "11", "--id-prefix", "REV"]));
-        return [.. Directory.GetFiles(folder, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        await using var connection = new NpgsqlConnection(Running.IndexConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        return await command.ExecuteScalarAsync();
     }
 
-    /// <summary>The review service's address.</summary>
-    public Uri BaseAddress { get; private set; } = null!;
+    /// <summary>
+    /// A set of <paramref name="studies"/> on <see cref="Review"/> whose copies have "completed", each study standing for its
+    /// own copy; returns it once the service shows it ready.
+    /// </summary>
+    public async Task<JsonObject> CreateReadySetAsync(string owner, IReadOnlyList<string> studies, JsonObject? extra = null)
+    {
+        var set = await Review.CreateSetAsync(owner, studies, extra);
+        var id = Guid.Parse((string)set["id"]!);
+        foreach (var study in studies)
+        {
+            await Review.PublishAsync(new StudyDeidentificationChanged(id, study, study, "completed", Studies[study].Instances, Studies[study].Instances, [], null));
+        }
+        return await Review.WaitForStateAsync(owner, id, "ready");
+    }
+
+    /// <summary>
+    /// deid_key and deid_mapping as 0003_deidentification.sql (the deid branch's) defines them, while this branch lacks it.
+    /// </summary>
+    private async Task EnsureDeidentificationTablesAsync()
+    {
+        await ScalarAsync("""
+            CREATE TABLE IF NOT EXISTS deid_key (reading_set_id uuid PRIMARY KEY, secret bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE IF NOT EXISTS deid_mapping (reading_set_id uuid, kind text, original text, pseudonym text, PRIMARY KEY (reading_set_id, kind, original));
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Review.DisposeAsync();
+        await Connected.DisposeAsync();
+        await Running.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+/// <summary>The review service in the test process.</summary>
+public sealed class ReviewService(WebApplication app) : IAsyncDisposable
+{
+    /// <summary>How long a test waits for what the services do in the background.</summary>
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    public WebApplication App { get; } = app;
+
+    /// <summary>The service's address.</summary>
+    public Uri BaseAddress { get; } = new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+
+    /// <summary>Starts the service with <paramref name="settings"/> and <see cref="ReviewArchive.ShareLinkKey"/> on a free port.</summary>
+    public static async Task<ReviewService> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var app = ReviewHost.Create([.. settings.Select(s => $"--{s.Key}={s.Value}"), "--urls=http://127.0.0.1:0", $"--Review:ShareLinkKey={ReviewArchive.ShareLinkKey}"]);
+        await app.StartAsync();
+        return new ReviewService(app);
+    }
 
     /// <summary>A client of the review service as the gateway calls it for <paramref name="user"/> (an admin with <paramref name="admin"/>).</summary>
     public HttpClient Client(string user, bool admin = false, Guid? shareReadingSet = null)
@@ -90,12 +154,8 @@ public sealed class ReviewArchive : IAsyncLifetime
         return client;
     }
 
-    /// <summary>
-    /// Plays the storage service for a set's study: publishes <paramref name="state"/> with the copy's UID
-    /// <paramref name="copy"/> (the tests without de-identification use an indexed study as the "copy").
-    /// </summary>
-    public Task PublishAsync(Guid set, string original, string copy, string state, int total, int done, IReadOnlyList<HeldBackSeries>? heldBack = null, string? error = null) =>
-        Review.Services.GetRequiredService<IBus>().Publish(new StudyDeidentificationChanged(set, original, copy, state, total, done, heldBack ?? [], error));
+    /// <summary>Publishes <paramref name="change"/> on the service's bus, as the storage service does.</summary>
+    public Task PublishAsync(StudyDeidentificationChanged change) => App.Services.GetRequiredService<IBus>().Publish(change);
 
     /// <summary>Creates a set of <paramref name="studies"/> as <paramref name="owner"/>; returns it.</summary>
     public async Task<JsonObject> CreateSetAsync(string owner, IEnumerable<string> studies, JsonObject? extra = null)
@@ -109,22 +169,6 @@ public sealed class ReviewArchive : IAsyncLifetime
         using var response = await client.PostAsJsonAsync("api/reading-sets", body);
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-    }
-
-    /// <summary>
-    /// A set of <paramref name="studies"/> whose copies have "completed", each study standing for its own copy (no
-    /// de-identification runs in these tests); returns it once the service shows it ready.
-    /// </summary>
-    public async Task<JsonObject> CreateReadySetAsync(string owner, IReadOnlyList<string> studies, JsonObject? extra = null)
-    {
-        var set = await CreateSetAsync(owner, studies, extra);
-        var id = Guid.Parse((string)set["id"]!);
-        foreach (var study in studies)
-        {
-            var instances = study == ExportStudy.Uid ? 2 : Studies[study].Instances;
-            await PublishAsync(id, study, study, "completed", instances, instances);
-        }
-        return await WaitForStateAsync(owner, id, "ready");
     }
 
     /// <summary>Waits (bounded) until the set is in <paramref name="state"/>; returns it.</summary>
@@ -144,36 +188,10 @@ public sealed class ReviewArchive : IAsyncLifetime
         }
     }
 
-    /// <summary>Runs <paramref name="sql"/> on the index's database and returns the first column of the first row.</summary>
-    public async Task<object?> ScalarAsync(string sql, params object[] parameters)
+    public async ValueTask DisposeAsync()
     {
-        await using var connection = new NpgsqlConnection(Running.IndexConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-        return await command.ExecuteScalarAsync();
-    }
-
-    /// <summary>
-    /// deid_key and deid_mapping as 0003_deidentification.sql (the deid branch's) defines them, while this branch lacks it.
-    /// </summary>
-    private async Task EnsureDeidentificationTablesAsync()
-    {
-        await ScalarAsync("""
-            CREATE TABLE IF NOT EXISTS deid_key (reading_set_id uuid PRIMARY KEY, secret bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
-            CREATE TABLE IF NOT EXISTS deid_mapping (reading_set_id uuid, kind text, original text, pseudonym text, PRIMARY KEY (reading_set_id, kind, original));
-            """);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Review.StopAsync();
-        await Review.DisposeAsync();
-        await Running.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        await App.StopAsync();
+        await App.DisposeAsync();
     }
 }
 

@@ -22,9 +22,9 @@ public sealed class ReviewTests(ReviewArchive archive)
     {
         var studies = archive.Studies.Keys.Order(StringComparer.Ordinal).ToList();
         var id = Guid.Parse((string)(await archive.CreateReadySetAsync("judy", studies, new JsonObject { ["form"] = Form() }))["id"]!);
-        using var owner = archive.Client("judy");
+        using var owner = archive.Review.Client("judy");
         var link = (await (await owner.PostAsJsonAsync($"api/reading-sets/{id}/share-links", new JsonObject { ["label"] = "Dr. Reviewer" })).Content.ReadFromJsonAsync<JsonObject>())!;
-        using var reviewer = archive.Client($"share:{link["id"]}", shareReadingSet: id);
+        using var reviewer = archive.Review.Client($"share:{link["id"]}", shareReadingSet: id);
 
         var worklist = (await reviewer.GetFromJsonAsync<JsonObject>("api/review/worklist"))!;
         Assert.Equal(3, (int)worklist["total"]!);
@@ -59,7 +59,7 @@ public sealed class ReviewTests(ReviewArchive archive)
 
         using var outOfScope = await reviewer.GetAsync("api/review/findings/1.2.3.4");
         Assert.Equal(HttpStatusCode.NotFound, outOfScope.StatusCode);
-        using var otherSet = archive.Client($"share:{link["id"]}", shareReadingSet: Guid.NewGuid());
+        using var otherSet = archive.Review.Client($"share:{link["id"]}", shareReadingSet: Guid.NewGuid());
         using var mismatch = await otherSet.GetAsync("api/review/worklist");
         Assert.Equal(HttpStatusCode.NotFound, mismatch.StatusCode);
 
@@ -74,8 +74,8 @@ public sealed class ReviewTests(ReviewArchive archive)
     {
         var studies = archive.Studies.Keys.Order(StringComparer.Ordinal).ToList();
         var id = Guid.Parse((string)(await archive.CreateReadySetAsync("kate", studies, new JsonObject { ["order"] = "random", ["blinded"] = false }))["id"]!);
-        using var owner = archive.Client("kate");
-        using var leo = archive.Client("leo");
+        using var owner = archive.Review.Client("kate");
+        using var leo = archive.Review.Client("leo");
 
         using var notYet = await leo.GetAsync($"api/review/worklist?readingSet={id}");
         Assert.Equal(HttpStatusCode.NotFound, notYet.StatusCode);

@@ -13,7 +13,7 @@ public sealed class ShareLinkTests(ReviewArchive archive)
     {
         var studies = archive.Studies.Keys.Order(StringComparer.Ordinal).ToList();
         var id = Guid.Parse((string)(await archive.CreateReadySetAsync("henry", studies))["id"]!);
-        using var owner = archive.Client("henry");
+        using var owner = archive.Review.Client("henry");
 
         using var created = await owner.PostAsJsonAsync($"api/reading-sets/{id}/share-links", new JsonObject { ["label"] = "Dr. X", ["expiresInHours"] = 168 });
 
@@ -43,7 +43,7 @@ public sealed class ShareLinkTests(ReviewArchive archive)
         var scoped = await ResolveAsync((string)(await oneStudy.Content.ReadFromJsonAsync<JsonObject>())!["token"]!);
         Assert.Equal([studies[1]], scoped.Body["studyInstanceUids"]!.AsArray().Select(s => (string)s!));
 
-        using var stranger = archive.Client("mallory");
+        using var stranger = archive.Review.Client("mallory");
         using var notTheirs = await stranger.DeleteAsync($"api/share-links/{linkId}");
         Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
         using var revoked = await owner.DeleteAsync($"api/share-links/{linkId}");
@@ -65,8 +65,8 @@ public sealed class ShareLinkTests(ReviewArchive archive)
     [InlineData(24, "1.2.3.4", "studyInstanceUid")]
     public async Task Create_Invalid_400NamingTheField(int hours, string? study, string field)
     {
-        var id = Guid.Parse((string)(await archive.CreateSetAsync("ines", [archive.Studies.Keys.First()]))["id"]!);
-        using var owner = archive.Client("ines");
+        var id = Guid.Parse((string)(await archive.Review.CreateSetAsync("ines", [archive.Studies.Keys.First()]))["id"]!);
+        using var owner = archive.Review.Client("ines");
 
         using var response = await owner.PostAsJsonAsync($"api/reading-sets/{id}/share-links", new JsonObject { ["label"] = "x", ["expiresInHours"] = hours, ["studyInstanceUid"] = study });
 
@@ -76,7 +76,7 @@ public sealed class ShareLinkTests(ReviewArchive archive)
 
     private async Task<(HttpStatusCode Status, JsonObject Body, string Detail)> ResolveAsync(string token)
     {
-        using var client = new HttpClient { BaseAddress = archive.BaseAddress }; // the gateway calls it directly, without a user
+        using var client = new HttpClient { BaseAddress = archive.Review.BaseAddress }; // the gateway calls it directly, without a user
         using var response = await client.GetAsync($"internal/share-links/resolve?token={Uri.EscapeDataString(token)}");
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         return (response.StatusCode, body, (string?)body["detail"] ?? "");
