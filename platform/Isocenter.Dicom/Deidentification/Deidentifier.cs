@@ -252,10 +252,11 @@ public sealed class Deidentifier
             case ("D", DicomValueElement v):
                 target.Add(Dummy(v, offsetDays));
                 break;
-            case ("K" or "U*", DicomSequence sq):
+            case ("K", DicomSequence sq):
                 target.Add(Recurse(sq, offsetDays, clean));
                 break;
-            case ("C", DicomSequence sq):
+            case ("C" or "U*", DicomSequence sq):
+                // U* keeps a reference sequence for its (remapped) UIDs; free text in its items is cleaned like C's
                 target.Add(Recurse(sq, offsetDays, clean: true));
                 break;
             case ("U", DicomValueElement { VR: DicomVR.UI } v):
