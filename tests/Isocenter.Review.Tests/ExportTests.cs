@@ -97,6 +97,12 @@ public sealed class ExportTests(ReviewArchive archive)
         {
             Assert.Contains(expected, dump.Output, StringComparison.Ordinal);
         }
+        // DCMTK's SR reader checks the document against the IOD and its content constraints; its one warning is its own limit
+        // ("The VR checker does not support this Specific Character Set: ISO_IR 192").
+        var sr = await Dcmtk.RunAsync("dsrdump", [file]);
+        var warnings = sr.Output.Split('\n').Where(l => l.StartsWith("W: ", StringComparison.Ordinal) || l.StartsWith("E: ", StringComparison.Ordinal)).ToList();
+        Assert.True(sr.ExitCode == 0 && warnings.All(w => w.Contains("does not support this Specific Character Set: ISO_IR 192", StringComparison.Ordinal))
+            && sr.Output.Contains("Basic Text SR", StringComparison.Ordinal) && sr.Output.Contains("<contains CODE:(,,\"Diagnosis\")=(diagnosis.2,99ISOCENTER,\"fracture\")>", StringComparison.Ordinal), sr.ToString());
         Assert.DoesNotContain(patientId, dump.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(original, dump.Output, StringComparison.Ordinal);
         var dataset = DicomFile.Open(file).Dataset;
