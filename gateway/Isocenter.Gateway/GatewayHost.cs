@@ -26,8 +26,8 @@ public static class GatewayHost
         builder.Services.AddGatewayForwardedHeaders(builder.Configuration);
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddScopedSessions(builder.Configuration);
-        builder.Services.AddAuditStore(builder.Configuration);
         configure?.Invoke(builder);
+        builder.Services.AddAuditStore(builder.Configuration); // after configure: whether there is a database decides what it registers
         GatewayAuthOptions.From(builder.Configuration).ThrowIfNoTokenValidation();
         var app = builder.Build();
         app.UseForwardedHeaders();

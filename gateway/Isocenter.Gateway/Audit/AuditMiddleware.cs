@@ -51,7 +51,7 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
     }
 
     /// <summary>
-    /// The study a request concerns: the UID in <c>/dicomweb/studies/{uid}</c>, else the <c>StudyInstanceUID</c> query parameter,
+    /// The study a request concerns: the UID in <c>/dicomweb/studies/{uid}</c> or <c>/render/studies/{uid}</c>, else the <c>StudyInstanceUID</c> query parameter,
     /// else "search" for other DICOMweb GETs (QIDO across studies), else "-".
     /// </summary>
     internal static string StudyOf(HttpRequest request)
@@ -72,7 +72,7 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
     private static partial void Accessed(ILogger logger, string user, string scheme, string studyInstanceUID, string method, string path, int status,
         DateTimeOffset time, string client);
 
-    [GeneratedRegex(@"^/dicomweb/studies/([0-9.]+)")]
+    [GeneratedRegex(@"^/(?:dicomweb|render)/studies/([0-9.]+)")]
     private static partial Regex StudyInPath();
 }
 

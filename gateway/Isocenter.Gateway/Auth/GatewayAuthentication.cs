@@ -47,7 +47,7 @@ internal static class GatewayAuthentication
             .AddScheme<AuthenticationSchemeOptions, LaunchSessionAuthenticationHandler>(LaunchSessionAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, ShareLinkAuthenticationHandler>(ShareLinkAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-        services.AddSingleton(GatewayAdmins.From(configuration));
+        services.AddSingleton(provider => GatewayAdmins.From(provider.GetRequiredService<IConfiguration>()));
         return services;
     }
 

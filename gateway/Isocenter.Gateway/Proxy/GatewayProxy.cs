@@ -27,7 +27,6 @@ internal static class GatewayProxy
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ILoadBalancingPolicy, SeriesAffinityPolicy>();
-        var admins = GatewayAdmins.From(configuration);
         services.AddReverseProxy().LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms => transforms.AddRequestTransform(transform =>
             {
@@ -41,7 +40,7 @@ internal static class GatewayProxy
                 {
                     headers.TryAddWithoutValidation(ServiceDefaultsExtensions.UserHeader, user);
                 }
-                if (admins.IsAdmin(principal))
+                if (transform.HttpContext.RequestServices.GetRequiredService<GatewayAdmins>().IsAdmin(principal))
                 {
                     headers.TryAddWithoutValidation(GatewayAdmins.RolesHeader, GatewayAdmins.AdminRole);
                 }
