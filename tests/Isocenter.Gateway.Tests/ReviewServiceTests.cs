@@ -6,6 +6,7 @@ using Isocenter.Contracts.Ingest;
 using Isocenter.Gateway.Audit;
 using Isocenter.Index;
 using Isocenter.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Isocenter.Gateway.Tests;
@@ -26,10 +27,11 @@ public sealed class ReviewServiceTests(GatewayFixture gateway)
         var objects = Directory.CreateTempSubdirectory("isocenter-gateway-review").FullName;
         await using (var source = NpgsqlDataSource.Create(database))
         {
-            // The de-identification's tables (migration 0003, branch deid) as the contract defines them.
+            await new IndexMigrator(source, NullLogger<IndexMigrator>.Instance).MigrateAsync(CancellationToken.None);
+            // The de-identification's tables as the contract defines them, while migration 0003 (branch deid) is not here yet.
             await using var command = source.CreateCommand("""
-                CREATE TABLE deid_key (reading_set_id uuid PRIMARY KEY, secret bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
-                CREATE TABLE deid_mapping (reading_set_id uuid, kind text, original text, pseudonym text, PRIMARY KEY (reading_set_id, kind, original));
+                CREATE TABLE IF NOT EXISTS deid_key (reading_set_id uuid PRIMARY KEY, secret bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+                CREATE TABLE IF NOT EXISTS deid_mapping (reading_set_id uuid, kind text, original text, pseudonym text, PRIMARY KEY (reading_set_id, kind, original));
                 """);
             await command.ExecuteNonQueryAsync();
         }
