@@ -106,6 +106,7 @@ start_stack() {
   start_service review "$ISOCENTER_REVIEW_HTTP_PORT" Review__ShareLinkKey="$(cat "$STATE/review.key")"
   [ -s "$STATE/gateway.key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$STATE/gateway.key")
   local gateway=(Gateway__Auth__SigningKey="$(cat "$STATE/gateway.key")" Gateway__WebRoot="$ROOT/web-viewer/dist"
+    Gateway__Admins__0=dev Gateway__ReviewService="http://127.0.0.1:${ISOCENTER_REVIEW_HTTP_PORT:-8087}/"
     ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/"
     ReverseProxy__Clusters__render__Destinations__render__Address="http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/"
     ReverseProxy__Clusters__pacs__Destinations__pacs__Address="http://127.0.0.1:$ISOCENTER_PACS_HTTP_PORT/"
