@@ -55,7 +55,7 @@ export function readingSetDialog(review: ReviewClient, studies: string[], create
   addField({ label: "Diagnosis", type: "text", options: "", required: true });
   const add = el("button", { type: "button", "data-testid": "form-field-add", onclick: () => addField({ label: "", type: "choice", options: "", required: false }).element.querySelector("input")?.focus() }, "+ Field");
   const error = el("div", { class: "form-error", "data-testid": "form-error", role: "alert", hidden: true });
-  const create = el("button", { type: "submit", "data-testid": "set-create" }, "Create");
+  const create = el("button", { type: "submit", class: "primary", "data-testid": "set-create" }, "Create");
   const cancel = el("button", { type: "button", "data-testid": "set-cancel" }, "Cancel");
   const check = (control: HTMLElement, text: string, title?: string) => el("label", { class: "check", title }, control, text);
   const form = el(

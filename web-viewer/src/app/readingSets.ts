@@ -38,7 +38,7 @@ export function showReadingSets(root: HTMLElement, review: ReviewClient, nav: Se
           );
         }),
       );
-      status.textContent = sets.length ? "" : "No reading set yet: select studies in the worklist and choose \u201cReading set…\u201d.";
+      status.textContent = sets.length ? "" : "No reading set yet: select studies in the worklist and choose \u201cNew reading set\u201d.";
     })
     .catch((error: unknown) => {
       if (!request.signal.aborted) status.textContent = `The reading sets could not be loaded: ${describeError(error)}`;

@@ -65,10 +65,10 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
   const link = (href: string, testid: string, text: string) => el("a", { href, class: "nav", "data-testid": testid, onclick: (e: Event) => { e.preventDefault(); nav.go(href); } }, text);
   // The studies chosen for a reading set, by UID: the selection outlives a new search.
   const chosen = new Set<string>();
-  const createSet = el("button", { type: "button", "data-testid": "create-reading-set", disabled: true, title: "De-identified copies of the selected studies, for reviewers" }, "Reading set…");
+  const createSet = el("button", { type: "button", "data-testid": "create-reading-set", disabled: true, title: "De-identified copies of the selected studies, for reviewers" }, "New reading set");
   const showChosen = () => {
     createSet.disabled = chosen.size === 0;
-    createSet.textContent = chosen.size ? `Reading set of ${chosen.size}…` : "Reading set…";
+    createSet.textContent = chosen.size ? `New reading set (${chosen.size})` : "New reading set";
   };
   createSet.addEventListener("click", () => {
     const dialog = readingSetDialog(services.review, [...chosen], (set) => nav.go(`/reading-sets/${encodeURIComponent(set.id)}`));
