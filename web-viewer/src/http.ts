@@ -33,6 +33,7 @@ export class JsonApi {
       body: body === undefined ? null : JSON.stringify(body),
       credentials: "same-origin",
       signal: options.signal ?? null,
+      keepalive: options.keepalive ?? false,
     });
     if (response.status === 401) this.onUnauthorized();
     if (!response.ok) throw await HttpError.from(response);

@@ -145,7 +145,7 @@ export function showReadingSet(root: HTMLElement, review: ReviewClient, setId: s
       status.textContent = `The reading set could not be loaded: ${describeError(error)}`;
     }
     // While the copies are made, the job's progress is asked for every second.
-    if (!request.signal.aborted && (!set || preparing(set.state))) poll = window.setTimeout(() => void load(), 1000);
+    if (!request.signal.aborted && set && preparing(set.state)) poll = window.setTimeout(() => void load(), 1000);
   }
 
   function linkRow(link: ShareLink): HTMLElement {

@@ -130,8 +130,16 @@ function findingsPanel(services: ReviewServices, worklist: ReviewWorklist, curre
     el("div", { class: "actions" }, complete, saved),
     el("div", { class: "actions" }, next),
   );
-  // Leaving the case saves what is pending (without waiting: the request outlives the page's change).
-  return { element, leave: () => void autosave.flush() };
+  // Leaving the case, or the page (a reload, a closed tab), saves what is pending at once (the request outlives the page).
+  const onPageHide = () => void autosave.flush();
+  window.addEventListener("pagehide", onPageHide);
+  return {
+    element,
+    leave: () => {
+      window.removeEventListener("pagehide", onPageHide);
+      void autosave.flush();
+    },
+  };
 }
 
 /**

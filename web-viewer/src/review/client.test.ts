@@ -32,6 +32,7 @@ describe("ReviewClient", () => {
       "POST /api/reading-sets/s1/share-links",
     ]);
     expect(JSON.parse(String(calls[4]!.init.body))).toEqual({ values: { diagnosis: "x" }, comment: "c", complete: true });
+    expect(calls[4]!.init.keepalive).toBe(true); // a save as the page is left still arrives
     expect(client.findingsCsvUrl("s1")).toBe("/api/reading-sets/s1/findings.csv");
   });
 

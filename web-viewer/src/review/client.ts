@@ -217,6 +217,7 @@ export class ReviewClient extends JsonApi {
 
   /** Saves the finding: a draft may be partial; `complete` needs every required field (else a 400 with `errors`). */
   saveFinding(study: string, finding: Finding, readingSet?: string): Promise<Finding> {
-    return this.json("PUT", `/review/findings/${id(study)}${setQuery(readingSet)}`, { values: finding.values, comment: finding.comment, complete: finding.complete });
+    // keepalive: a save started as the page is reloaded or closed still reaches the service.
+    return this.json("PUT", `/review/findings/${id(study)}${setQuery(readingSet)}`, { values: finding.values, comment: finding.comment, complete: finding.complete }, { keepalive: true });
   }
 }
