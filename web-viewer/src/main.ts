@@ -12,10 +12,24 @@ import { PacsClient } from "./pacs/client";
 import { ReviewClient } from "./review/client";
 import "./styles.css";
 
+/**
+ * A 401: staff go to the login page; a reviewer's page is loaded again, so that the gateway answers the navigation with
+ * its page for a share link that no longer opens (expired or revoked) rather than a login form they have no use for.
+ */
+function unauthorized(): void {
+  const reviewing = location.pathname.startsWith("/review") || new URLSearchParams(location.search).get("review") === "1";
+  // (Once: should the page itself load and its requests still be refused, the login page is the way out of a loop.)
+  const last = Number(sessionStorage.getItem("isocenter-reloaded") ?? 0);
+  if (reviewing && Date.now() - last > 10_000) {
+    sessionStorage.setItem("isocenter-reloaded", String(Date.now()));
+    location.reload();
+  } else goToLogin();
+}
+
 const config = viewerConfig();
-const client = new DicomWebClient(config.dicomWebRoot, goToLogin);
-const pacs = new PacsClient(config.pacsRoot, goToLogin);
-const review = new ReviewClient(config.reviewRoot, goToLogin);
+const client = new DicomWebClient(config.dicomWebRoot, unauthorized);
+const pacs = new PacsClient(config.pacsRoot, unauthorized);
+const review = new ReviewClient(config.reviewRoot, unauthorized);
 const root = document.getElementById("app")!;
 let leave: (() => void) | undefined;
 
