@@ -3,6 +3,7 @@ using Isocenter.Gateway.Auth;
 using Isocenter.Gateway.Login;
 using Isocenter.Gateway.Proxy;
 using Isocenter.Gateway.RateLimits;
+using Isocenter.Gateway.Sessions;
 using Isocenter.Gateway.Viewer;
 using Isocenter.ServiceDefaults;
 
@@ -24,17 +25,24 @@ public static class GatewayHost
         builder.Services.AddUserRateLimits(builder.Configuration);
         builder.Services.AddGatewayForwardedHeaders(builder.Configuration);
         builder.Services.AddGatewayProxy(builder.Configuration);
+        builder.Services.AddScopedSessions(builder.Configuration);
         configure?.Invoke(builder);
+        builder.Services.AddAuditStore(builder.Configuration); // after configure: whether there is a database decides what it registers
         GatewayAuthOptions.From(builder.Configuration).ThrowIfNoTokenValidation();
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseAuthentication();
         app.UseMiddleware<AuditMiddleware>(); // after authentication (who), before authorization and limits (their refusals too)
+        app.UseLaunchLinks(); // before authorization: a launch URL opens a session
         app.UseAuthorization();
+        app.UseScopePolicy(); // share-link and launch sessions: what they may read
         app.UseRateLimiter();
         app.UseWebViewer(); // static files after authorization: closed like everything else
         app.MapDefaultEndpoints();
         app.MapBrowserLogin();
+        app.MapShareLinkLanding();
+        app.MapLaunchTokens();
+        app.MapAuditQuery();
         app.MapGatewayProxy();
         app.MapWebViewerFallback();
         return app;

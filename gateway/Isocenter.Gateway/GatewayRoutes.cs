@@ -22,4 +22,12 @@ public static class GatewayRoutes
     public static bool IsProxied(PathString path) =>
         path.StartsWithSegments(DicomWeb, StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(Render, StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments(Api, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether <paramref name="request"/> is a browser's page navigation (a GET that accepts HTML, not under a proxied prefix):
+    /// it gets a page (the login, a link that no longer opens) where other requests get a bare status.
+    /// </summary>
+    public static bool IsPageNavigation(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+        && !IsProxied(request.Path);
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Isocenter.Gateway.Auth;
+using Isocenter.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace Isocenter.Gateway.Tests;
 
 /// <summary>
 /// The gateway in-process on a free loopback port, in front of five recording backends (DICOMweb, API, PACS, two render
-/// destinations), with a development key, one API key, a web root and a small per-user limit (20 requests per hour).
+/// destinations) and a stand-in review service, with a development key, one API key, one administrator, a web root, a small
+/// per-user limit (20 requests per hour) and a database of its own for the audit trail.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
@@ -20,6 +22,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     public const string ApiKeyName = "pacs-bridge";
 
     public const int PermitLimit = 20;
+
+    /// <summary>The administrator configured in <c>Gateway:Admins</c>.</summary>
+    public const string AdminName = "auditor";
 
     private readonly string _webRoot = Directory.CreateTempSubdirectory("isocenter-gateway-web").FullName;
     private WebApplication _gateway = null!;
@@ -31,6 +36,11 @@ public sealed class GatewayFixture : IAsyncLifetime
     public RecordingBackend Pacs { get; private set; } = null!;
 
     public RecordingBackend[] Render { get; private set; } = [];
+
+    public FakeReviewService Review { get; private set; } = null!;
+
+    /// <summary>The audit trail's database (every gateway the fixture starts writes there, never to the development one).</summary>
+    public string IndexConnectionString { get; private set; } = null!;
 
     public IEnumerable<RecordingBackend> Backends => [DicomWeb, Api, Pacs, .. Render];
 
@@ -46,6 +56,8 @@ public sealed class GatewayFixture : IAsyncLifetime
         Api = await RecordingBackend.StartAsync("api");
         Pacs = await RecordingBackend.StartAsync("pacs");
         Render = [await RecordingBackend.StartAsync("render-1"), await RecordingBackend.StartAsync("render-2")];
+        Review = await FakeReviewService.StartAsync();
+        IndexConnectionString = await LocalServers.CreateDatabaseAsync("gateway_tests");
         await File.WriteAllTextAsync(Path.Combine(_webRoot, "index.html"), "<!doctype html><title>viewer</title>");
         await File.WriteAllTextAsync(Path.Combine(_webRoot, "app.js"), "console.log('viewer');");
         _gateway = await StartGatewayAsync(new Dictionary<string, string?>
@@ -55,6 +67,15 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["ReverseProxy:Clusters:pacs:Destinations:pacs:Address"] = Pacs.Address,
             ["ReverseProxy:Clusters:render:Destinations:render-1:Address"] = Render[0].Address,
             ["ReverseProxy:Clusters:render:Destinations:render-2:Address"] = Render[1].Address,
+            ["ReverseProxy:Clusters:review:Destinations:review:Address"] = Review.Address,
+            ["ReverseProxy:Routes:share-links:ClusterId"] = "review",
+            ["ReverseProxy:Routes:share-links:Order"] = "-1",
+            ["ReverseProxy:Routes:share-links:Match:Path"] = "/api/share-links/{**rest}",
+            ["ReverseProxy:Routes:review:ClusterId"] = "review",
+            ["ReverseProxy:Routes:review:Order"] = "-1",
+            ["ReverseProxy:Routes:review:Match:Path"] = "/api/review/{**rest}",
+            ["Gateway:ReviewService"] = Review.Address,
+            ["Gateway:Admins:0"] = AdminName,
             ["Gateway:WebRoot"] = _webRoot,
             ["Gateway:ApiKeys:0:Name"] = ApiKeyName,
             ["Gateway:ApiKeys:0:Sha256"] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
@@ -69,6 +90,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     {
         var gateway = GatewayHost.Create(["--urls", "http://127.0.0.1:0"], builder =>
         {
+            builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Index", IndexConnectionString)]);
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Configuration.AddInMemoryCollection([new(GatewayAuthOptions.Section + ":SigningKey", Auth.SigningKey)]);
             if (log is not null)
@@ -112,6 +134,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             await backend.DisposeAsync();
         }
+        await Review.DisposeAsync();
         Directory.Delete(_webRoot, recursive: true);
         Log.Dispose();
     }

@@ -82,6 +82,7 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
     private async Task<HttpStatusCode> GetWithTokenAsync(Dictionary<string, string?> settings, GatewayAuthOptions tokenOptions)
     {
         settings["ReverseProxy:Clusters:dicomweb:Destinations:dicomweb:Address"] = _backend.Address;
+        settings["ConnectionStrings:Index"] = ""; // the audit in the log only: never the development database from the environment
         await using var gateway = GatewayHost.Create(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(settings));
         await gateway.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(gateway.Urls.First()) };

@@ -6,9 +6,10 @@ namespace Isocenter.Gateway.Audit;
 
 /// <summary>
 /// The audit log: one entry per request (open endpoints aside, unless marked <see cref="AuditedOpenEndpoint"/>), refused ones included, in the category
-/// <see cref="Category"/>: who (the token's subject or the API key's name), how, which study, method, path, status, when, from where.
+/// <see cref="Category"/>: who (the token's subject or the API key's name), how, which study, method, path, status, when, from where;
+/// and the same, with its action, queued for the audit trail in the database (<see cref="AuditStore"/>).
 /// </summary>
-internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFactory loggers, TimeProvider time)
+internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFactory loggers, TimeProvider time, AuditStore store)
 {
     /// <summary>The audit log's category, to route or keep it apart from the service's own log.</summary>
     public const string Category = "Isocenter.Audit";
@@ -39,20 +40,18 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
 
     private void Write(HttpContext context, DateTimeOffset start, int status)
     {
-        if (_audit.IsEnabled(LogLevel.Information))
-        {
-            var request = context.Request;
-            var user = GatewayUser.Subject(context.User) ?? "anonymous";
-            var scheme = GatewayUser.Scheme(context.User) ?? "none";
-            var study = StudyOf(request);
-            var path = request.Path.Value ?? "";
-            var client = context.Connection.RemoteIpAddress?.ToString() ?? "-";
-            Accessed(_audit, user, scheme, study, request.Method, path, status, start, client);
-        }
+        var request = context.Request;
+        var user = GatewayUser.Subject(context.User) ?? "anonymous";
+        var scheme = GatewayUser.Scheme(context.User) ?? "none";
+        var study = StudyOf(request);
+        var path = request.Path.Value ?? "";
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "-";
+        Accessed(_audit, user, scheme, study, request.Method, path, status, start, client);
+        store.Enqueue(new AuditEvent(start, user, scheme, AuditAction.Of(request), study is "-" or "search" ? null : study, request.Method, path, status, client));
     }
 
     /// <summary>
-    /// The study a request concerns: the UID in <c>/dicomweb/studies/{uid}</c>, else the <c>StudyInstanceUID</c> query parameter,
+    /// The study a request concerns: the UID in <c>/dicomweb/studies/{uid}</c> or <c>/render/studies/{uid}</c>, else the <c>StudyInstanceUID</c> query parameter,
     /// else "search" for other DICOMweb GETs (QIDO across studies), else "-".
     /// </summary>
     internal static string StudyOf(HttpRequest request)
@@ -73,7 +72,7 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
     private static partial void Accessed(ILogger logger, string user, string scheme, string studyInstanceUID, string method, string path, int status,
         DateTimeOffset time, string client);
 
-    [GeneratedRegex(@"^/dicomweb/studies/([0-9.]+)")]
+    [GeneratedRegex(@"^/(?:dicomweb|render)/studies/([0-9.]+)")]
     private static partial Regex StudyInPath();
 }
 

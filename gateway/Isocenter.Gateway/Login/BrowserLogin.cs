@@ -1,4 +1,5 @@
 using Isocenter.Gateway.Audit;
+using Isocenter.Gateway.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -22,6 +23,8 @@ internal static class BrowserLogin
     public const string CookieName = "isocenter_session";
 
     private const string DefaultReturn = "/";
+
+    private static readonly string[] GatewayCookies = [CookieName, ShareLinkAuthenticationHandler.CookieName, LaunchSessionAuthenticationHandler.CookieName];
 
     // Browsers keep cookies of about 4096 bytes, name and attributes included.
     private const int MaxCookieToken = 3900;
@@ -50,11 +53,14 @@ internal static class BrowserLogin
             ? requested
             : DefaultReturn;
 
-    /// <summary>A Cookie header's value without <see cref="CookieName"/> (the token stays at the gateway), or null when nothing is left.</summary>
+    /// <summary>
+    /// A Cookie header's value without the gateway's session cookies (<see cref="CookieName"/>, a share link's and a launch
+    /// session's: the tokens stay at the gateway), or null when nothing is left.
+    /// </summary>
     internal static string? WithoutSessionCookie(IEnumerable<string> cookieHeaders)
     {
         var kept = cookieHeaders.SelectMany(header => header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Where(cookie => !cookie.StartsWith(CookieName + "=", StringComparison.Ordinal))
+            .Where(cookie => !GatewayCookies.Any(name => cookie.StartsWith(name + "=", StringComparison.Ordinal)))
             .ToList();
         return kept.Count == 0 ? null : string.Join("; ", kept);
     }
@@ -81,8 +87,7 @@ internal static class BrowserLogin
     private static Task RedirectNavigationToLogin(JwtBearerChallengeContext context)
     {
         var request = context.Request;
-        if (HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
-            && !GatewayRoutes.IsProxied(request.Path))
+        if (GatewayRoutes.IsPageNavigation(request))
         {
             context.HandleResponse();
             context.Response.Redirect(LoginPath + "?return=" + Uri.EscapeDataString(request.Path + request.QueryString));
@@ -170,10 +175,11 @@ internal static class BrowserLogin
     /// <summary>Browsers say where a request comes from (Fetch Metadata); other clients send nothing and are not cross-site.</summary>
     private static bool IsCrossSite(HttpRequest request) => request.Headers["Sec-Fetch-Site"] == "cross-site";
 
-    private static CookieOptions CookieOptions(HttpRequest request, DateTimeOffset? expires) => new()
+    /// <summary>The options of the gateway's session cookies: HttpOnly, <paramref name="sameSite"/>, Secure on HTTPS, the whole origin, expiring with what they hold.</summary>
+    internal static CookieOptions CookieOptions(HttpRequest request, DateTimeOffset? expires, SameSiteMode sameSite = SameSiteMode.Strict) => new()
     {
         HttpOnly = true,
-        SameSite = SameSiteMode.Strict,
+        SameSite = sameSite,
         Secure = request.IsHttps,
         Path = "/",
         Expires = expires,

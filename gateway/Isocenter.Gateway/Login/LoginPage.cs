@@ -8,8 +8,47 @@ internal static class LoginPage
     // Nothing but the inline style may load, the form may post only here, and no other site may frame the page (clickjacking).
     private const string SecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    // The pages' one stylesheet, inline (the security policy lets nothing else load).
+    private const string Style = """
+        <style>
+        :root { color-scheme: dark; }
+        body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #111418; color: #e8eaed;
+               font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
+        main { width: min(30rem, calc(100vw - 2rem)); padding: 2rem; background: #1b1f24; border: 1px solid #2e343b; border-radius: 8px; }
+        h1 { margin: 0 0 1.5rem; font-size: 1.4rem; font-weight: 600; }
+        label { display: block; margin-bottom: .4rem; font-weight: 600; }
+        input { box-sizing: border-box; width: 100%; padding: .6rem .7rem; background: #0d0f12; color: #e8eaed;
+                border: 1px solid #4a525c; border-radius: 4px; font: inherit; }
+        input:focus, button:focus { outline: 2px solid #8ab4f8; outline-offset: 2px; }
+        button { margin-top: 1rem; width: 100%; padding: .65rem; background: #8ab4f8; color: #0d0f12; border: 0; border-radius: 4px;
+                 font: inherit; font-weight: 600; cursor: pointer; }
+        .alert { margin: 0 0 1rem; padding: .6rem .8rem; background: #3b1d1d; border-left: 4px solid #f28b82; color: #fce8e6; }
+        .help { margin: 1.5rem 0 0; color: #bdc1c6; font-size: .9rem; }
+        code { background: #0d0f12; padding: 0 .25rem; border-radius: 3px; }
+        </style>
+        """;
+
     /// <summary>The page with <paramref name="message"/> (none on a first visit) answered with <paramref name="status"/>.</summary>
     public static IResult Result(string returnPath, string? message, int status) => new PageResult(Html(returnPath, message), status);
+
+    /// <summary>A page with <paramref name="title"/> and <paramref name="message"/> only (a link that does not open, and what to do).</summary>
+    public static IResult Notice(string title, string message, int status) => new PageResult($$"""
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{HtmlEncoder.Default.Encode(title)}} · Isocenter</title>
+        {{Style}}
+        </head>
+        <body>
+        <main>
+        <h1>{{HtmlEncoder.Default.Encode(title)}}</h1>
+        <p class="alert" role="alert">{{HtmlEncoder.Default.Encode(message)}}</p>
+        </main>
+        </body>
+        </html>
+        """, status);
 
     /// <summary>A page that at once loads <paramref name="location"/> (a path here) as a navigation from this site (meta refresh, no script).</summary>
     public static IResult Reload(string location)
@@ -36,22 +75,7 @@ internal static class LoginPage
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Sign in · Isocenter</title>
-            <style>
-            :root { color-scheme: dark; }
-            body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #111418; color: #e8eaed;
-                   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
-            main { width: min(30rem, calc(100vw - 2rem)); padding: 2rem; background: #1b1f24; border: 1px solid #2e343b; border-radius: 8px; }
-            h1 { margin: 0 0 1.5rem; font-size: 1.4rem; font-weight: 600; }
-            label { display: block; margin-bottom: .4rem; font-weight: 600; }
-            input { box-sizing: border-box; width: 100%; padding: .6rem .7rem; background: #0d0f12; color: #e8eaed;
-                    border: 1px solid #4a525c; border-radius: 4px; font: inherit; }
-            input:focus, button:focus { outline: 2px solid #8ab4f8; outline-offset: 2px; }
-            button { margin-top: 1rem; width: 100%; padding: .65rem; background: #8ab4f8; color: #0d0f12; border: 0; border-radius: 4px;
-                     font: inherit; font-weight: 600; cursor: pointer; }
-            .alert { margin: 0 0 1rem; padding: .6rem .8rem; background: #3b1d1d; border-left: 4px solid #f28b82; color: #fce8e6; }
-            .help { margin: 1.5rem 0 0; color: #bdc1c6; font-size: .9rem; }
-            code { background: #0d0f12; padding: 0 .25rem; border-radius: 3px; }
-            </style>
+            {{Style}}
             </head>
             <body>
             <main>

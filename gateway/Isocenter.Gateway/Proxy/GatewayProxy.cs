@@ -1,6 +1,7 @@
 using System.Net;
 using Isocenter.Gateway.Auth;
 using Isocenter.Gateway.Login;
+using Isocenter.Gateway.Sessions;
 using Isocenter.ServiceDefaults;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Net.Http.Headers;
@@ -18,8 +19,10 @@ internal static class GatewayProxy
 {
     /// <summary>
     /// Registers YARP with its configuration and the series-affinity load balancing policy. API keys and the browser's session
-    /// cookie are the gateway's secrets and stop here; bearer tokens in the Authorization header go on (a backend may check them itself); the authenticated user goes on in
-    /// <see cref="ServiceDefaultsExtensions.UserHeader"/> (their subject, or the API key's name).
+    /// cookie are the gateway's secrets and stop here (so do the share-link and launch cookies); bearer tokens in the Authorization header go on (a backend may check them itself); the authenticated user goes on in
+    /// <see cref="ServiceDefaultsExtensions.UserHeader"/> (their subject, or the API key's name), an administrator's role in
+    /// <see cref="GatewayAdmins.RolesHeader"/>, a share session's reading set in <see cref="ScopedSessions.ReadingSetHeader"/>
+    /// (clients' own values of the three are removed); a proxied revocation of a share link ends its sessions at once.
     /// </summary>
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,9 +33,20 @@ internal static class GatewayProxy
                 var headers = transform.ProxyRequest.Headers;
                 headers.Remove(ApiKeyAuthenticationHandler.Header);
                 headers.Remove(ServiceDefaultsExtensions.UserHeader);
-                if (GatewayUser.Subject(transform.HttpContext.User) is { } user)
+                headers.Remove(GatewayAdmins.RolesHeader);
+                headers.Remove(ScopedSessions.ReadingSetHeader);
+                var principal = transform.HttpContext.User;
+                if (GatewayUser.Subject(principal) is { } user)
                 {
                     headers.TryAddWithoutValidation(ServiceDefaultsExtensions.UserHeader, user);
+                }
+                if (transform.HttpContext.RequestServices.GetRequiredService<GatewayAdmins>().IsAdmin(principal))
+                {
+                    headers.TryAddWithoutValidation(GatewayAdmins.RolesHeader, GatewayAdmins.AdminRole);
+                }
+                if (SessionScope.Of(principal)?.ReadingSetId is { } readingSet)
+                {
+                    headers.TryAddWithoutValidation(ScopedSessions.ReadingSetHeader, readingSet.ToString());
                 }
                 if (headers.Authorization?.Scheme.Equals(ApiKeyAuthenticationHandler.SchemeName, StringComparison.OrdinalIgnoreCase) == true)
                 {
@@ -48,9 +62,24 @@ internal static class GatewayProxy
                     }
                 }
                 return ValueTask.CompletedTask;
+            }).AddResponseTransform(transform =>
+            {
+                // A share link revoked, or its reading set deleted, through this gateway: its sessions end with the next request.
+                if (transform.ProxyResponse?.IsSuccessStatusCode == true && HttpMethods.IsDelete(transform.HttpContext.Request.Method)
+                    && RevokedId(transform.HttpContext.Request.Path) is { } id)
+                {
+                    transform.HttpContext.RequestServices.GetRequiredService<ShareLinks>().Evict(id);
+                }
+                return ValueTask.CompletedTask;
             }));
         return services;
     }
+
+    /// <summary>The share link (<c>DELETE /api/share-links/{id}</c>) or reading set (<c>DELETE /api/reading-sets/{id}</c>) a DELETE ends, or null.</summary>
+    internal static Guid? RevokedId(PathString path) =>
+        (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries) is ["api", "share-links" or "reading-sets", var id] && Guid.TryParse(id, out var guid)
+            ? guid
+            : null;
 
     /// <summary>
     /// Accepts X-Forwarded-For/Proto/Host from loopback and the configured proxies and networks only; YARP then sets them on
