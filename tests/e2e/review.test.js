@@ -117,9 +117,9 @@ describe("Remote review", () => {
     await step(reviewer, "43-review-worklist", async () => {
       await reviewer.goto(shareUrl);
       await reviewer.waitForURL((url) => url.pathname === "/review");
-      assert.equal(await byTestId(reviewer, "review-progress").innerText(), "0 of 5 done");
+      await reviewer.waitForFunction(() => document.querySelector('[data-testid="review-progress"]')?.textContent === "0 of 5 done");
       const rows = byTestId(reviewer, "review-row");
-      await reviewer.waitForFunction(() => document.querySelectorAll('[data-testid="review-row"]').length === 5);
+      assert.equal(await rows.count(), 5);
       assert.deepEqual((await rows.evaluateAll((r) => r.map((e) => e.dataset.studyUid))).sort(), [...copies].sort());
       assert.deepEqual(await rows.evaluateAll((r) => r.map((e) => e.dataset.status)), Array(5).fill("todo"));
       const text = await reviewer.locator("body").innerText();
