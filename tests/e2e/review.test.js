@@ -2,7 +2,7 @@
 // progress on its page), creates a share link; a second context with nothing but that link sees exactly the five
 // de-identified studies (every other UID, the originals included, refused through /dicomweb, /render and /api), reads a
 // case, fills the form, comes back after a reload to what it left, and finishes the five; the owner's CSV holds the five
-// findings (and the SR export stores them); revoking the link locks the reviewer out at once. The set, the studies and
+// findings (and the SR export stores them), its mapping pairs each original with its copy; revoking the link locks the reviewer out at once. The set, the studies and
 // their copies are deleted afterwards, also when a test fails.
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
@@ -247,6 +247,12 @@ describe("Remote review", () => {
       const sr = await owner.request.get(`/dicomweb/studies/${copies[0]}/series?Modality=SR`, { headers: { Accept: "application/dicom+json" } });
       assert.equal(sr.status(), 200);
       assert.equal((await sr.json()).length, 1, "QIDO finds the SR series of the first case");
+      // The pseudonym mapping: each original study next to its copy.
+      await byTestId(owner, "show-mapping").click();
+      await byTestId(owner, "mapping-row").first().waitFor();
+      const studyPairs = await owner.locator('[data-testid="mapping-row"][data-kind="study"]').evaluateAll((rows) => rows.map((r) => [...r.cells].slice(1).map((c) => c.textContent)));
+      assert.deepEqual(studyPairs.map(([original]) => original).sort(), studies.map((s) => s.study).sort());
+      assert.deepEqual(studyPairs.map(([, pseudonym]) => pseudonym).sort(), [...copies].sort());
     });
     steps = 8;
   });
