@@ -22,6 +22,8 @@ public sealed class ScopePolicyTests
     [InlineData("GET", "/dicomweb/studies/" + InScope + "/series/2.25.5/instances/2.25.6/frames/1")]
     [InlineData("GET", "/DICOMweb/Studies/" + AlsoInScope)]
     [InlineData("GET", "/render/studies/" + InScope + "/series/2.25.5/volume")]
+    [InlineData("GET", "/render/studies/" + InScope + "/series/2.25.5/session")]
+    [InlineData("GET", "/render")]
     [InlineData("GET", "/api/review/worklist")]
     [InlineData("GET", "/api/review/findings/" + InScope)]
     [InlineData("PUT", "/api/review/findings/" + InScope)]

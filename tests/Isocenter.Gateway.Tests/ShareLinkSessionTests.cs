@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Isocenter.Gateway.Audit;
 using Isocenter.Gateway.Auth;
 using Isocenter.Gateway.Sessions;
 
@@ -34,6 +35,10 @@ public sealed class ShareLinkSessionTests(GatewayFixture gateway) : IDisposable
         Assert.StartsWith($"{ShareLinkAuthenticationHandler.CookieName}={link.Token};", cookie, StringComparison.Ordinal);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        var audited = Assert.Single(gateway.Log.Entries, e => e.Category == AuditMiddleware.Category && e.Values["User"] == $"share:{link.LinkId}"
+            && e.Values["Path"] == ShareLinkLanding.Route); // the landing, as the link's user, without the token
+        Assert.Equal("303", audited.Values["Status"]);
+        Assert.DoesNotContain(gateway.Log.Entries, e => e.Message.Contains(link.Token, StringComparison.Ordinal));
         using (var page = await _browser.GetAsync("/review"))
         {
             Assert.Equal(HttpStatusCode.OK, page.StatusCode); // the viewer's index.html

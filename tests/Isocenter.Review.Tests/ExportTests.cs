@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Isocenter.Contracts.Render;
-using Isocenter.Contracts.Storage;
 using Isocenter.Dicom;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,14 +47,34 @@ public sealed class ExportTests(ReviewArchive archive)
     }
 
     [Fact]
-    public async Task Sr_OnePerCompleteFinding_InTheStudy_IndexedAtOnce_ParsesInDcmdump()
+    public async Task RealStudy_DeidentifiedByTheStorageService_ReadyWithCopyUids_MappingReadable()
     {
-        var (study, patientId) = archive.ExportStudy;
-        var service = archive.Connected; // the storage service indexes what it stores
-        var id = Guid.Parse((string)(await service.CreateSetAsync("rita", [study], new JsonObject { ["form"] = ReviewTests.Form() }))["id"]!);
-        await service.PublishAsync(new StudyDeidentificationChanged(id, study, study, "completed", 2, 2, [], null));
-        await service.WaitForStateAsync("rita", id, "ready");
-        using var owner = service.Client("rita");
+        var (original, patientId) = archive.ExportStudy;
+
+        var set = await archive.CreateCopiedSetAsync("sam");
+
+        var study = set["studies"]![0]!;
+        var copy = (string)study["studyInstanceUid"]!;
+        Assert.StartsWith("2.25.", copy, StringComparison.Ordinal);
+        Assert.NotEqual(original, copy);
+        Assert.Equal(2, (int)study["done"]!);
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["studies"] = 1, ["studiesDone"] = 1, ["instances"] = 2, ["instancesDone"] = 2 }, set["progress"]));
+        using var owner = archive.Connected.Client("sam");
+        var mapping = (await owner.GetFromJsonAsync<JsonArray>($"api/reading-sets/{set["id"]}/mapping"))!;
+        Assert.Contains(mapping, m => (string?)m!["kind"] == "study" && (string?)m["original"] == original && (string?)m["pseudonym"] == copy);
+        Assert.Contains(mapping, m => (string?)m!["kind"] == "patient" && (string?)m["original"] == patientId);
+        var worklist = (await owner.GetFromJsonAsync<JsonObject>($"api/review/worklist?readingSet={set["id"]}"))!;
+        Assert.Equal([copy], worklist["studies"]!.AsArray().Select(s => (string)s!["studyInstanceUid"]!));
+    }
+
+    [Fact]
+    public async Task Sr_OnePerCompleteFinding_InTheCopy_IndexedAtOnce_ParsesInDcmdump()
+    {
+        var (original, patientId) = archive.ExportStudy;
+        var set = await archive.CreateCopiedSetAsync("rita", new JsonObject { ["form"] = ReviewTests.Form() });
+        var (id, study) = ((string)set["id"]!, (string)set["studies"]![0]!["studyInstanceUid"]!);
+        using var owner = archive.Connected.Client("rita");
+        var pseudonym = (string)(await owner.GetFromJsonAsync<JsonArray>($"api/reading-sets/{id}/mapping"))!.Single(m => (string?)m!["kind"] == "patient")!["pseudonym"]!;
         (await owner.PutAsJsonAsync($"api/review/findings/{study}?readingSet={id}", new JsonObject
         {
             ["values"] = new JsonObject { ["diagnosis"] = "fracture", ["severity"] = 7, ["notes"] = "Distal radius, dorsal tilt" },
@@ -74,10 +93,12 @@ public sealed class ExportTests(ReviewArchive archive)
         var dump = await Dcmtk.RunAsync("dcmdump", ["-M", "+U8", file]);
         Assert.True(dump.ExitCode == 0, dump.ToString());
         foreach (var expected in new[] { "=BasicTextSRStorage", "18748-4", "Diagnostic imaging report", "CONTAINER", "[Findings]", "[SR]",
-            "[fracture]", "Distal radius, dorsal tilt", "[7]", "Recommend CT follow-up", $"[{patientId}]", "[COMPLETE]" })
+            "[fracture]", "Distal radius, dorsal tilt", "[7]", "Recommend CT follow-up", $"[{pseudonym}]", "[COMPLETE]" })
         {
             Assert.Contains(expected, dump.Output, StringComparison.Ordinal);
         }
+        Assert.DoesNotContain(patientId, dump.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(original, dump.Output, StringComparison.Ordinal);
         var dataset = DicomFile.Open(file).Dataset;
         Assert.Equal(study, dataset.GetString(DicomTag.StudyInstanceUID));
         Assert.Equal(["CODE", "TEXT", "TEXT", "TEXT"], dataset.GetSequence(DicomTag.ContentSequence)!.Items.Select(i => i.GetString(DicomTag.ValueType)!));

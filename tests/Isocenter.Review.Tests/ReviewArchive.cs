@@ -17,7 +17,7 @@ namespace Isocenter.Review.Tests;
 /// demo CT studies (4 patients × 1 study × 1 series × 2 slices, 64×64), and the review service twice in this process on
 /// the archive's database: <see cref="Review"/> on a virtual host of its own, where nobody de-identifies and the tests
 /// publish what the storage service would (each study standing for its own copy), and <see cref="Connected"/> on the
-/// archive's, where the storage service answers (indexing, de-identification). Shared by the test classes of a collection.
+/// archive's, where the storage service answers (de-identified copies, indexing). Shared by the test classes of a collection.
 /// </summary>
 public sealed class ReviewArchive : IAsyncLifetime
 {
@@ -37,7 +37,7 @@ public sealed class ReviewArchive : IAsyncLifetime
     /// <summary>The demo studies for <see cref="Review"/>'s tests: Study Instance UID → Patient ID, instance count.</summary>
     public Dictionary<string, (string PatientId, int Instances)> Studies { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The study for <see cref="Connected"/>'s tests (kept out of <see cref="Studies"/>: its copies and SRs change the index).</summary>
+    /// <summary>The study <see cref="Connected"/>'s tests copy (kept out of <see cref="Studies"/>: its copies and SRs change the index).</summary>
     public (string Uid, string PatientId) ExportStudy { get; private set; }
 
     public string ObjectsRoot => Path.Combine(_folder, "objects");
@@ -45,7 +45,6 @@ public sealed class ReviewArchive : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Running = await LocalArchive.StartAsync(new Dictionary<string, string> { ["ObjectStore:Kind"] = "FileSystem", ["ObjectStore:Root"] = ObjectsRoot });
-        await EnsureDeidentificationTablesAsync();
         var demo = Path.Combine(_folder, "demo");
         Assert.Equal(0, DemoCommand.Run(["--out", demo, "--patients", "4", "--studies", "1", "--series", "1", "--slices", "2", "--size", "64", "--seed", "11", "--id-prefix", "REV"]));
         var files = Directory.GetFiles(demo, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
@@ -100,14 +99,13 @@ public sealed class ReviewArchive : IAsyncLifetime
     }
 
     /// <summary>
-    /// deid_key and deid_mapping as 0003_deidentification.sql (the deid branch's) defines them, while this branch lacks it.
+    /// A set of <see cref="ExportStudy"/> on <see cref="Connected"/>, de-identified by the storage service; returns it once
+    /// the service shows it ready.
     /// </summary>
-    private async Task EnsureDeidentificationTablesAsync()
+    public async Task<JsonObject> CreateCopiedSetAsync(string owner, JsonObject? extra = null)
     {
-        await ScalarAsync("""
-            CREATE TABLE IF NOT EXISTS deid_key (reading_set_id uuid PRIMARY KEY, secret bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
-            CREATE TABLE IF NOT EXISTS deid_mapping (reading_set_id uuid, kind text, original text, pseudonym text, PRIMARY KEY (reading_set_id, kind, original));
-            """);
+        var set = await Connected.CreateSetAsync(owner, [ExportStudy.Uid], extra);
+        return await Connected.WaitForStateAsync(owner, Guid.Parse((string)set["id"]!), "ready");
     }
 
     public async Task DisposeAsync()

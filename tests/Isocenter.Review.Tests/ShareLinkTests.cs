@@ -74,6 +74,20 @@ public sealed class ShareLinkTests(ReviewArchive archive)
         Assert.Equal([field], (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject().Select(e => e.Key));
     }
 
+    [Theory]
+    [InlineData(null, "is not set")]
+    [InlineData("bm90IGVub3VnaA==", "fewer than 32")]
+    [InlineData("***", "is not base64")]
+    public void Start_WithoutAValidShareLinkKey_RefusesSayingWhatToSet(string? key, string problem)
+    {
+        string[] args = ["--ConnectionStrings:Index=Host=127.0.0.1;Database=unused", "--ConnectionStrings:RabbitMq=amqp://127.0.0.1/", .. key is null ? [] : new[] { $"--Review:ShareLinkKey={key}" }];
+
+        var refused = Assert.Throws<InvalidOperationException>(() => ReviewHost.Create(args));
+
+        Assert.Contains(problem, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Review__ShareLinkKey", refused.Message, StringComparison.Ordinal);
+    }
+
     private async Task<(HttpStatusCode Status, JsonObject Body, string Detail)> ResolveAsync(string token)
     {
         using var client = new HttpClient { BaseAddress = archive.Review.BaseAddress }; // the gateway calls it directly, without a user

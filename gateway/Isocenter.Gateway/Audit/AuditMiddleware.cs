@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Isocenter.Gateway.Auth;
+using Isocenter.Gateway.Sessions;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Isocenter.Gateway.Audit;
@@ -44,7 +45,8 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, ILoggerFacto
         var user = GatewayUser.Subject(context.User) ?? "anonymous";
         var scheme = GatewayUser.Scheme(context.User) ?? "none";
         var study = StudyOf(request);
-        var path = request.Path.Value ?? "";
+        // A share link's token is a credential: the landing's path is written as its route, never with the token.
+        var path = context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: ShareLinkLanding.Route } ? ShareLinkLanding.Route : request.Path.Value ?? "";
         var client = context.Connection.RemoteIpAddress?.ToString() ?? "-";
         Accessed(_audit, user, scheme, study, request.Method, path, status, start, client);
         store.Enqueue(new AuditEvent(start, user, scheme, AuditAction.Of(request), study is "-" or "search" ? null : study, request.Method, path, status, client));

@@ -25,7 +25,7 @@ internal readonly record struct ScopeDecision(ScopeVerdict Verdict, QueryString?
 /// <summary>
 /// The one place that says what a scoped session (a share link's, a launch token's: docs/gateway.md, "Scoped sessions") may
 /// do. Read-only: GET/HEAD of the viewer's files and pages; <c>/dicomweb/studies/{uid}/…</c> and <c>/render/studies/{uid}/…</c>
-/// for studies in scope (others 404); QIDO <c>/dicomweb/studies?…</c> narrowed to the scope; <c>/api/review/…</c> (GET, and
+/// for studies in scope (others 404), and <c>/render</c> (the render service's status); QIDO <c>/dicomweb/studies?…</c> narrowed to the scope; <c>/api/review/…</c> (GET, and
 /// PUT of findings); <c>/api/activity</c> for a study in scope. Anything else is 403.
 /// </summary>
 internal static class ScopePolicy
@@ -46,6 +46,7 @@ internal static class ScopePolicy
         return segments switch
         {
             ["dicomweb", "studies"] when read => Narrow(query, scope),
+            ["render"] when read => new(ScopeVerdict.Allow), // the render service's status (presets), which the viewer's 3D view reads first
             ["dicomweb" or "render", "studies", var study, ..] when read => new(scope.Studies.Contains(study) ? ScopeVerdict.Allow : ScopeVerdict.NotFound),
             ["api", "review", ..] when read => new(ScopeVerdict.Allow),
             ["api", "review", "findings", _] when HttpMethods.IsPut(method) => new(ScopeVerdict.Allow),

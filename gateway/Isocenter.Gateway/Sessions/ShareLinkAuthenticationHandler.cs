@@ -34,10 +34,13 @@ internal sealed class ShareLinkAuthenticationHandler(IOptionsMonitor<Authenticat
         {
             return AuthenticateResult.Fail(resolution.Refusal ?? "share link refused");
         }
-        var scope = new SessionScope(link.StudyInstanceUids.ToHashSet(StringComparer.Ordinal), link.ReadingSetId);
-        var identity = new ClaimsIdentity([new Claim(GatewayUser.SubjectClaim, link.Subject), .. scope.Claims()], SchemeName, GatewayUser.SubjectClaim, null);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(Principal(link), SchemeName));
     }
+
+    /// <summary>The session's user: the link's subject, scoped to its studies and reading set.</summary>
+    public static ClaimsPrincipal Principal(ShareLink link) =>
+        new(new ClaimsIdentity([new Claim(GatewayUser.SubjectClaim, link.Subject),
+            .. new SessionScope(link.StudyInstanceUids.ToHashSet(StringComparer.Ordinal), link.ReadingSetId).Claims()], SchemeName, GatewayUser.SubjectClaim, null));
 
     /// <summary>A page navigation with a link that no longer opens gets a page saying so; anything else the usual 401.</summary>
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

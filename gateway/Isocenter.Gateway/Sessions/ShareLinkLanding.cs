@@ -33,6 +33,7 @@ internal static class ShareLinkLanding
                 || reason.Contains("revoked", StringComparison.OrdinalIgnoreCase);
             return SessionPages.LinkRefused(gone ? StatusCodes.Status410Gone : StatusCodes.Status404NotFound, reason);
         }
+        context.User = ShareLinkAuthenticationHandler.Principal(link); // the audit's user
         context.Response.Cookies.Append(ShareLinkAuthenticationHandler.CookieName, token,
             Login.BrowserLogin.CookieOptions(context.Request, link.ExpiresAt, SameSiteMode.Lax));
         context.Response.Headers.Location = ReviewPage;
