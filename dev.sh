@@ -228,7 +228,7 @@ EOF
     skipped=$(grep -Eo 'Skipped: +[0-9]+' "$STATE/test.log" | awk '{s+=$2} END {print s+0}')
     # Then the benchmarks and the fuzzer in their short modes (full: ./dev.sh bench, fuzz/run.sh), while all is green.
     for smoke in bench/header-parse.sh bench/decode.sh fuzz/run.sh bench/store-throughput.sh bench/archive-throughput.sh \
-      bench/dicomweb.sh bench/pacs-retrieve.sh bench/render.sh bench/viewer.sh; do
+      bench/dicomweb.sh bench/pacs-retrieve.sh bench/deidentify.sh bench/render.sh bench/viewer.sh; do
       [ "$status" -eq 0 ] || break
       log "smoke run ($smoke --quick)"
       "$smoke" --quick || status=1
@@ -245,6 +245,7 @@ EOF
     bench/archive-throughput.sh
     bench/dicomweb.sh
     bench/pacs-retrieve.sh
+    bench/deidentify.sh
     bench/render.sh
     bench/viewer.sh
     ;;

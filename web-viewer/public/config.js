@@ -4,4 +4,5 @@ window.isocenterConfig = {
   renderRoot: "/render",
   activityUrl: "/api/activity",
   pacsRoot: "/api",
+  reviewRoot: "/api",
 };

@@ -5,6 +5,8 @@ export interface ViewerConfig {
   activityUrl: string;
   /** The PACS service's REST API (node registry, retrievals). */
   pacsRoot: string;
+  /** The review service's REST API (reading sets, share links, the reviewer's worklist and findings). */
+  reviewRoot: string;
 }
 
 declare global {
@@ -20,5 +22,6 @@ export function viewerConfig(): ViewerConfig {
     renderRoot: c.renderRoot ?? "/render",
     activityUrl: c.activityUrl ?? "/api/activity",
     pacsRoot: c.pacsRoot ?? "/api",
+    reviewRoot: c.reviewRoot ?? "/api",
   };
 }

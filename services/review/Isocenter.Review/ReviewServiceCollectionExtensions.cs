@@ -30,7 +30,7 @@ public static class ReviewServiceCollectionExtensions
         services.TryAddSingleton<FindingStore>();
         services.TryAddSingleton<ReviewerAccess>();
         services.TryAddSingleton<InstanceWriter>();
-        services.TryAddSingleton<FindingReports>();
+        services.TryAddScoped<FindingReports>();
         services.AddIndexMigrations();
         return services;
     }

@@ -40,6 +40,31 @@ export async function deleteNode(name) {
   if (!response.ok && response.status !== 404) throw new Error(`DELETE node ${name}: ${response.status} ${await response.text()}`);
 }
 
+/** Stores FILES (or folders) in one association (`isocenter send`) and waits until the index holds `instances` of `study`. */
+export async function send(files, study, instances, timeout = 60_000) {
+  execFileSync(cli, ["send", "--aet", "E2E", "--called", dimse.ae, "127.0.0.1", dimse.port, ...files], { stdio: "ignore" });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const [match] = await qido(`studies?StudyInstanceUID=${study}&includefield=NumberOfStudyRelatedInstances`);
+    if (match && Number(value(match, "00201208")) >= instances) return;
+    if (Date.now() > deadline) throw new Error(`the index did not hold the ${instances} instances of ${study} within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** A request to the review service's API through the gateway with the development token: { status, body (JSON or text) }. */
+export async function api(method, url) {
+  const response = await fetch(`${baseUrl}${url}`, { method, headers: { Authorization: `Bearer ${token()}`, Accept: "application/json" } });
+  const text = await response.text();
+  let body = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the text as it is
+  }
+  return { status: response.status, body };
+}
+
 /** Whether the archive holds the study (QIDO through the gateway). */
 export async function inArchive(study) {
   return (await qido(`studies?StudyInstanceUID=${study}`)).length > 0;

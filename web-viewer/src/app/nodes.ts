@@ -1,4 +1,5 @@
-import { fieldErrors, type DicomNode, type EchoResult, type PacsClient } from "../pacs/client";
+import { fieldErrors } from "../http";
+import type { DicomNode, EchoResult, PacsClient } from "../pacs/client";
 import { describeDirections, describeServices, emptyNode, lacksService, validateNode } from "../pacs/nodes";
 import { describeError, el } from "./dom";
 

@@ -2,6 +2,7 @@ import { HttpError, type DicomWebClient } from "../dicomweb/client";
 import { formatDate, formatPersonName, numberValue, stringValue, Tag, type DicomJsonDataset } from "../dicomweb/dicomJson";
 import type { PacsClient, Retrieval } from "../pacs/client";
 import { describeRetrieval, finished, retrievalCounts, RetrievalWatch } from "../pacs/retrieval";
+import { blind } from "../review/cases";
 import { FourUp } from "../viewport/renderViewports";
 import { slicesOf, StackViewport, windowPresets, type PresetName } from "../viewport/stackViewport";
 import { StudyProgress, subscribeActivity } from "./activity";
@@ -16,6 +17,21 @@ export interface StudyViewServices {
   activityUrl: string;
 }
 
+/** How the study view is framed: a review shows the case's label, maybe blinded, with the findings beside the images. */
+export interface StudyViewOptions {
+  /** The header's back link text (default "‹ Worklist") and its test id. */
+  backLabel?: string;
+  backTestId?: string;
+  /** The header's title instead of the patient, date and description. */
+  title?: string;
+  /** No dates or descriptions anywhere (a blinded reading set). */
+  blinded?: boolean;
+  /** A panel right of the images (the findings of a review). */
+  aside?: HTMLElement;
+  /** Whether a study the archive does not hold is asked of the PACS (default true; not in a review). */
+  retrieveMissing?: boolean;
+}
+
 const presetKeys: Record<string, PresetName> = { "1": "ct-soft", "2": "ct-lung", "3": "ct-bone", "4": "ct-brain" };
 
 /**
@@ -24,7 +40,7 @@ const presetKeys: Record<string, PresetName> = { "1": "ct-soft", "2": "ct-lung",
  * A study the archive does not hold is retrieved from the configured PACS (`POST /api/retrievals`), its progress shown,
  * and opened as it is indexed.
  */
-export function showStudy(root: HTMLElement, services: StudyViewServices, study: string, initialSeries: string | undefined, back: () => void): () => void {
+export function showStudy(root: HTMLElement, services: StudyViewServices, study: string, initialSeries: string | undefined, back: () => void, options: StudyViewOptions = {}): () => void {
   const { client } = services;
   // The performance marks of the contract time this opening: the stack sets them again.
   performance.clearMarks("isocenter:first-image");
@@ -43,10 +59,10 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   const fourUp = el("button", { type: "button", "data-testid": "layout-4up", title: "MPR + 3D (V toggles)", "aria-pressed": "false", onclick: () => setLayout("4up") }, "MPR + 3D");
   const tools = el("div", { class: "tools" }, ...presetButtons, resetButton, cineButton, el("span", { class: "gap" }), oneUp, fourUp);
   root.replaceChildren(
-    el("header", { class: "bar" }, el("a", { href: "/", class: "back", onclick: (e: Event) => { e.preventDefault(); back(); } }, "‹ Worklist"), title, tools),
+    el("header", { class: "bar" }, el("a", { href: "/", class: "back", "data-testid": options.backTestId, onclick: (e: Event) => { e.preventDefault(); back(); } }, options.backLabel ?? "‹ Worklist"), title, tools),
     retrievalBanner,
     banner,
-    el("div", { class: "study-body" }, strip, main),
+    el("div", { class: "study-body" }, strip, main, options.aside),
   );
 
   let studyInfo: DicomJsonDataset = {};
@@ -165,16 +181,19 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
         client.searchForStudies(`StudyInstanceUID=${study}&includefield=StudyDescription`),
         client.searchForSeries(study, "includefield=SeriesDescription,NumberOfSeriesRelatedInstances"),
       ]);
-      studyInfo = studies.matches[0] ?? {};
-      seriesList = series.matches.sort((a, b) => (numberValue(a, Tag.SeriesNumber) ?? 0) - (numberValue(b, Tag.SeriesNumber) ?? 0));
+      const shown = options.blinded ? blind : (d: DicomJsonDataset) => d;
+      studyInfo = shown(studies.matches[0] ?? {});
+      seriesList = series.matches.map(shown).sort((a, b) => (numberValue(a, Tag.SeriesNumber) ?? 0) - (numberValue(b, Tag.SeriesNumber) ?? 0));
       for (const s of seriesList) progress.seedIndexed(stringValue(s, Tag.SeriesInstanceUID) ?? "", numberValue(s, Tag.NumberOfSeriesRelatedInstances) ?? 0);
       showProgress();
       const name = formatPersonName(stringValue(studyInfo, Tag.PatientName));
-      title.textContent = [name, formatDate(stringValue(studyInfo, Tag.StudyDate)), stringValue(studyInfo, Tag.StudyDescription)].filter(Boolean).join(" · ");
-      document.title = name ? `${name} – Isocenter` : "Isocenter";
+      title.textContent = options.title ?? [name, formatDate(stringValue(studyInfo, Tag.StudyDate)), stringValue(studyInfo, Tag.StudyDescription)].filter(Boolean).join(" · ");
+      const heading = options.title ?? name;
+      document.title = heading ? `${heading} – Isocenter` : "Isocenter";
       strip.replaceChildren(...seriesList.map(stripItem));
       if (seriesList.length === 0) {
-        if (studies.matches.length === 0 && !askedPacs) void fetchFromPacs();
+        if (studies.matches.length === 0 && options.retrieveMissing === false) showMessage("This study is not available.");
+        else if (studies.matches.length === 0 && !askedPacs) void fetchFromPacs();
         else if (!retrieval) showWaiting("Waiting for images…");
         else if (!finished(retrieval.retrieval.state)) showWaiting(`Retrieving the study from PACS ${retrieval.retrieval.node}…`);
         return;
@@ -285,7 +304,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   }, (r) => retrieval?.apply(r));
 
   const onKey = (e: KeyboardEvent) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "v" || e.key === "V") {
       setLayout(layout === "1up" ? "4up" : "1up");
       return;

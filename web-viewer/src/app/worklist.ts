@@ -2,20 +2,23 @@ import type { DicomWebClient } from "../dicomweb/client";
 import { formatDate, formatPersonName, numberValue, stringValue, stringValues, Tag, type DicomJsonDataset } from "../dicomweb/dicomJson";
 import { studyQueries, type WorklistSearch } from "../dicomweb/qido";
 import type { PacsClient, Retrieval } from "../pacs/client";
+import type { ReviewClient } from "../review/client";
 import { remoteStudyQueries } from "../pacs/query";
 import { finished, retrievalStatus, RetrievalWatch } from "../pacs/retrieval";
 import { StudyProgress, subscribeActivity } from "./activity";
 import { describeError, el } from "./dom";
+import { readingSetDialog } from "./readingSetForm";
 
 const pageSize = 25;
 /** The most matches asked of a remote node per query (C-FIND has no paging). */
 const remoteLimit = 100;
 const modalities = ["", "CT", "MR", "CR", "DX", "US", "PT", "NM", "MG", "XA", "OT"];
 
-/** What the worklist talks to: the archive (DICOMweb), the PACS service and the activity feed. */
+/** What the worklist talks to: the archive (DICOMweb), the PACS and review services and the activity feed. */
 export interface WorklistServices {
   client: DicomWebClient;
   pacs: PacsClient;
+  review: ReviewClient;
   activityUrl: string;
 }
 
@@ -38,7 +41,7 @@ interface RemoteRow {
 /**
  * The worklist (`/`): a search over the archive's studies, or (the source selector) over a query-enabled PACS node's;
  * one row per study, opened with Enter or a click; remote rows are retrieved with their button, and open once the
- * archive holds them.
+ * archive holds them. Local rows have a checkbox: the selected studies (kept across searches) make a reading set.
  */
 export function showWorklist(root: HTMLElement, services: WorklistServices, nav: WorklistNavigation): () => void {
   const { client, pacs } = services;
@@ -56,12 +59,24 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
   const table = el(
     "table",
     { class: "worklist" },
-    el("thead", {}, el("tr", {}, ...["", "Patient", "Patient ID", "Date", "Modality", "Description", "Accession", "Series", "Images", ""].map((h) => el("th", {}, h)))),
+    el("thead", {}, el("tr", {}, ...["", "", "Patient", "Patient ID", "Date", "Modality", "Description", "Accession", "Series", "Images", ""].map((h) => el("th", {}, h)))),
     body,
   );
-  const nodesLink = el("a", { href: "/admin/nodes", class: "nav", "data-testid": "nav-nodes", onclick: (e: Event) => { e.preventDefault(); nav.go("/admin/nodes"); } }, "DICOM nodes");
+  const link = (href: string, testid: string, text: string) => el("a", { href, class: "nav", "data-testid": testid, onclick: (e: Event) => { e.preventDefault(); nav.go(href); } }, text);
+  // The studies chosen for a reading set, by UID: the selection outlives a new search.
+  const chosen = new Set<string>();
+  const createSet = el("button", { type: "button", "data-testid": "create-reading-set", disabled: true, title: "De-identified copies of the selected studies, for reviewers" }, "New reading set");
+  const showChosen = () => {
+    createSet.disabled = chosen.size === 0;
+    createSet.textContent = chosen.size ? `New reading set (${chosen.size})` : "New reading set";
+  };
+  createSet.addEventListener("click", () => {
+    const dialog = readingSetDialog(services.review, [...chosen], (set) => nav.go(`/reading-sets/${encodeURIComponent(set.id)}`));
+    root.append(dialog);
+    dialog.showModal();
+  });
   root.replaceChildren(
-    el("header", { class: "bar" }, el("h1", {}, "Isocenter"), el("form", { class: "search", role: "search", onsubmit: (e: Event) => e.preventDefault() }, source, search, dateFrom, dateTo, modality), nodesLink),
+    el("header", { class: "bar" }, el("h1", {}, "Isocenter"), el("form", { class: "search", role: "search", onsubmit: (e: Event) => e.preventDefault() }, source, search, dateFrom, dateTo, modality), createSet, el("span", { class: "nav-links" }, link("/reading-sets", "nav-reading-sets", "Reading sets"), link("/admin/nodes", "nav-nodes", "DICOM nodes"))),
     el("main", { class: "worklist-page" }, table, status, el("nav", { class: "pager" }, prev, pageLabel, next)),
   );
 
@@ -97,9 +112,18 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
     tag.hidden = !remote;
     const actions = el("td", { class: "actions" });
     const instances = numberValue(study, Tag.NumberOfStudyRelatedInstances);
+    const choose = remote
+      ? null
+      : el("input", { type: "checkbox", "data-testid": "study-select", "aria-label": `Select ${name || uid} for a reading set`, checked: chosen.has(uid), onclick: (e: Event) => e.stopPropagation() });
+    choose?.addEventListener("change", () => {
+      if (choose.checked) chosen.add(uid);
+      else chosen.delete(uid);
+      showChosen();
+    });
     const tr = el(
       "tr",
       { "data-testid": "study-row", "data-study-uid": uid, "data-remote": remote ? "true" : undefined, tabindex: -1, onclick: () => openRow(uid) },
+      el("td", { class: "select" }, choose),
       el("td", { class: "thumb" }, thumb),
       el("td", { class: "name" }, name || "(no name)", tag, statusCell),
       el("td", {}, stringValue(study, Tag.PatientID) ?? ""),
@@ -273,6 +297,7 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
   });
 
   const onKey = (e: KeyboardEvent) => {
+    if (document.querySelector("dialog[open]")) return;
     const inField = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
     // Arrows change dates and modalities in their own fields.
     if (e.target instanceof HTMLSelectElement || (e.target instanceof HTMLInputElement && e.target.type === "date")) return;

@@ -45,9 +45,10 @@ export interface SearchPage {
 /** Explicit VR Little Endian frames, which the server transcodes compressed ones to (PS3.18 8.7.3.5.1). */
 export const uncompressedFrames = 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1';
 
-/** Options of a request: cancellation. */
+/** Options of a request: cancellation; `keepalive`: the request outlives the page (a last save as it is left). */
 export interface RequestOptions {
   signal?: AbortSignal;
+  keepalive?: boolean;
 }
 
 /**

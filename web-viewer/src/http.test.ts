@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../dicomweb/client";
-import { fieldErrors } from "./client";
+import { HttpError } from "./dicomweb/client";
+import { fieldErrors } from "./http";
 
 describe("fieldErrors", () => {
   it("reads the ProblemDetails errors of a 400", () => {
