@@ -12,7 +12,7 @@ namespace Isocenter.Storage.Deidentify;
 
 /// <summary>
 /// Makes the de-identified copy of a study for a reading set (<see cref="DeidentifyStudy"/>): each instance read from the
-/// object store, de-identified with the set's key (<c>deid_key</c>), written under its new UIDs and indexed in batches (which
+/// object store, de-identified with the set's key (<c>deid_key</c>), written under its new UIDs and indexed in batches of 50, copied 4 at a time (which
 /// publishes <see cref="SeriesChanged"/>, then <see cref="SeriesStable"/>), the pseudonym mapping kept in <c>deid_mapping</c>;
 /// progress published as <see cref="StudyDeidentificationChanged"/> at most every 250 ms, then <c>completed</c> once every copy
 /// is indexed, or <c>failed</c> with the reason. A redelivery rewrites the same objects and rows: the UIDs come from the key.
@@ -26,6 +26,7 @@ public sealed partial class DeidentifyStudyConsumer(
     ILogger<DeidentifyStudyConsumer> logger) : IConsumer<DeidentifyStudy>
 {
     private const int BatchSize = 50;
+    private const int CopyConcurrency = 4;
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     /// <inheritdoc/>
@@ -58,28 +59,30 @@ public sealed partial class DeidentifyStudyConsumer(
         await PublishAsync(context, copyStudy, "running", instances.Count, 0, [], null).ConfigureAwait(false);
         try
         {
-            foreach (var instance in instances)
+            foreach (var chunk in instances.Chunk(BatchSize))
             {
-                var copy = await CopyAsync(deidentifier, instance, cancellationToken).ConfigureAwait(false);
-                if (copy.Received is null)
+                // A few instances at once: reading and writing objects waits as much as de-identifying computes.
+                var copies = new (DeidentificationResult Result, InstanceReceived? Received)[chunk.Length];
+                await Parallel.ForEachAsync(Enumerable.Range(0, chunk.Length), new ParallelOptions { MaxDegreeOfParallelism = CopyConcurrency, CancellationToken = cancellationToken },
+                    async (i, token) => copies[i] = await CopyAsync(deidentifier, chunk[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+                for (var i = 0; i < chunk.Length; i++)
                 {
-                    var (count, reason) = heldBack.GetValueOrDefault(instance.SeriesInstanceUid, (0, copy.Result.Reason!));
-                    heldBack[instance.SeriesInstanceUid] = (count + 1, reason);
-                    continue;
+                    if (copies[i].Received is { } received)
+                    {
+                        batch.Add(received);
+                        mappings.AddRange(copies[i].Result.Mappings);
+                        continue;
+                    }
+                    var (count, reason) = heldBack.GetValueOrDefault(chunk[i].SeriesInstanceUid, (0, copies[i].Result.Reason!));
+                    heldBack[chunk[i].SeriesInstanceUid] = (count + 1, reason);
                 }
-                batch.Add(copy.Received);
-                mappings.AddRange(copy.Result.Mappings);
-                if (batch.Count == BatchSize)
-                {
-                    done += await FlushAsync(context, batch, mappings, cancellationToken).ConfigureAwait(false);
-                }
+                done += await FlushAsync(context, batch, mappings, cancellationToken).ConfigureAwait(false);
                 if (time.GetElapsedTime(lastProgress) >= ProgressInterval)
                 {
                     lastProgress = time.GetTimestamp();
                     await PublishAsync(context, copyStudy, "running", instances.Count, done, HeldBack(heldBack), null).ConfigureAwait(false);
                 }
             }
-            done += await FlushAsync(context, batch, mappings, cancellationToken).ConfigureAwait(false);
         }
         catch (DicomException e)
         {
