@@ -6,7 +6,9 @@
 // documents, each preceded by `# Source: chart/templates/...` like helm.
 //
 //	GO111MODULE=off GOPATH=/usr/share/gocode go run ./tools/chart-render CHART [-f values.yaml]... [--set k=v]...
-//	    [--name RELEASE] [--namespace NS] [--api-versions group/version]...
+//	    [--name RELEASE] [--namespace NS] [--api-versions group/version]... [--values-out merged.json]
+//
+// --values-out writes the merged values as JSON (what helm validates against values.schema.json).
 package main
 
 import (
@@ -24,8 +26,6 @@ import (
 	yaml2 "gopkg.in/yaml.v2"
 	"gopkg.in/yaml.v3"
 )
-
-type listFlag []string
 
 // apiVersions is .Capabilities.APIVersions: Has answers for the built-in groups and those given with --api-versions.
 type apiVersions []string
@@ -47,8 +47,8 @@ func main() {
 }
 
 func run(args []string) error {
-	var chartDir, release, namespace = "", "isocenter", "default"
-	var files, sets listFlag
+	var chartDir, release, namespace, valuesOut = "", "isocenter", "default", ""
+	var files, sets []string
 	apis := apiVersions{"v1", "apps/v1", "batch/v1", "policy/v1", "autoscaling/v2", "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1"}
 	for i := 0; i < len(args); i++ {
 		next := func() string {
@@ -70,6 +70,8 @@ func run(args []string) error {
 			namespace = next()
 		case "--api-versions":
 			apis = append(apis, next())
+		case "--values-out":
+			valuesOut = next()
 		default:
 			if strings.HasPrefix(args[i], "-") || chartDir != "" {
 				return fmt.Errorf("unknown argument %q", args[i])
@@ -98,6 +100,15 @@ func run(args []string) error {
 	}
 	for _, s := range sets {
 		if err := setValue(values, s); err != nil {
+			return err
+		}
+	}
+	if valuesOut != "" {
+		b, err := json.MarshalIndent(values, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(valuesOut, b, 0o644); err != nil {
 			return err
 		}
 	}
