@@ -101,12 +101,15 @@ start_stack() {
   start_service dicomweb "$ISOCENTER_DICOMWEB_HTTP_PORT"
   start_service render "$ISOCENTER_RENDER_HTTP_PORT" "$@"
   start_service pacs "$ISOCENTER_PACS_HTTP_PORT" Pacs__AETitle="$ISOCENTER_DIMSE_AE" Pacs__MoveDestination="$ISOCENTER_DIMSE_AE"
-  # The gateway signs development tokens with a key made once per checkout (never committed).
+  # The review service signs share links, and the gateway development tokens, with keys made once per checkout (never committed).
+  [ -s "$STATE/review.key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$STATE/review.key")
+  start_service review "$ISOCENTER_REVIEW_HTTP_PORT" Review__ShareLinkKey="$(cat "$STATE/review.key")"
   [ -s "$STATE/gateway.key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$STATE/gateway.key")
   local gateway=(Gateway__Auth__SigningKey="$(cat "$STATE/gateway.key")" Gateway__WebRoot="$ROOT/web-viewer/dist"
     ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/"
     ReverseProxy__Clusters__render__Destinations__render__Address="http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/"
-    ReverseProxy__Clusters__pacs__Destinations__pacs__Address="http://127.0.0.1:$ISOCENTER_PACS_HTTP_PORT/")
+    ReverseProxy__Clusters__pacs__Destinations__pacs__Address="http://127.0.0.1:$ISOCENTER_PACS_HTTP_PORT/"
+    ReverseProxy__Clusters__review__Destinations__review__Address="http://127.0.0.1:$ISOCENTER_REVIEW_HTTP_PORT/")
   start_service gateway "$ISOCENTER_GATEWAY_HTTP_PORT" "${gateway[@]}"
   token=$(env "${gateway[@]}" dotnet gateway/Isocenter.Gateway/bin/Release/net10.0/Isocenter.Gateway.dll token --user dev --minutes 480)
   (umask 077 && printf '%s\n' "$token" >"$STATE/token")
@@ -176,6 +179,7 @@ Isocenter is running (logs in .dev/logs, state in .dev; ./dev.sh down stops it):
   dicomweb    http://127.0.0.1:$ISOCENTER_DICOMWEB_HTTP_PORT/health   /metrics   (reached through the gateway)
   render      http://127.0.0.1:$ISOCENTER_RENDER_HTTP_PORT/health   /metrics   (reached through the gateway; which GPU: curl -H 'Accept: application/json' …/health)
   pacs        http://127.0.0.1:$ISOCENTER_PACS_HTTP_PORT/health   /metrics   (reached through the gateway: /api/dicom-nodes, /api/retrievals; docs/pacs.md)
+  review      http://127.0.0.1:$ISOCENTER_REVIEW_HTTP_PORT/health   /metrics   (reached through the gateway: /api/reading-sets, /api/share-links, /api/review; docs/review.md)
   gateway     http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT   DICOMweb base URL: http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/dicomweb
 The viewer: http://127.0.0.1:$ISOCENTER_GATEWAY_HTTP_PORT/   (sign in at /login by pasting the token below, also in .dev/token)
 A development token for the gateway (8 hours, in .dev/token), and a search for the studies with it:

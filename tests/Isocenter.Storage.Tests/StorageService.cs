@@ -119,8 +119,10 @@ public sealed class StorageService : IAsyncLifetime
     }
 
     /// <summary>Consumes what the storage service publishes, so the harness records it.</summary>
-    public sealed class Recorder : IConsumer<SeriesChanged>, IConsumer<SeriesStable>, IConsumer<InstancesDeleted>
+    public sealed class Recorder : IConsumer<SeriesChanged>, IConsumer<SeriesStable>, IConsumer<InstancesDeleted>, IConsumer<StudyDeidentificationChanged>
     {
+        public Task Consume(ConsumeContext<StudyDeidentificationChanged> context) => Task.CompletedTask;
+
         public Task Consume(ConsumeContext<SeriesChanged> context) => Task.CompletedTask;
 
         public Task Consume(ConsumeContext<SeriesStable> context) => Task.CompletedTask;

@@ -1,3 +1,4 @@
+using Isocenter.Cli.Anonymize;
 using Isocenter.Cli.Demo;
 using Isocenter.Cli.Dump;
 using Isocenter.Cli.Echo;
@@ -29,6 +30,9 @@ const string Usage = """
                              write FILE in another transfer syntax (explicit, implicit, rle, jpeg,
                              jpeg-lossless, jpeg-ls, jpeg-ls-near, j2k-lossless, j2k)
       demo --out DIR         write synthetic CT studies
+      anonymize IN OUT [--keep-dates] [--keep-patient-characteristics] [--keep-device] [--keep-institution]
+                       [--keep-uids] [--clean-descriptors] [--secret-file F]
+                             de-identify a file or a folder (PS3.15 Basic Profile and options) into OUT
       thumbnail --store DIR (--study UID --series UID | --import PATH...)
                              write series thumbnails into a filesystem object store, as the thumbnail service does
       echo [--aet A] [--called B] HOST PORT          C-ECHO a DICOM peer
@@ -69,6 +73,7 @@ try
         "xml" when args.Length == 2 => WriteXml(args[1]),
         "validate" when args.Length > 1 => ValidateCommand.Run(args[1..], Console.Out),
         "demo" => DemoCommand.Run(args[1..]),
+        "anonymize" => AnonymizeCommand.Run(args[1..]),
         "render" => RenderCommand.Run(args[1..]),
         "volume" when args.Length > 1 => VolumeCommand.Run(args[1..], Console.Out, stop.Token),
 

@@ -1,4 +1,5 @@
 using Isocenter.Index;
+using Isocenter.Storage.Deidentify;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,6 +16,7 @@ public static class StorageServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InstanceIndexer>();
+        services.TryAddSingleton<DeidentificationStore>();
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
         services.AddIndexMigrations();
         services.AddHostedService<SeriesStablePublisher>();
@@ -27,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         bus.AddConsumer<InstanceReceivedConsumer, InstanceReceivedConsumerDefinition>();
         bus.AddConsumer<IndexInstancesConsumer, IndexInstancesConsumerDefinition>();
         bus.AddConsumer<DeleteInstancesConsumer, DeleteInstancesConsumerDefinition>();
+        bus.AddConsumer<DeidentifyStudyConsumer, DeidentifyStudyConsumerDefinition>();
         return bus;
     }
 }
