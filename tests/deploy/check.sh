@@ -17,10 +17,11 @@ fail() { echo "deploy check FAILED: $*" >&2; status=1; }
 echo "chart: building tools/chart-render"
 GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="${GOCACHE:-$HOME/.cache/go-build}" go build -o "$WORK/chart-render" ./tools/chart-render
 
-render() { # NAME ARGS...: renders the chart into $WORK/NAME.yaml and its merged values into $WORK/NAME.json
+render() { # NAME ARGS...: renders the chart (strict: a missing key fails, as in helm lint --strict) into $WORK/NAME.yaml and
+  # its merged values into $WORK/NAME.json
   local name=$1
   shift
-  "$WORK/chart-render" "$CHART" --name isocenter --namespace imaging --api-versions monitoring.coreos.com/v1 \
+  "$WORK/chart-render" "$CHART" --strict --name isocenter --namespace imaging --api-versions monitoring.coreos.com/v1 \
     --values-out "$WORK/$name.json" "$@" >"$WORK/$name.yaml"
 }
 

@@ -6,9 +6,10 @@
 // documents, each preceded by `# Source: chart/templates/...` like helm.
 //
 //	GO111MODULE=off GOPATH=/usr/share/gocode go run ./tools/chart-render CHART [-f values.yaml]... [--set k=v]...
-//	    [--name RELEASE] [--namespace NS] [--api-versions group/version]... [--values-out merged.json]
+//	    [--name RELEASE] [--namespace NS] [--api-versions group/version]... [--values-out merged.json] [--strict]
 //
-// --values-out writes the merged values as JSON (what helm validates against values.schema.json).
+// --values-out writes the merged values as JSON (what helm validates against values.schema.json); --strict fails on a
+// missing key as `helm lint --strict` does.
 package main
 
 import (
@@ -47,7 +48,7 @@ func main() {
 }
 
 func run(args []string) error {
-	var chartDir, release, namespace, valuesOut = "", "isocenter", "default", ""
+	var chartDir, release, namespace, valuesOut, missingKey = "", "isocenter", "default", "", "missingkey=zero"
 	var files, sets []string
 	apis := apiVersions{"v1", "apps/v1", "batch/v1", "policy/v1", "autoscaling/v2", "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1"}
 	for i := 0; i < len(args); i++ {
@@ -72,6 +73,8 @@ func run(args []string) error {
 			apis = append(apis, next())
 		case "--values-out":
 			valuesOut = next()
+		case "--strict":
+			missingKey = "missingkey=error" // as `helm lint --strict`: a template reading a key that is not there fails
 		default:
 			if strings.HasPrefix(args[i], "-") || chartDir != "" {
 				return fmt.Errorf("unknown argument %q", args[i])
@@ -138,7 +141,7 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := root.New(name).Option("missingkey=zero").Parse(string(text)); err != nil {
+		if _, err := root.New(name).Option(missingKey).Parse(string(text)); err != nil {
 			return err
 		}
 		if !strings.HasPrefix(info.Name(), "_") && info.Name() != "NOTES.txt" {

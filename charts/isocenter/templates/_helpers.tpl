@@ -110,7 +110,7 @@ probes, security contexts, scheduling and extraEnv.
 {{- $resources := deepCopy ($c.resources | default dict) -}}
 {{- $nodeSelector := $c.nodeSelector | default dict -}}
 {{- $tolerations := $c.tolerations | default list -}}
-{{- if .gpu -}}
+{{- if (index . "gpu") -}}
 {{- $limits := $resources.limits | default dict -}}
 {{- $_ := set $limits $c.gpu.resourceName (int $c.gpu.count) -}}
 {{- $_ := set $resources "limits" $limits -}}
@@ -150,7 +150,7 @@ spec:
       automountServiceAccountToken: false
       securityContext:
         {{- toYaml $c.podSecurityContext | nindent 8 }}
-      {{- if and .gpu $c.gpu.runtimeClassName }}
+      {{- if and (index . "gpu") $c.gpu.runtimeClassName }}
       runtimeClassName: {{ $c.gpu.runtimeClassName }}
       {{- end }}
       containers:
@@ -161,14 +161,14 @@ spec:
             - name: http
               containerPort: {{ $c.port }}
               protocol: TCP
-            {{- with .ports }}
+            {{- with (index . "ports") }}
             {{- . | trim | nindent 12 }}
             {{- end }}
           env:
             - name: ASPNETCORE_HTTP_PORTS
               value: {{ $c.port | quote }}
             {{- include "isocenter.commonEnv" $root | nindent 12 }}
-            {{- with .env }}
+            {{- with (index . "env") }}
             {{- . | trim | nindent 12 }}
             {{- end }}
             {{- with $c.extraEnv }}
@@ -210,11 +210,11 @@ spec:
 apiVersion: v1
 kind: Service
 metadata:
-  name: {{ include "isocenter.name" . }}{{ .suffix | default "" }}
+  name: {{ include "isocenter.name" . }}{{ (index . "suffix") | default "" }}
   labels:
     {{- include "isocenter.labels" . | nindent 4 }}
 spec:
-  {{- if .headless }}
+  {{- if (index . "headless") }}
   clusterIP: None
   {{- end }}
   selector:
@@ -292,12 +292,12 @@ spec:
       from:
         - namespaceSelector:
             {{- toYaml .root.Values.networkPolicy.metricsNamespaceSelector | nindent 12 }}
-        {{- if .fromGateway }}
+        {{- if (index . "fromGateway") }}
         - podSelector:
             matchLabels:
               {{- include "isocenter.selectorLabels" (dict "root" .root "name" "gateway") | nindent 14 }}
         {{- end }}
-    {{- with .extra }}
+    {{- with (index . "extra") }}
     {{- . | nindent 4 }}
     {{- end }}
 {{- end -}}
@@ -372,7 +372,7 @@ spec:
       containers:
         - name: {{ .name }}
           image: {{ .values.image }}
-          {{- with .args }}
+          {{- with (index . "args") }}
           args:
             {{- . | trim | nindent 12 }}
           {{- end }}
@@ -380,7 +380,7 @@ spec:
             - name: main
               containerPort: {{ .port }}
           env:
-            {{- .env | nindent 12 }}
+            {{- (index . "env") | nindent 12 }}
           readinessProbe:
             {{- .probe | nindent 12 }}
             periodSeconds: 10

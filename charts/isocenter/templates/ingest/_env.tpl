@@ -12,7 +12,7 @@
 - name: Dicom__Peers__{{ $i }}__Host
   value: {{ $peer.host | quote }}
 - name: Dicom__Peers__{{ $i }}__Port
-  value: {{ $peer.port | default 0 | quote }}
+  value: {{ index $peer "port" | default 0 | quote }}
 {{- end }}
 {{- range $ae, $address := .Values.ingest.dicom.moveDestinations }}
 - name: Dicom__MoveDestinations__{{ $ae }}
