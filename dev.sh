@@ -20,7 +20,11 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # Debian packages the tests and benchmarks use as real peers and references, and the native codec libraries.
 # chromium runs the viewer's end-to-end tests and benchmark (headless, driven by playwright-core); orthanc-webviewer is the
 # viewer the benchmark compares with.
-DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc orthanc-dicomweb orthanc-webviewer openjph-tools afl++ chromium)
+# The deployment checks (tests/deploy/check.sh) render the Helm chart with Go's text/template and sprig (as helm does),
+# validate the manifests with python3-kubernetes's API models and the values with python3-jsonschema, and the Compose file
+# with docker-compose.
+DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc orthanc-dicomweb orthanc-webviewer openjph-tools afl++ chromium
+  golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev python3-kubernetes python3-jsonschema docker-compose)
 
 # npm_ci DIR: npm ci in DIR unless its node_modules is already what its package-lock.json says (npm writes
 # node_modules/.package-lock.json at each install).
@@ -219,6 +223,8 @@ EOF
     log "running the outage tests (PostgreSQL, RabbitMQ and the S3 server stopped in turn)"
     dotnet test tests/Isocenter.Archive.Tests -c Release --no-build --nologo --filter "Category=Outage" "${hang[@]}" 2>&1 | tee -a "$STATE/test.log"
     ((PIPESTATUS[0] == 0)) || status=1
+    log "deployment checks (tests/deploy/check.sh: the Helm chart rendered and validated, docker-compose.yml, workflows, docs)"
+    tests/deploy/check.sh || status=1
     log "unit tests of the web viewer (Vitest)"
     (cd web-viewer && npm test) || status=1
     e2e || status=1
