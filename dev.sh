@@ -19,12 +19,12 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Debian packages the tests and benchmarks use as real peers and references, and the native codec libraries.
 # chromium runs the viewer's end-to-end tests and benchmark (headless, driven by playwright-core); orthanc-webviewer is the
-# viewer the benchmark compares with.
+# viewer the benchmark compares with. python3-pil decodes the rendered images in the DICOMweb tests.
 # The deployment checks (tests/deploy/check.sh) render the Helm chart with Go's text/template and sprig (as helm does),
 # validate the manifests with python3-kubernetes's API models and the values with python3-jsonschema, and the Compose file
 # with docker-compose.
-DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc orthanc-dicomweb orthanc-webviewer openjph-tools afl++ chromium
-  golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev python3-kubernetes python3-jsonschema docker-compose)
+DEB_PACKAGES=(curl dcmtk libgdcm-tools python3-pydicom python3-numpy python3-pil time libturbojpeg0 libcharls2 libopenjp2-7 libjpeg-turbo-progs orthanc orthanc-dicomweb orthanc-webviewer openjph-tools afl++ chromium
+  golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev python3-kubernetes python3-jsonschema python3-yaml docker-compose)
 
 # npm_ci DIR: npm ci in DIR unless its node_modules is already what its package-lock.json says (npm writes
 # node_modules/.package-lock.json at each install).
