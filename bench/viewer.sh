@@ -32,7 +32,8 @@ gateway_dll=$root/gateway/Isocenter.Gateway/bin/Release/net10.0/Isocenter.Gatewa
 require "$gateway_dll" "$root/web-viewer/dist/index.html" "$root/tests/e2e/node_modules/playwright-core" \
   "$services/dicomweb/Isocenter.DicomWeb/bin/Release/net10.0/Isocenter.DicomWeb.dll" \
   "$services/ingest/Isocenter.Ingest/bin/Release/net10.0/Isocenter.Ingest.dll" "$services/storage/Isocenter.Storage/bin/Release/net10.0/Isocenter.Storage.dll" \
-  "$services/thumbnails/Isocenter.Thumbnails/bin/Release/net10.0/Isocenter.Thumbnails.dll"
+  "$services/thumbnails/Isocenter.Thumbnails/bin/Release/net10.0/Isocenter.Thumbnails.dll" \
+  "$services/pacs/Isocenter.Pacs/bin/Release/net10.0/Isocenter.Pacs.dll" "$services/review/Isocenter.Review/bin/Release/net10.0/Isocenter.Review.dll"
 "$root/scripts/infra.sh" up postgres rabbitmq
 
 ct_dir=$root/.dev/bench/viewer${slices}x$size
@@ -41,20 +42,24 @@ mapfile -d '' files < <(find "$ct_dir" -name '*.dcm' -print0 | sort -z)
 count=${#files[@]}
 read -r study series <<<"$(dcmdump +P StudyInstanceUID +P SeriesInstanceUID "${files[0]}" | sed -E 's/.*\[([^]]*)\].*/\1/' | tr '\n' ' ')"
 
-# Isocenter: storage, ingest, thumbnails, DICOMweb and the gateway serving the viewer, on a database, virtual host and
-# object store of their own.
-db=bench_$$_$RANDOM vhost=bench-$$-$RANDOM dimse=$(free_port) gw=$(free_port) dicomweb=$(free_port)
+# Isocenter: storage, ingest, thumbnails, DICOMweb, pacs and review (the worklist asks both) and the gateway serving the
+# viewer, on a database, virtual host and object store of their own.
+db=bench_$$_$RANDOM vhost=bench-$$-$RANDOM dimse=$(free_port) gw=$(free_port) dicomweb=$(free_port) pacs=$(free_port) review=$(free_port)
 psql_index -d "$ISOCENTER_PG_DATABASE" -c "CREATE DATABASE $db" >/dev/null
 trap 'cleanup; psql_index -d "$ISOCENTER_PG_DATABASE" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
 "$root/scripts/infra.sh" vhost "$vhost"
 mapfile -t settings < <(isocenter_settings "$db" "$vhost" "$tmp/objects" "$dimse")
 key=$(head -c 48 /dev/urandom | base64 -w0)
 gateway=(Gateway__Auth__SigningKey="$key" Gateway__WebRoot="$root/web-viewer/dist" Gateway__RateLimit__PermitLimit=1000000
-  ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$dicomweb/")
+  ReverseProxy__Clusters__dicomweb__Destinations__dicomweb__Address="http://127.0.0.1:$dicomweb/"
+  ReverseProxy__Clusters__pacs__Destinations__pacs__Address="http://127.0.0.1:$pacs/"
+  ReverseProxy__Clusters__review__Destinations__review__Address="http://127.0.0.1:$review/")
 start_dotnet storage "$(free_port)" "${settings[@]}"
 start_dotnet ingest "$(free_port)" "${settings[@]}"
 start_dotnet thumbnails "$(free_port)" "${settings[@]}"
 start_dotnet dicomweb "$dicomweb" "${settings[@]}"
+start_dotnet pacs "$pacs" "${settings[@]}"
+start_dotnet review "$review" "${settings[@]}" "Review__ShareLinkKey=$(head -c 48 /dev/urandom | base64 -w0)"
 start_dotnet gateway "$gw" "${gateway[@]}"
 token=$(env "${gateway[@]}" dotnet "$gateway_dll" token --user bench --minutes 60)
 storescu -aec ISOCENTER -aet BENCHSCU 127.0.0.1 "$dimse" "${files[@]}" >"$tmp/storescu.log" 2>&1 || fail "storescu failed against Isocenter" "$tmp/storescu.log"

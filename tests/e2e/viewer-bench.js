@@ -72,6 +72,14 @@ async function isocenter(browser, study) {
   await page.waitForFunction(() => [...document.images].every((image) => image.complete));
   const clicked = await row.evaluate((element) => { const t = performance.timeOrigin + performance.now(); element.click(); return t; });
   const first = await mark(page, "isocenter:first-image");
+  if (process.env.BENCH_TRACE) {
+    // The requests before the first image, in ms from the click: start, first byte, end (stderr, one line per repetition).
+    const trace = await page.evaluate(({ clicked, first }) => performance.getEntriesByType("resource")
+      .filter((r) => r.startTime + performance.timeOrigin >= clicked - 1 && r.startTime + performance.timeOrigin <= first)
+      .map((r) => `${new URL(r.name).pathname.split("/").slice(-2).join("/").slice(0, 24)} ${[r.startTime, r.responseStart, r.responseEnd].map((t) => (t + performance.timeOrigin - clicked).toFixed(0)).join("/")}`)
+      .join(" | "), { clicked, first: first.origin + first.at });
+    console.error(`first image ${(first.origin + first.at - clicked).toFixed(0)} ms: ${trace}`);
+  }
   const loaded = await mark(page, "isocenter:series-loaded");
   const stack = byTestId(page, "stack-viewport");
   if (!drawn(await pixels(stack))) throw new Error("the stack viewport is blank after isocenter:series-loaded");

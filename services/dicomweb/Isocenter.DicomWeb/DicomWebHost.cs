@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Isocenter.DicomWeb.Activity;
 using Isocenter.DicomWeb.Delete;
 using Isocenter.DicomWeb.Metadata;
@@ -9,6 +10,7 @@ using Isocenter.Messaging;
 using Isocenter.ObjectStore;
 using Isocenter.ServiceDefaults;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.ResponseCompression;
 
 namespace Isocenter.DicomWeb;
 
@@ -28,6 +30,10 @@ public static class DicomWebHost
         builder.Services.AddProblemErrors();
         // DICOM JSON only: never the activity feed's text/event-stream, whose events must leave one by one.
         builder.Services.AddResponseCompression(options => options.MimeTypes = [DicomWebMediaTypes.DicomJson]);
+        // Brotli's Fastest (quality 1) compresses each write on its own, and responses are written 4 KB at a time: 300
+        // instances' metadata (1 MB of JSON) came out at 330 KB. Optimal (quality 4) compresses across writes: 16 KB, in
+        // less CPU (2.4 ms against 6.7 ms).
+        builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
         builder.Services.AddStore(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ActivityFeed>();
