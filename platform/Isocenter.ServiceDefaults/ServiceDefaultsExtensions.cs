@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -38,10 +39,17 @@ public static class ServiceDefaultsExtensions
     public const string LiveTag = "live";
 
     /// <summary>
+    /// The longest request line a service accepts (Kestrel's default is 8 KiB): a reviewer's QIDO search carries the
+    /// reading set's study UIDs in its URL (the gateway narrows it so), and a set may hold 1,000 studies.
+    /// </summary>
+    public const int MaxRequestLineSize = 64 * 1024;
+
+    /// <summary>
     /// Console logs, OpenTelemetry (metrics of every <c>Isocenter.*</c> meter, MassTransit, Npgsql, ASP.NET Core, HttpClient
     /// and the runtime, exported for Prometheus; traces of every <c>Isocenter.*</c> activity source, MassTransit, Npgsql,
     /// ASP.NET Core and HttpClient (the trace context travels in message headers), recorded and exported over OTLP only
-    /// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a "self" liveness check and ProblemDetails.
+    /// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), a "self" liveness check, ProblemDetails and request lines up to
+    /// <see cref="MaxRequestLineSize"/>.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -65,6 +73,7 @@ public static class ServiceDefaultsExtensions
         }
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestLineSize = MaxRequestLineSize);
         return builder;
     }
 

@@ -101,6 +101,19 @@ public sealed class QidoTests(DicomWebArchive archive)
         Assert.Equal(listed, Uids(matches, DicomTag.StudyInstanceUID));
     }
 
+    // PS3.18 8.3.4.1 through the gateway: a list of 1,000 UIDs (a 45 KB URL, as the gateway narrows a reviewer's search to
+    // a reading set of 1,000 studies) is searched like any other, where Kestrel's default request line (8 KiB) answered 414.
+    [Fact]
+    public async Task SearchForStudies_ThousandUidList_ExactlyTheListedStudiesInTheArchive()
+    {
+        var listed = DemoStudies.Order(StringComparer.Ordinal).Take(2).ToList();
+        var unknown = Enumerable.Range(0, 1000 - listed.Count).Select(_ => DicomUid.Generate());
+
+        var (_, matches) = await SearchAsync($"studies?StudyInstanceUID={string.Join(',', listed.Concat(unknown))}");
+
+        Assert.Equal(listed, Uids(matches, DicomTag.StudyInstanceUID));
+    }
+
     // PS3.18 Table 10.6.1-5: ModalitiesInStudy matches studies holding a series of that modality.
     [Fact]
     public async Task SearchForStudies_ModalitiesInStudy_StudiesHoldingTheModality()
