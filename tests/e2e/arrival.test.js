@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { byTestId, drawn, launch, login, openPage, recordTexts, step, waitForAttribute, waitForPixels, waitForSeen } from "./lib/browser.js";
-import { deleteStudy, demoStudy, sendSlowly } from "./lib/stack.js";
+import { deleteStudy, demoStudy, send, sendSlowly } from "./lib/stack.js";
 
 const slices = 40;
 let browser, arriving, sending;
@@ -60,4 +60,30 @@ test("a study being sent appears in the worklist and fills in in the viewer", as
     await progress.waitFor({ state: "hidden", timeout: 60_000 });
     await waitForAttribute(stack, "data-state", (s) => s === "ready");
   });
+});
+
+// A study being indexed reloads the worklist; a click whose press and release straddle that reload still opens the row
+// (the rows are replaced only once the button is up: replaced in between, the click would go to neither row).
+test("a click on a row opens it although a study indexed meanwhile reloads the list", async () => {
+  const page = await openPage(browser);
+  const other = demoStudy({ slices: 1, size: 64, seed: Math.floor(Math.random() * 1_000_000), idPrefix: "E2ECLICK" });
+  try {
+    await step(page, "13-click-during-reload", async () => {
+      await login(page, "/");
+      const row = page.locator('[data-testid="study-row"]').first();
+      const study = await row.getAttribute("data-study-uid");
+      await row.locator("td.name").hover();
+      await page.mouse.down();
+      const reloaded = page.waitForResponse((r) => /\/dicomweb\/studies\?/.test(r.url()) && r.ok(), { timeout: 30_000 });
+      await send(other.files, other.study, 1);
+      await reloaded;
+      await page.waitForTimeout(300); // time for the rows to have been replaced, were they not held back
+      await page.mouse.up();
+      await page.waitForURL((url) => url.pathname === "/viewer" && url.searchParams.get("StudyInstanceUID") === study, { timeout: 10_000 });
+      await waitForPixels(byTestId(page, "stack-viewport"), drawn);
+    });
+  } finally {
+    rmSync(other.dir, { recursive: true, force: true });
+    await deleteStudy(other.study).catch(() => {});
+  }
 });

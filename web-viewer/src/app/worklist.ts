@@ -91,6 +91,25 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
   const watches = new Map<string, RetrievalWatch>();
   let request: AbortController | undefined;
 
+  // A click is a press and a release on the same row: a reload replacing the rows in between would swallow it (a study
+  // arriving reloads the list), so new rows wait until the button is up and its click has been handled.
+  let held: Promise<void> | undefined;
+  body.addEventListener("pointerdown", () => {
+    held ??= new Promise((resolve) => {
+      const released = () => {
+        window.removeEventListener("pointerup", released, true);
+        window.removeEventListener("pointercancel", released, true);
+        // (After the click, which the same release dispatches: a task later, not a microtask.)
+        window.setTimeout(() => {
+          held = undefined;
+          resolve();
+        });
+      };
+      window.addEventListener("pointerup", released, true);
+      window.addEventListener("pointercancel", released, true);
+    });
+  });
+
   const current = (): WorklistSearch => ({ text: search.value, dateFrom: dateFrom.value, dateTo: dateTo.value, modality: modality.value });
 
   function select(i: number, scroll = true): void {
@@ -254,6 +273,7 @@ export function showWorklist(root: HTMLElement, services: WorklistServices, nav:
     status.textContent = remote ? `Searching ${source.value}…` : "Searching…";
     try {
       const found = await searchStudies(controller.signal);
+      if (held) await held;
       if (controller.signal.aborted) return;
       more = found.more;
       remoteRows = new Map();
