@@ -25,7 +25,11 @@ public sealed partial class JpegLSCodec : IDicomCodec
         }
         try
         {
-            Check(CharLS.charls_jpegls_decoder_set_source_buffer(decoder, in MemoryMarshal.GetReference(encoded), (nuint)encoded.Length), "setting the source");
+            // CharLS keeps the source's address until it decodes, over several calls: a managed buffer the GC moved meanwhile
+            // would be read at its old place (CI once failed so). The bytes go to the pinned object heap.
+            var source = GC.AllocateUninitializedArray<byte>(encoded.Length, pinned: true);
+            encoded.CopyTo(source);
+            Check(CharLS.charls_jpegls_decoder_set_source_buffer(decoder, in MemoryMarshal.GetArrayDataReference(source), (nuint)source.Length), "setting the source");
             Check(CharLS.charls_jpegls_decoder_read_header(decoder), "reading the header");
             Check(CharLS.charls_jpegls_decoder_get_frame_info(decoder, out var info), "reading the frame info");
             NativeFrame.CheckGeometry(pixelData, info.Width, info.Height, info.ComponentCount, TransferSyntax.Name);
