@@ -26,7 +26,7 @@ public sealed partial class JpegLSCodec : IDicomCodec
         try
         {
             // CharLS keeps the source's address until it decodes, over several calls: a managed buffer the GC moved meanwhile
-            // would be read at its old place (CI once failed so). The bytes go to the pinned object heap.
+            // would be read at its old place (CI once failed so). The bytes go to the pinned object heap, kept alive until then.
             var source = GC.AllocateUninitializedArray<byte>(encoded.Length, pinned: true);
             encoded.CopyTo(source);
             Check(CharLS.charls_jpegls_decoder_set_source_buffer(decoder, in MemoryMarshal.GetArrayDataReference(source), (nuint)source.Length), "setting the source");
@@ -47,6 +47,7 @@ public sealed partial class JpegLSCodec : IDicomCodec
             }
             var samples = new byte[expected];
             Check(CharLS.charls_jpegls_decoder_decode_to_buffer(decoder, ref samples[0], size, 0), "decoding");
+            GC.KeepAlive(source); // pinned, but collectable once unreachable: it must outlive the decoding
             NativeFrame.Store(pixelData, samples, decodedBytes, interleaved: interleave != InterleaveNone, frame);
         }
         finally
