@@ -12,6 +12,7 @@ public sealed class RetrieveTests(DicomWebArchive archive)
     private const string Python = "/usr/bin/python3";
     private const string ExplicitVRLittleEndian = "1.2.840.10008.1.2.1";
     private const string JpegLSLossless = "1.2.840.10008.1.2.4.80";
+    private const string AsStored = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
 
     private (string Study, string Series, string Instance, string Path) AnyInstance()
     {
@@ -80,6 +81,79 @@ public sealed class RetrieveTests(DicomWebArchive archive)
         var parts = await Multipart.ReadAsync(response);
         Assert.All(parts, p => Assert.Equal(ExplicitVRLittleEndian, p.TransferSyntax));
         Assert.Equal(expected, parts.Select(p => Open(p.Content).Dataset.GetString(DicomTag.SOPInstanceUID)).Order(StringComparer.Ordinal).ToList());
+    }
+
+    // PS3.18 10.4.1.1.1, 8.7.3.5.2; RFC 9112 6.3: instances as stored have lengths the index knows, so the response declares
+    // its Content-Length (a client reads it in large pieces) and is exactly that long.
+    [Fact]
+    public async Task RetrieveSeries_TransferSyntaxAsStored_ContentLengthDeclaredAndExact()
+    {
+        var instance = AnyInstance();
+        var expected = archive.Instances.Values.Count(i => i.Dataset.GetString(DicomTag.SeriesInstanceUID) == instance.Series);
+
+        using var response = await GetAsync(new Uri($"studies/{instance.Study}/series/{instance.Series}", UriKind.Relative), AsStored);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(expected, (await Multipart.ReadAsync(response)).Count);
+    }
+
+    // A transcoded instance's length is known only once it is written: the response is chunked.
+    [Fact]
+    public async Task RetrieveInstance_Transcoded_Chunked()
+    {
+        var instance = AnyInstance();
+        var stored = Open(await File.ReadAllBytesAsync(instance.Path)).TransferSyntax;
+        var other = stored == DicomTransferSyntax.ImplicitVRLittleEndian ? DicomTransferSyntax.ExplicitVRLittleEndian : DicomTransferSyntax.ImplicitVRLittleEndian;
+
+        using var response = await GetAsync(InstanceUri(instance), $"multipart/related; type=\"application/dicom\"; transfer-syntax={other.Uid}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        Assert.Single(await Multipart.ReadAsync(response));
+    }
+
+    // An object replaced by one of another size since it was indexed: before the first byte the response goes chunked and
+    // carries what is stored; after it, the response is cut short (the client sees an error, never a wrong body).
+    [Fact]
+    public async Task RetrieveSeries_ObjectChangedSizeSinceIndexed_ChunkedIfFirstElseCutShort()
+    {
+        var instance = AnyInstance();
+        var series = new Uri($"studies/{instance.Study}/series/{instance.Series}", UriKind.Relative);
+        List<string?> order;
+        using (var before = await GetAsync(series, AsStored))
+        {
+            order = [.. (await Multipart.ReadAsync(before)).Select(p => Open(p.Content).Dataset.GetString(DicomTag.SOPInstanceUID))];
+        }
+        Assert.True(order.Count >= 2, "the test needs a series of two instances or more");
+        string ObjectOf(string? sop) => Path.Combine(archive.ObjectsRoot, "instances", instance.Study, instance.Series, $"{sop}.dcm");
+
+        foreach (var (changed, first) in new[] { (order[0], true), (order[1], false) })
+        {
+            var path = ObjectOf(changed);
+            var original = await File.ReadAllBytesAsync(path);
+            await File.WriteAllBytesAsync(path, [.. original, .. new byte[16]]);
+            try
+            {
+                if (first)
+                {
+                    using var response = await GetAsync(series, AsStored);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    Assert.True(response.Headers.TransferEncodingChunked);
+                    Assert.Equal(original.Length + 16, (await Multipart.ReadAsync(response))[0].Content.Length);
+                }
+                else
+                {
+                    await Assert.ThrowsAnyAsync<HttpRequestException>(() => GetAsync(series, AsStored));
+                }
+            }
+            finally
+            {
+                await File.WriteAllBytesAsync(path, original);
+            }
+        }
     }
 
     // PS3.18 10.4.1.1.1: a study is every instance of every series.

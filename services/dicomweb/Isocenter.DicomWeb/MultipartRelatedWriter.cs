@@ -32,14 +32,36 @@ internal sealed class MultipartRelatedWriter(HttpResponse response, string type,
     public Task CompleteAsync(CancellationToken cancellationToken)
     {
         Start();
-        return response.Body.WriteAsync(Encoding.ASCII.GetBytes($"\r\n--{_boundary}--\r\n"), cancellationToken).AsTask();
+        return response.Body.WriteAsync(Encoding.ASCII.GetBytes(Closing()), cancellationToken).AsTask();
+    }
+
+    /// <summary>
+    /// Declares the response's Content-Length before the first part: the parts' content types and body lengths, in order, as
+    /// they will be written. A client reads a body of known length in large pieces where a chunked one comes in the chunk
+    /// parser's 4 KiB (.NET's HttpClient, and so the gateway's proxy); the writer must then write exactly these parts.
+    /// </summary>
+    public void DeclareLength(IEnumerable<(string ContentType, long Length)> parts) =>
+        response.ContentLength = parts.Sum(p => Encoding.ASCII.GetByteCount(PartHeader(p.ContentType)) + p.Length) + Encoding.ASCII.GetByteCount(Closing());
+
+    /// <summary>Withdraws a declared Content-Length (the response goes chunked); only before the first part.</summary>
+    public void WithdrawLength()
+    {
+        if (Started)
+        {
+            throw new InvalidOperationException("The response's headers were sent with its Content-Length.");
+        }
+        response.ContentLength = null;
     }
 
     private Task WritePartHeaderAsync(string contentType, CancellationToken cancellationToken)
     {
         Start();
-        return response.Body.WriteAsync(Encoding.ASCII.GetBytes($"\r\n--{_boundary}\r\nContent-Type: {contentType}\r\n\r\n"), cancellationToken).AsTask();
+        return response.Body.WriteAsync(Encoding.ASCII.GetBytes(PartHeader(contentType)), cancellationToken).AsTask();
     }
+
+    private string PartHeader(string contentType) => $"\r\n--{_boundary}\r\nContent-Type: {contentType}\r\n\r\n";
+
+    private string Closing() => $"\r\n--{_boundary}--\r\n";
 
     private void Start()
     {

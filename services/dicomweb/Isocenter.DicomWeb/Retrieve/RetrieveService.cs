@@ -51,15 +51,33 @@ internal sealed class RetrieveService(IIndexStore index, IObjectStore store, Dic
                 + $"in their stored transfer syntax (transfer-syntax=*), in a native one, or in one of {string.Join(", ", codecs.TransferSyntaxUids)} "
                 + $"when the stored one ({string.Join(", ", instances.Select(i => i.TransferSyntaxUid).Distinct())}) can be decoded.");
         var writer = new MultipartRelatedWriter(context.Response, DicomWebMediaTypes.Dicom, target == "*" ? null : target);
+        string SyntaxOf(InstanceLocation location) => target == "*" ? location.TransferSyntaxUid : target;
+        string ContentTypeOf(string syntax) => $"{DicomWebMediaTypes.Dicom}; transfer-syntax={syntax}";
+        // Every instance as stored: the length is known from the index, and declared.
+        var declared = instances.All(i => SyntaxOf(i) == i.TransferSyntaxUid);
+        if (declared)
+        {
+            writer.DeclareLength(instances.Select(i => (ContentTypeOf(i.TransferSyntaxUid), i.Size)));
+        }
         foreach (var location in instances)
         {
-            var syntax = target == "*" ? location.TransferSyntaxUid : target;
-            var contentType = $"{DicomWebMediaTypes.Dicom}; transfer-syntax={syntax}";
+            var syntax = SyntaxOf(location);
+            var contentType = ContentTypeOf(syntax);
             if (syntax == location.TransferSyntaxUid)
             {
                 var stream = await OpenAsync(location, writer.Started, cancellationToken).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
+                    if (declared && stream.CanSeek && stream.Length != location.Size)
+                    {
+                        // Replaced since it was indexed: chunked after all if nothing was sent yet; otherwise the response is cut short.
+                        if (writer.Started)
+                        {
+                            throw new IOException($"Instance {location.SopInstanceUid} changed size while the response was sent ({location.Size} bytes indexed, {stream.Length} stored); retrieve it again.");
+                        }
+                        writer.WithdrawLength();
+                        declared = false;
+                    }
                     await writer.WritePartAsync(contentType, stream, cancellationToken).ConfigureAwait(false);
                 }
             }
