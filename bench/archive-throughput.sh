@@ -27,11 +27,13 @@ while (($#)); do
 done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# warm_rounds: how many times the 20 warm-up instances are sent before timing (untimed; see warm_up)
+# warm_rounds: how many times the 20 warm-up instances are sent before timing (untimed; bench/warm-up.sh)
 if ((quick)); then slices=100 runs=${runs:-1} warm_rounds=2; else slices=500 runs=${runs:-3} warm_rounds=10; fi
 target=2 # the issue's target at 4 associations: Isocenter at least 2x Orthanc
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
+# shellcheck source=bench/warm-up.sh
+. "$root/bench/warm-up.sh"
 cli=$root/tools/Isocenter.Cli/bin/Release/net10.0/isocenter
 require "$services/ingest/Isocenter.Ingest/bin/Release/net10.0/Isocenter.Ingest.dll" "$services/storage/Isocenter.Storage/bin/Release/net10.0/Isocenter.Storage.dll" "$cli"
 "$root/scripts/infra.sh" up postgres rabbitmq
@@ -58,25 +60,6 @@ send() {
   return $failed
 }
 
-# warm_up PORT AET ASSOCIATIONS [PREFIX...]: the 20 warm-up instances sent warm_rounds times over ASSOCIATIONS associations at
-# once (each sends all 20), then a second's pause. A service receives all day: what is measured is its steady state, not
-# its JIT compiling and re-compiling its hot paths (.NET tiers up in the background, and the paths of four concurrent
-# associations and of larger index batches are not those of one; with less warm-up the timed run still spent up to
-# 40 % of the storage service's time in the JIT). Orthanc gets the same.
-warm_up() {
-  local port=$1 aet=$2 associations=$3 w i senders
-  shift 3
-  for ((w = 0; w < warm_rounds; w++)); do
-    senders=()
-    for ((i = 0; i < associations; i++)); do
-      "$@" storescu -aec "$aet" -aet BENCHSCU 127.0.0.1 "$port" "${warm[@]}" >/dev/null 2>&1 &
-      senders+=($!)
-    done
-    wait "${senders[@]}"
-  done
-  sleep 1
-}
-
 # run_isocenter ASSOCIATIONS: prints "STORE_SECONDS INDEXED_SECONDS"
 run_isocenter() {
   local associations=$1 db vhost objects port start end indexed
@@ -88,7 +71,7 @@ run_isocenter() {
   mapfile -t settings < <(isocenter_settings "$db" "$vhost" "$objects" "$port")
   start_dotnet storage "$(free_port)" "${settings[@]}"
   start_dotnet ingest "$(free_port)" "${settings[@]}"
-  warm_up "$port" ISOCENTER "$associations"
+  warm_up "$warm_rounds" "$associations" storescu -aec ISOCENTER -aet BENCHSCU 127.0.0.1 "$port" "${warm[@]}"
   until [[ $(psql_index -d "$db" -c "SELECT count(*) FROM instance") == "${#warm[@]}" ]]; do sleep 0.05; done
   start=$(now)
   send "$port" ISOCENTER "$associations" || fail "storescu failed against Isocenter" "$tmp/ingest.log"
@@ -116,7 +99,7 @@ run_orthanc() {
   "${in_ns[@]}" Orthanc "$dir/orthanc.json" >"$tmp/orthanc.log" 2>&1 &
   pids+=($!)
   wait_echo "$port" ORTHANC "${in_ns[@]}"
-  warm_up "$port" ORTHANC "$associations" "${in_ns[@]}"
+  warm_up "$warm_rounds" "$associations" "${in_ns[@]}" storescu -aec ORTHANC -aet BENCHSCU 127.0.0.1 "$port" "${warm[@]}"
   start=$(now)
   send "$port" ORTHANC "$associations" "${in_ns[@]}" || fail "storescu failed against Orthanc" "$tmp/orthanc.log"
   end=$(now)

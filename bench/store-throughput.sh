@@ -27,12 +27,14 @@ while (($#)); do
 done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# warm_rounds: how many times 20 of the files are sent to a fresh receiver before timing (untimed)
+# warm_rounds: how many times 20 of the files are sent to a fresh receiver before timing (untimed; bench/warm-up.sh)
 if ((quick)); then slices=100 runs=${runs:-1} warm_rounds=2; else slices=500 runs=${runs:-5} warm_rounds=10; fi
 target=1.5 # the issue's target: isocenter listen receives at least 1.5x as fast as storescp
 ct_dir=$root/.dev/bench/store$slices
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 export TCP_NODELAY=1 # DCMTK leaves Nagle on without it
+# shellcheck source=bench/warm-up.sh
+. "$root/bench/warm-up.sh"
 
 # Debian packages, installed only when missing.
 if ! command -v storescu >/dev/null; then
@@ -73,7 +75,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 
 # start_receiver NAME ASSOCIATIONS DIR: starts the receiver in the background ($receiver, $port) and waits for C-ECHO.
 start_receiver() {
-  local name=$1 associations=$2 dir=$3 i w s
+  local name=$1 associations=$2 dir=$3 i
   port=$(free_port)
   mkdir -p "$dir"
   case $name in
@@ -89,19 +91,7 @@ start_receiver() {
   receiver=$!
   for ((i = 0; i < 100; i++)); do
     if echoscu -aec STORESCP 127.0.0.1 "$port" >/dev/null 2>&1; then
-      # Warm-up, untimed: a service receives all day, so what is measured is its steady state, not its JIT compiling
-      # and re-compiling its hot paths in the background (with 20 files the timed run still ran partly unoptimized
-      # code); over as many associations as the timed run, whose concurrent paths are not those of one.
-      local senders
-      for ((w = 0; w < warm_rounds; w++)); do
-        senders=()
-        for ((s = 0; s < associations; s++)); do
-          storescu -aec STORESCP -aet STORESCU 127.0.0.1 "$port" "${files[@]:0:20}" >/dev/null 2>&1 &
-          senders+=($!)
-        done
-        wait "${senders[@]}"
-      done
-      sleep 1
+      warm_up "$warm_rounds" "$associations" storescu -aec STORESCP -aet STORESCU 127.0.0.1 "$port" "${files[@]:0:20}"
       find "$dir" -mindepth 1 -delete
       return
     fi
