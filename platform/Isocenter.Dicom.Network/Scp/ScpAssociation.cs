@@ -162,12 +162,14 @@ internal sealed class ScpAssociation(DicomConnection connection, DicomServerOpti
             reply = new AssociateRejectPdu(AssociateRejectResult.Permanent, AssociateRejectSource.ServiceUser, 3); // calling AE title not recognized
             reason = refusal;
         }
-        await connection.SendAsync(reply, _stopping);
         if (reply is not AssociatePdu accept)
         {
+            // Logged before the reply goes out, so whoever has seen the rejection can find why in the log.
             Log.Rejected(logger, request.CallingAETitle, request.CalledAETitle, connection.RemoteEndPoint, reason);
+            await connection.SendAsync(reply, _stopping);
             return false;
         }
+        await connection.SendAsync(reply, _stopping);
         connection.PeerMaxPduLength = request.UserInformation.MaxPduLength;
         _association = new DicomAssociation(request, accept, connection.RemoteEndPoint);
         Log.Accepted(logger, request.CallingAETitle, request.CalledAETitle, connection.RemoteEndPoint, _association.PresentationContexts.Count, request.PresentationContexts.Count);
