@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 
 // usage: Isocenter.DicomWeb.Load latency|throughput URL COUNT [HEADER: VALUE]...
-//   latency:    GETs URL COUNT times one after another (after 5 untimed); prints "p50_ms p95_ms p99_ms".
+//   latency:    GETs URL COUNT times one after another (after 50 untimed); prints "p50_ms p95_ms p99_ms".
 //   throughput: GETs URL (a WADO-RS series) COUNT times, reading every byte; prints "MB_per_s bytes_per_response".
 if (args.Length < 3 || args[0] is not ("latency" or "throughput") || !int.TryParse(args[2], CultureInfo.InvariantCulture, out var count) || count < 1)
 {
@@ -18,10 +18,13 @@ foreach (var header in args.Skip(3))
 }
 var buffer = new byte[1 << 20];
 
-for (var i = 0; i < 5; i++)
+// Steady state, as a server that has run a while: .NET's tiered JIT recompiles a method optimized after its 30th call, in
+// the background, so the per-request code needs more calls than that, then a moment, before its optimized code runs.
+for (var i = 0; i < 50; i++)
 {
     await GetAsync().ConfigureAwait(false);
 }
+await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
 var times = new double[count];
 long bytes = 0;
 var total = Stopwatch.StartNew();
