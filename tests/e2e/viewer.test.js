@@ -99,6 +99,32 @@ describe("the viewer, from the worklist", () => {
       }
     }));
 
+  test("windows the MPR views by dragging", () =>
+    step(page, "06-mpr-window", async () => {
+      const axial = byTestId(page, "mpr-axial");
+      const coronal = byTestId(page, "mpr-coronal");
+      const label = await axial.getByTestId("mpr-window-label").innerText();
+      const [axialBefore, coronalBefore] = [await pixels(axial), await pixels(coronal)];
+      const box = await axial.boundingBox();
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + box.width / 3, y - box.height / 4, { steps: 10 }); // wider, lower level
+      await page.mouse.up();
+      // The one window for all three planes: each label and image follows (the coronal view once the drag ends).
+      for (const view of [axial, coronal]) {
+        await page.waitForFunction(([el, old]) => el.querySelector('[data-testid="mpr-window-label"]')?.textContent !== old, [await view.elementHandle(), label]);
+      }
+      assert.equal(await coronal.getByTestId("mpr-window-label").innerText(), await axial.getByTestId("mpr-window-label").innerText());
+      await waitForPixels(axial, (image) => drawn(image) && difference(image, axialBefore) > 2);
+      await waitForPixels(coronal, (image) => drawn(image) && difference(image, coronalBefore) > 2);
+      // A preset sets the window of all three.
+      await byTestId(page, "preset-ct-bone").click();
+      for (const view of [axial, byTestId(page, "mpr-sagittal"), coronal]) {
+        await page.waitForFunction((el) => el.querySelector('[data-testid="mpr-window-label"]')?.textContent === "W 2000 L 300", await view.elementHandle());
+      }
+    }));
+
   test("rotates the 3D view by dragging", () =>
     step(page, "07-rotated-3d", async () => {
       const volume = byTestId(page, "volume-3d");

@@ -51,9 +51,9 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
   const banner = el("div", { class: "study-progress", "data-testid": "study-progress", role: "status", hidden: true });
   const retrievalBanner = el("div", { class: "retrieval-progress", "data-testid": "retrieval-progress", role: "status", hidden: true });
   const presetButtons = (Object.keys(windowPresets) as PresetName[]).map((name, i) =>
-    el("button", { type: "button", "data-testid": `preset-${name}`, title: `${windowPresets[name].label} W ${windowPresets[name].width} L ${windowPresets[name].center} (key ${i + 1})`, onclick: () => stack?.applyPreset(name) }, windowPresets[name].label),
+    el("button", { type: "button", "data-testid": `preset-${name}`, title: `${windowPresets[name].label} W ${windowPresets[name].width} L ${windowPresets[name].center} (key ${i + 1})`, onclick: () => applyPreset(name) }, windowPresets[name].label),
   );
-  const resetButton = el("button", { type: "button", "data-testid": "reset", title: "Reset zoom, pan and window (R)", onclick: () => stack?.reset() }, "Reset");
+  const resetButton = el("button", { type: "button", "data-testid": "reset", title: "Reset zoom, pan and window (R)", onclick: () => reset() }, "Reset");
   const cineButton = el("button", { type: "button", "data-testid": "cine", title: "Play the stack at 20 frames/s (C)", "aria-pressed": "false", onclick: () => stack?.toggleCine() }, "Cine");
   const oneUp = el("button", { type: "button", "data-testid": "layout-1up", title: "Stack (V toggles)", "aria-pressed": "true", onclick: () => setLayout("1up") }, "Stack");
   const fourUp = el("button", { type: "button", "data-testid": "layout-4up", title: "MPR + 3D (V toggles)", "aria-pressed": "false", onclick: () => setLayout("4up") }, "MPR + 3D");
@@ -85,7 +85,7 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     layout = next;
     oneUp.setAttribute("aria-pressed", String(next === "1up"));
     fourUp.setAttribute("aria-pressed", String(next === "4up"));
-    for (const b of [...presetButtons, resetButton, cineButton]) b.disabled = next === "4up";
+    cineButton.disabled = next === "4up";
     four?.destroy();
     four = undefined;
     if (next === "4up" && selected) {
@@ -303,6 +303,17 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
     }
   }, (r) => retrieval?.apply(r));
 
+  // The window presets and Reset act on the layout shown: the stack, or the three MPR views together.
+  function applyPreset(name: PresetName): void {
+    if (layout === "4up") four?.setWindow(windowPresets[name]);
+    else stack?.applyPreset(name);
+  }
+
+  function reset(): void {
+    if (layout === "4up") four?.setWindow();
+    else stack?.reset();
+  }
+
   const onKey = (e: KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === "v" || e.key === "V") {
@@ -313,14 +324,15 @@ export function showStudy(root: HTMLElement, services: StudyViewServices, study:
       back();
       return;
     }
-    if (layout !== "1up" || !stack) return;
     const steps: Record<string, number> = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, PageDown: 10, PageUp: -10 };
-    if (e.key in steps) stack.scrollBy(steps[e.key]!);
-    else if (e.key === "Home") stack.scrollTo(0);
-    else if (e.key === "End") stack.scrollTo(stack.sliceCount - 1);
-    else if (e.key in presetKeys) stack.applyPreset(presetKeys[e.key]!);
-    else if (e.key === "r" || e.key === "R") stack.reset();
-    else if (e.key === "c" || e.key === "C") stack.toggleCine();
+    const inStack = layout === "1up" && stack ? stack : undefined;
+    if (e.key in presetKeys) applyPreset(presetKeys[e.key]!);
+    else if (e.key === "r" || e.key === "R") reset();
+    else if (!inStack) return;
+    else if (e.key in steps) inStack.scrollBy(steps[e.key]!);
+    else if (e.key === "Home") inStack.scrollTo(0);
+    else if (e.key === "End") inStack.scrollTo(inStack.sliceCount - 1);
+    else if (e.key === "c" || e.key === "C") inStack.toggleCine();
     else return;
     e.preventDefault();
   };

@@ -111,13 +111,17 @@ class RenderedImage {
   }
 }
 
-/** The four-up layout: axial, sagittal and coronal MPR with linked crosshairs, and 3D, all rendered by the render service. */
+/**
+ * The four-up layout: axial, sagittal and coronal MPR with linked crosshairs and one window (left drag: window/level as in
+ * the stack; click: the crosshair point), and 3D, all rendered by the render service.
+ */
 export class FourUp {
   readonly element: HTMLElement;
-  private readonly views: { plane: MprPlane; element: HTMLElement; image: RenderedImage; cross: SVGSVGElement; label: HTMLElement; markers: EdgeMarkers; spacing: number; size: { width: number; height: number } }[] = [];
+  private readonly views: { plane: MprPlane; element: HTMLElement; image: RenderedImage; cross: SVGSVGElement; label: HTMLElement; windowLabel: HTMLElement; markers: EdgeMarkers; spacing: number; size: { width: number; height: number } }[] = [];
   private readonly volume: VolumeView;
   private series: RenderedSeries | undefined;
   private point: Point = { x: 0, y: 0, z: 0 };
+  private win: Window | undefined;
   private readonly resize = new ResizeObserver(() => this.renderAll());
   private destroyed = false;
 
@@ -133,9 +137,10 @@ export class FourUp {
       const cross = document.createElementNS("http://www.w3.org/2000/svg", "svg");
       cross.classList.add("crosshair");
       const label = el("div", { class: "overlay bottom-left" });
+      const windowLabel = el("div", { class: "overlay bottom-right", "data-testid": "mpr-window-label" });
       const m = new EdgeMarkers();
-      const element = el("div", { class: `viewport mpr ${plane}`, "data-testid": `mpr-${plane}`, "data-state": "loading" }, image.img, cross, label, ...m.nodes, el("div", { class: "overlay top-left" }, plane[0]!.toUpperCase() + plane.slice(1)));
-      this.views.push({ plane, element, image, cross, label, markers: m, spacing: 1, size: { width: 0, height: 0 } });
+      const element = el("div", { class: `viewport mpr ${plane}`, "data-testid": `mpr-${plane}`, "data-state": "loading" }, image.img, cross, label, windowLabel, ...m.nodes, el("div", { class: "overlay top-left" }, plane[0]!.toUpperCase() + plane.slice(1)));
+      this.views.push({ plane, element, image, cross, label, windowLabel, markers: m, spacing: 1, size: { width: 0, height: 0 } });
     }
     this.volume = new VolumeView(base);
     this.element = el("div", { class: "four-up" }, ...this.views.map((v) => v.element), this.volume.element);
@@ -169,7 +174,13 @@ export class FourUp {
   }
 
   private get window(): Window {
-    return this.stackWindow ?? this.series?.window ?? { center: 40, width: 400 };
+    return this.win ?? this.stackWindow ?? this.series?.window ?? { center: 40, width: 400 };
+  }
+
+  /** Sets the MPR views' window (a preset), or with none goes back to the series' own. */
+  setWindow(window?: Window): void {
+    this.win = window ? { center: window.center, width: Math.max(1, window.width) } : this.series?.window;
+    this.renderAll();
   }
 
   private renderAll(): void {
@@ -192,6 +203,7 @@ export class FourUp {
       view.spacing = Number(headers.get("X-Pixel-Spacing")) || view.spacing;
       view.markers.set(parseOrientation(headers.get("X-Orientation")));
       view.label.textContent = `${axes.offset(this.point).toFixed(1)} mm`;
+      view.windowLabel.textContent = `W ${Math.round(w.width)} L ${Math.round(w.center)}`;
       view.element.dataset["state"] = "ready";
       view.element.querySelector(".message")?.remove();
       this.drawCross(view);
@@ -216,7 +228,47 @@ export class FourUp {
 
   private bindMpr(view: FourUp["views"][number]): void {
     const axes = planeAxes[view.plane];
+    // Left drag: window/level, as in the stack (right = wider, down = higher level); this view follows the pointer, the
+    // other two catch up when the drag ends. A press that moves less than a few pixels stays a click.
+    let drag: { x: number; y: number; moved: boolean; pending: boolean } | undefined;
+    let dragged = false;
+    view.element.addEventListener("pointerdown", (e) => {
+      if (e.button !== 0 || !this.series) return;
+      view.element.setPointerCapture(e.pointerId);
+      drag = { x: e.clientX, y: e.clientY, moved: false, pending: false };
+      dragged = false;
+    });
+    view.element.addEventListener("pointermove", (e) => {
+      if (!drag) return;
+      const [dx, dy] = [e.clientX - drag.x, e.clientY - drag.y];
+      if (!drag.moved && Math.hypot(dx, dy) < 4) return;
+      drag.moved = true;
+      Object.assign(drag, { x: e.clientX, y: e.clientY });
+      const w = this.window;
+      const speed = Math.max(1, w.width / 256);
+      this.win = { center: w.center + dy * speed, width: Math.max(1, w.width + dx * speed) };
+      if (drag.pending) return;
+      drag.pending = true; // one image per animation frame, with the window of that moment
+      const current = drag;
+      requestAnimationFrame(() => {
+        current.pending = false;
+        void this.renderMpr(view);
+      });
+    });
+    const end = () => {
+      if (drag?.moved) {
+        dragged = true;
+        this.renderAll();
+      }
+      drag = undefined;
+    };
+    view.element.addEventListener("pointerup", end);
+    view.element.addEventListener("pointercancel", end);
     view.element.addEventListener("click", (e) => {
+      if (dragged) {
+        dragged = false;
+        return;
+      }
       if (!this.series || !view.size.width) return;
       const rect = view.element.getBoundingClientRect();
       const mmPerCss = (view.spacing * view.size.width) / rect.width;
