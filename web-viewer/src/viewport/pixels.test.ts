@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyLookupTable, decodeGreyFrame, greyLookupTable, isDecodable, modalityValue, voiLinear, type PixelFormat } from "./pixels";
+import { applyLookupTable, decodeGreyFrame, draggedWindow, greyLookupTable, isDecodable, modalityValue, voiLinear, type PixelFormat } from "./pixels";
 
 function format(over: Partial<PixelFormat>): PixelFormat {
   return { rows: 1, columns: 4, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0, rescaleSlope: 1, rescaleIntercept: 0, inverted: false, ...over };
@@ -67,5 +67,16 @@ describe("VOI windowing", () => {
     const each = (performance.now() - t0) / 10;
     console.info(`table + draw of a 512² frame: ${each.toFixed(2)} ms`);
     expect(out.data[0]).toBe(0);
+  });
+});
+
+describe("draggedWindow", () => {
+  it("widens to the right and raises the level downwards, a unit per pixel up to a width of 256", () => {
+    expect(draggedWindow({ center: 40, width: 80 }, 10, -5)).toEqual({ center: 35, width: 90 });
+  });
+
+  it("moves faster for wide windows and never below a width of 1", () => {
+    expect(draggedWindow({ center: -600, width: 1536 }, 2, 1)).toEqual({ center: -594, width: 1548 });
+    expect(draggedWindow({ center: 40, width: 80 }, -500, 0).width).toBe(1);
   });
 });

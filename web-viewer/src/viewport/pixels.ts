@@ -120,3 +120,9 @@ export function fullRangeWindow(frame: GreyFrame): Window {
   const hi = modalityValue(frame.max, frame.format);
   return { center: (lo + hi) / 2, width: Math.max(1, Math.abs(hi - lo)) };
 }
+
+/** Window/level by a pointer drag of (dx, dy) CSS pixels: right widens, down raises the level; faster for wide windows. */
+export function draggedWindow(window: Window, dx: number, dy: number): Window {
+  const speed = Math.max(1, window.width / 256);
+  return { center: window.center + dy * speed, width: Math.max(1, window.width + dx * speed) };
+}

@@ -1,7 +1,7 @@
 import { HttpError } from "../dicomweb/client";
 import { describeError, el, goToLogin } from "../app/dom";
 import { EdgeMarkers } from "./markers";
-import type { Window } from "./pixels";
+import { draggedWindow, type Window } from "./pixels";
 
 /** The render service's description of a series (`GET /render/studies/{s}/series/{se}`, docs/render.md). */
 export interface RenderedSeries {
@@ -243,10 +243,9 @@ export class FourUp {
       const [dx, dy] = [e.clientX - drag.x, e.clientY - drag.y];
       if (!drag.moved && Math.hypot(dx, dy) < 4) return;
       drag.moved = true;
-      Object.assign(drag, { x: e.clientX, y: e.clientY });
-      const w = this.window;
-      const speed = Math.max(1, w.width / 256);
-      this.win = { center: w.center + dy * speed, width: Math.max(1, w.width + dx * speed) };
+      drag.x = e.clientX;
+      drag.y = e.clientY;
+      this.win = draggedWindow(this.window, dx, dy);
       if (drag.pending) return;
       drag.pending = true; // one image per animation frame, with the window of that moment
       const current = drag;

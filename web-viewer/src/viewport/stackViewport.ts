@@ -2,7 +2,7 @@ import type { DicomWebClient } from "../dicomweb/client";
 import { formatDate, formatPersonName, numberValue, numberValues, stringValue, Tag, type DicomJsonDataset } from "../dicomweb/dicomJson";
 import { el } from "../app/dom";
 import { dot, edgeLabels, sliceNormal, sortSlices, type Vector3 } from "./geometry";
-import { applyLookupTable, decodeGreyFrame, fullRangeWindow, greyLookupTable, isDecodable, type GreyFrame, type PixelFormat, type Window } from "./pixels";
+import { applyLookupTable, decodeGreyFrame, draggedWindow, fullRangeWindow, greyLookupTable, isDecodable, type GreyFrame, type PixelFormat, type Window } from "./pixels";
 import { EdgeMarkers } from "./markers";
 import { nextToFetch } from "./prefetch";
 
@@ -444,9 +444,7 @@ export class StackViewport {
           this.scrollBy(steps);
         }
       } else if (this.win) {
-        // Window/level: right widens, down raises the level; faster for wide windows.
-        const speed = Math.max(1, this.win.width / 256);
-        this.setWindow({ center: this.win.center + dy * speed, width: this.win.width + dx * speed });
+        this.setWindow(draggedWindow(this.win, dx, dy));
       }
     });
     const end = (e: PointerEvent) => {
