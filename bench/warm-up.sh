@@ -3,7 +3,8 @@
 # times at once, ROUNDS times over, then pauses a second. Untimed: a service receives all day, so what is measured is its
 # steady state, not its JIT compiling and re-compiling its hot paths in the background; and the paths of several
 # concurrent associations (and of the larger index batches they make) are not those of one. With 20 instances over one
-# association, the timed run still spent 44 % of the storage service's time on its tiered-compilation thread.
+# association, the timed run still spent 44 % of the storage service's time on its tiered-compilation thread; with 10
+# rounds over four associations, half (archive-throughput.sh sends 30).
 warm_up() {
   local rounds=$1 associations=$2 w i senders
   shift 2

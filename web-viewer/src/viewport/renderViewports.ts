@@ -230,12 +230,13 @@ export class FourUp {
     const axes = planeAxes[view.plane];
     // Left drag: window/level, as in the stack (right = wider, down = higher level); this view follows the pointer, the
     // other two catch up when the drag ends. A press that moves less than a few pixels stays a click.
-    let drag: { x: number; y: number; moved: boolean; pending: boolean } | undefined;
+    let drag: { x: number; y: number; moved: boolean } | undefined;
     let dragged = false;
+    let frame = 0; // the animation frame that will render this view with the window of that moment; 0 when none
     view.element.addEventListener("pointerdown", (e) => {
       if (e.button !== 0 || !this.series) return;
       view.element.setPointerCapture(e.pointerId);
-      drag = { x: e.clientX, y: e.clientY, moved: false, pending: false };
+      drag = { x: e.clientX, y: e.clientY, moved: false };
       dragged = false;
     });
     view.element.addEventListener("pointermove", (e) => {
@@ -246,11 +247,8 @@ export class FourUp {
       drag.x = e.clientX;
       drag.y = e.clientY;
       this.win = draggedWindow(this.window, dx, dy);
-      if (drag.pending) return;
-      drag.pending = true; // one image per animation frame, with the window of that moment
-      const current = drag;
-      requestAnimationFrame(() => {
-        current.pending = false;
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
         void this.renderMpr(view);
       });
     });
