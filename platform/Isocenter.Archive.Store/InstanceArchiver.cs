@@ -9,19 +9,22 @@ namespace Isocenter.Archive.Store;
 /// <summary>An instance stored and announced, with how long each step took (for the caller's metrics).</summary>
 /// <param name="Received">The announcement, as published.</param>
 /// <param name="StoreDuration">Writing it to the object store.</param>
-/// <param name="PublishDuration">Publishing <see cref="InstanceReceived"/> until the broker confirmed it.</param>
+/// <param name="PublishDuration">Publishing it in <see cref="InstancesReceived"/> until the broker confirmed it.</param>
 public sealed record ArchivedInstance(InstanceReceived Received, TimeSpan StoreDuration, TimeSpan PublishDuration);
 
 /// <summary>
 /// An instance arriving over DIMSE (ingest's C-STORE, the PACS service's C-GET sub-operations) into the archive: the dataset
-/// is streamed into the object store as a Part 10 file (<see cref="InstanceWriter"/>), then <see cref="InstanceReceived"/>
-/// is published and confirmed by the broker; only then may the sender hear Success. A broker that refuses the message or
-/// does not confirm it in time is a <see cref="DimseFailureException"/> (Out of resources, with an Error Comment), so the
-/// sender keeps the instance and retries: an acknowledged instance is never lost. A re-sent instance replaces its object
-/// atomically and is announced again.
+/// is streamed into the object store as a Part 10 file (<see cref="InstanceWriter"/>), then announced in an
+/// <see cref="InstancesReceived"/> (with the instances stored meanwhile, <see cref="InstanceAnnouncer"/>) that the broker
+/// confirms; only then may the sender hear Success. A broker that refuses the message or does not confirm it in time is a
+/// <see cref="DimseFailureException"/> (Out of resources, with an Error Comment), so the sender keeps the instance and
+/// retries: an acknowledged instance is never lost. A re-sent instance replaces its object atomically and is announced
+/// again.
 /// </summary>
 public sealed partial class InstanceArchiver(InstanceWriter writer, IBus bus, TimeProvider time, ILogger<InstanceArchiver> logger)
 {
+    private readonly InstanceAnnouncer _announcer = new(bus, time);
+
     /// <summary>Stores <paramref name="dataset"/> (the bytes of <paramref name="instance"/>) and announces it, the broker given <paramref name="publishTimeout"/> to confirm.</summary>
     /// <exception cref="DimseFailureException">The dataset was refused, or the broker did not take the announcement.</exception>
     public async Task<ArchivedInstance> ArchiveAsync(InstanceToStore instance, Stream dataset, InstanceWriteLimits limits, TimeSpan publishTimeout, CancellationToken cancellationToken)
@@ -31,23 +34,13 @@ public sealed partial class InstanceArchiver(InstanceWriter writer, IBus bus, Ti
         var storeDuration = time.GetElapsedTime(started);
 
         var publishing = time.GetTimestamp();
-        using var publishTimer = new CancellationTokenSource(publishTimeout, time);
-        using var publishToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, publishTimer.Token);
         try
         {
-            // Publisher confirms are on: this completes once the broker has the message. Mandatory: a message no queue is
-            // bound for (the storage service never started on this broker) is returned, and fails, instead of vanishing.
-            await bus.Publish(received, context =>
-            {
-                if (context.TryGetPayload(out RabbitMqSendContext? rabbit))
-                {
-                    rabbit.Mandatory = true;
-                }
-            }, publishToken.Token).ConfigureAwait(false);
+            await _announcer.AnnounceAsync(received, publishTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            var reason = publishTimer.IsCancellationRequested ? $"did not confirm it within {publishTimeout}" : $"refused it: {e.Message}";
+            var reason = e is TimeoutException ? $"did not confirm it within {publishTimeout}" : $"refused it: {e.Message}";
             LogPublishFailed(logger, e, received.ObjectKey, reason);
             throw new DimseFailureException("C-STORE", DimseStatus.OutOfResources, $"Stored, but the message broker {reason}; please send the instance again");
         }

@@ -55,7 +55,7 @@ public sealed class ManualTime : TimeProvider
     public override DateTimeOffset GetUtcNow() => Now;
 }
 
-/// <summary>Datasets as a modality sends them, and the <see cref="InstanceReceived"/> that ingest publishes for each.</summary>
+/// <summary>Datasets as a modality sends them, and the <see cref="InstanceReceived"/> that ingest announces for each.</summary>
 public static class TestInstances
 {
     public const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";

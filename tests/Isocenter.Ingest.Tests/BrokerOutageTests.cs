@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Isocenter.Ingest.Tests;
 
-/// <summary>When InstanceReceived cannot be delivered, the sender never hears Success: it keeps the instance and retries.</summary>
+/// <summary>When the InstancesReceived announcing an instance cannot be delivered, the sender never hears Success: it keeps the instance and retries.</summary>
 public sealed class BrokerOutageTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "isocenter-ingest-outage-" + Guid.NewGuid().ToString("N"));
@@ -35,9 +35,9 @@ public sealed class BrokerOutageTests : IDisposable
     }
 
     [Fact]
-    public async Task StoreScu_NoQueueBoundForInstanceReceived_OutOfResourcesNotSuccess()
+    public async Task StoreScu_NoQueueBoundForInstancesReceived_OutOfResourcesNotSuccess()
     {
-        // A virtual host where nobody consumes InstanceReceived (the storage service never ran): the message would vanish.
+        // A virtual host where nobody consumes InstancesReceived (the storage service never ran): the message would vanish.
         await using var service = await IngestService.StartAsync(await LocalServers.CreateVirtualHostAsync("ingest-nobody"));
         var file = DemoFiles.WriteSeries(_folder, 1, DicomTransferSyntax.ExplicitVRLittleEndian)[0];
 

@@ -1,7 +1,7 @@
 namespace Isocenter.Ingest.Tests;
 
 /// <summary>
-/// A virtual host of its own, a consumer of InstanceReceived on it, and the service configured as in production: only the
+/// A virtual host of its own, a consumer of InstancesReceived on it, and the service configured as in production: only the
 /// listed peers (TESTSCU from loopback; FARAWAY from an address the tests never call from) may associate.
 /// </summary>
 public sealed class IngestFixture : IAsyncLifetime

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Isocenter.Ingest.Tests;
 
-/// <summary>A consumer of <see cref="InstanceReceived"/> on its own bus and queue in the test's virtual host, as the storage service will be.</summary>
+/// <summary>A consumer of <see cref="InstancesReceived"/>, instance by instance, on its own bus and queue in the test's virtual host, as the storage service will be.</summary>
 public sealed class InstanceReceivedCollector : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
@@ -38,7 +38,7 @@ public sealed class InstanceReceivedCollector : IAsyncDisposable
         return new InstanceReceivedCollector(provider, received);
     }
 
-    /// <summary>The next <paramref name="count"/> messages (waits, bounded, for them to arrive).</summary>
+    /// <summary>The next <paramref name="count"/> instances announced (waits, bounded, for them to arrive).</summary>
     public async Task<List<InstanceReceived>> TakeAsync(int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -52,12 +52,12 @@ public sealed class InstanceReceivedCollector : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"{messages.Count} InstanceReceived of {count} arrived within 60 s");
+            Assert.Fail($"{messages.Count} instances of {count} were announced within 60 s");
         }
         return messages;
     }
 
-    /// <summary>Messages that arrived and were not taken.</summary>
+    /// <summary>Instances announced and not taken.</summary>
     public int Pending => _received.Reader.Count;
 
     public async ValueTask DisposeAsync()
@@ -66,8 +66,14 @@ public sealed class InstanceReceivedCollector : IAsyncDisposable
         await _provider.DisposeAsync();
     }
 
-    private sealed class TestInstanceReceivedConsumer(Channel<InstanceReceived> received) : IConsumer<InstanceReceived>
+    private sealed class TestInstanceReceivedConsumer(Channel<InstanceReceived> received) : IConsumer<InstancesReceived>
     {
-        public async Task Consume(ConsumeContext<InstanceReceived> context) => await received.Writer.WriteAsync(context.Message);
+        public async Task Consume(ConsumeContext<InstancesReceived> context)
+        {
+            foreach (var instance in context.Message.Instances)
+            {
+                await received.Writer.WriteAsync(instance);
+            }
+        }
     }
 }

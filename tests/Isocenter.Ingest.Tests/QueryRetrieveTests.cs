@@ -5,7 +5,7 @@ namespace Isocenter.Ingest.Tests;
 
 /// <summary>
 /// C-FIND, C-MOVE and C-GET against the archive with findscu, movescu and getscu: a series stored with storescu and indexed
-/// from its InstanceReceived messages (as the storage service indexes them) is found, and retrieved byte for byte.
+/// from the instances its InstancesReceived messages announce (as the storage service indexes them) is found, and retrieved byte for byte.
 /// </summary>
 public sealed class QueryRetrieveTests(IngestFixture fixture) : IClassFixture<IngestFixture>
 {
@@ -69,7 +69,7 @@ public sealed class QueryRetrieveTests(IngestFixture fixture) : IClassFixture<In
         }
     }
 
-    /// <summary>A demo series stored with storescu, and indexed from the InstanceReceived messages it produced.</summary>
+    /// <summary>A demo series stored with storescu, and indexed from the instances its messages announced.</summary>
     private async Task<List<(string Path, string StudyInstanceUID, string SeriesInstanceUID, string SopInstanceUid, byte[] DataSet)>> StoreAndIndexAsync(string name, int slices)
     {
         var files = DemoFiles.WriteSeries(Path.Combine(fixture.Folder, name), slices, DicomTransferSyntax.ExplicitVRLittleEndian);

@@ -131,8 +131,8 @@ public sealed class StorageService : IAsyncLifetime
     }
 
     /// <summary>Consumes the messages of the instance consumer's error queue, so the harness records them.</summary>
-    public sealed class ErrorQueueReader : IConsumer<InstanceReceived>
+    public sealed class ErrorQueueReader : IConsumer<InstancesReceived>
     {
-        public Task Consume(ConsumeContext<InstanceReceived> context) => Task.CompletedTask;
+        public Task Consume(ConsumeContext<InstancesReceived> context) => Task.CompletedTask;
     }
 }

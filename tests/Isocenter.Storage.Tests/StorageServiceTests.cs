@@ -1,3 +1,4 @@
+using Isocenter.Contracts.Ingest;
 using Isocenter.Contracts.Storage;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -7,16 +8,17 @@ namespace Isocenter.Storage.Tests;
 public sealed class StorageServiceTests(StorageService service) : IClassFixture<StorageService>
 {
     [Fact]
-    public async Task InstanceReceived_PublishedTwiceEach_RowsOnceThenSeriesChangedAndSeriesStable()
+    public async Task InstancesReceived_EachInstanceInAGroupThenAlone_RowsOnceThenSeriesChangedAndSeriesStable()
     {
-        var instances = new List<Contracts.Ingest.InstanceReceived>();
+        var instances = new List<InstanceReceived>();
         for (var i = 1; i <= 30; i++)
         {
             instances.Add(await service.PutAsync("ST1", "2.25.10", "2.25.10.1", $"2.25.10.1.{i}"));
         }
 
-        // Each instance twice (a re-send and a redelivery look the same), interleaved.
-        await service.Bus.Bus.PublishBatch(instances.Concat(instances));
+        // Each instance twice (a re-send and a redelivery look the same): in messages of seven (instances stored while the
+        // previous announcement was confirmed), then alone.
+        await service.Bus.Bus.PublishBatch(instances.Chunk(7).Concat(instances.Select(i => new[] { i })).Select(group => new InstancesReceived(group)));
 
         Assert.True(await service.Bus.Consumed.Any<SeriesStable>(m => m.Context.Message.SeriesInstanceUid == "2.25.10.1" && m.Context.Message.InstanceCount == 30),
             "SeriesStable with 30 instances was not published");
@@ -69,18 +71,18 @@ public sealed class StorageServiceTests(StorageService service) : IClassFixture<
     }
 
     [Fact]
-    public async Task InstanceReceived_UnreadableHeaderAmongGoodOnes_GoodOnesIndexedBadOneInErrorQueueAndLogged()
+    public async Task InstancesReceived_UnreadableHeaderAmongGoodOnes_GoodOnesIndexedBadOneInErrorQueueAndLogged()
     {
-        var good = new List<Contracts.Ingest.InstanceReceived>();
+        var good = new List<InstanceReceived>();
         for (var i = 1; i <= 3; i++)
         {
             good.Add(await service.PutAsync("ST4", "2.25.40", "2.25.40.1", $"2.25.40.1.{i}"));
         }
         var bad = good[0] with { SopInstanceUid = "2.25.40.1.99", Header = "{\"00100010\": 5}" };
 
-        await service.Bus.Bus.PublishBatch([.. good, bad]);
+        await service.Bus.Bus.Publish(new InstancesReceived([.. good, bad]));
 
-        Assert.True(await service.Bus.Consumed.Any<Contracts.Ingest.InstanceReceived>(m => m.Context.Message.SopInstanceUid == "2.25.40.1.99"),
+        Assert.True(await service.Bus.Consumed.Any<InstancesReceived>(m => m.Context.Message.Instances.Any(i => i.SopInstanceUid == "2.25.40.1.99")),
             "the unreadable instance did not reach storage-instance-received_error");
         await service.Logs.WaitForAsync(e => e.Level == LogLevel.Error && e.Message.Contains("2.25.40.1.99 cannot be indexed", StringComparison.Ordinal));
         Assert.True(await service.Bus.Consumed.Any<SeriesChanged>(m => m.Context.Message.SeriesInstanceUid == "2.25.40.1" && m.Context.Message.InstanceCount == 3));
@@ -88,13 +90,13 @@ public sealed class StorageServiceTests(StorageService service) : IClassFixture<
     }
 
     [Fact]
-    public async Task InstanceReceived_IndexUnavailable_RetriedAndIndexedOnceItIsBack()
+    public async Task InstancesReceived_IndexUnavailable_RetriedAndIndexedOnceItIsBack()
     {
         var instance = await service.PutAsync("ST5", "2.25.50", "2.25.50.1", "2.25.50.1.1");
         await service.ExecuteAsync("ALTER TABLE instance RENAME TO instance_away");
         try
         {
-            await service.Bus.Bus.Publish(instance);
+            await service.Bus.Bus.Publish(new InstancesReceived([instance]));
             await service.Logs.WaitForAsync(e => e.Level == LogLevel.Warning && e.Message.Contains("it will be retried", StringComparison.Ordinal));
         }
         finally

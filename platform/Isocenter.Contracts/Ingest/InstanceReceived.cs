@@ -1,9 +1,8 @@
 namespace Isocenter.Contracts.Ingest;
 
 /// <summary>
-/// Published (with publisher confirms) when a SOP instance has been written to the object store, before the sender is
-/// told it succeeded. The storage service indexes it. The same instance can arrive again (a re-send, a redelivery):
-/// consumers are idempotent by SOP Instance UID.
+/// A SOP instance written to the object store, as <see cref="InstancesReceived"/> announces it and <c>IndexInstances</c>
+/// asks for it to be indexed.
 /// </summary>
 /// <param name="StudyInstanceUid">Study Instance UID (0020,000D).</param>
 /// <param name="SeriesInstanceUid">Series Instance UID (0020,000E).</param>

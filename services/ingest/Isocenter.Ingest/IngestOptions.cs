@@ -36,7 +36,7 @@ public sealed class IngestOptions
     /// <summary>How long the object store may take to finish a put once the whole dataset has arrived.</summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long the broker may take to confirm an <c>InstanceReceived</c>.</summary>
+    /// <summary>How long the broker may take to confirm the <c>InstancesReceived</c> announcing an instance.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>On shutdown, how long open associations may take to end by themselves before they are aborted.</summary>

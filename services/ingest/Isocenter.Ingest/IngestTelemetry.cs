@@ -20,5 +20,5 @@ internal static class IngestTelemetry
 
     public static readonly Histogram<double> StoreDuration = Meter.CreateHistogram<double>("isocenter.ingest.store.duration", "s", "From the first dataset byte to the object stored.");
 
-    public static readonly Histogram<double> PublishDuration = Meter.CreateHistogram<double>("isocenter.ingest.publish.duration", "s", "Publishing InstanceReceived until the broker confirmed it.");
+    public static readonly Histogram<double> PublishDuration = Meter.CreateHistogram<double>("isocenter.ingest.publish.duration", "s", "Announcing an instance (InstancesReceived) until the broker confirmed it.");
 }

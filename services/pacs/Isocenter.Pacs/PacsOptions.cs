@@ -41,6 +41,6 @@ public sealed class PacsOptions
     /// <summary>C-GET: how long one instance may take to arrive and be stored.</summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>C-GET: how long the broker has to confirm an instance's InstanceReceived.</summary>
+    /// <summary>C-GET: how long the broker has to confirm the InstancesReceived announcing an instance.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -7,15 +7,15 @@ using MassTransit;
 namespace Isocenter.Storage;
 
 /// <summary>
-/// Indexes <see cref="InstanceReceived"/> in batches (<see cref="InstanceReceivedConsumerDefinition"/>) and publishes
+/// Indexes <see cref="InstancesReceived"/> in batches (<see cref="InstanceReceivedConsumerDefinition"/>) and publishes
 /// <see cref="SeriesChanged"/> for each series a batch touched. Redeliveries are harmless: upserts are idempotent.
 /// </summary>
-public sealed partial class InstanceReceivedConsumer(InstanceIndexer indexer, ILogger<InstanceReceivedConsumer> logger) : IConsumer<Batch<InstanceReceived>>
+public sealed partial class InstanceReceivedConsumer(InstanceIndexer indexer, ILogger<InstanceReceivedConsumer> logger) : IConsumer<Batch<InstancesReceived>>
 {
     /// <inheritdoc/>
-    public async Task Consume(ConsumeContext<Batch<InstanceReceived>> context)
+    public async Task Consume(ConsumeContext<Batch<InstancesReceived>> context)
     {
-        var instances = context.Message.Select(m => m.Message).ToList();
+        var instances = context.Message.SelectMany(m => m.Message.Instances).ToList();
         try
         {
             await indexer.IndexAsync(instances, context, context.CancellationToken).ConfigureAwait(false);

@@ -11,14 +11,16 @@ namespace Isocenter.DicomWeb.Activity;
 /// Feeds the <see cref="ActivityFeed"/> from the bus. Every DICOMweb instance runs it on a temporary queue of its own
 /// (<c>AddInstanceConsumer</c>), so each hears every event whichever instance a viewer is connected to.
 /// </summary>
-public sealed class ActivityConsumer(ActivityFeed feed) : IConsumer<InstanceReceived>, IConsumer<SeriesChanged>, IConsumer<SeriesStable>,
+public sealed class ActivityConsumer(ActivityFeed feed) : IConsumer<InstancesReceived>, IConsumer<SeriesChanged>, IConsumer<SeriesStable>,
     IConsumer<InstancesDeleted>, IConsumer<ThumbnailWritten>, IConsumer<VolumeLoaded>, IConsumer<RetrievalChanged>, IConsumer<SendChanged>
 {
     /// <inheritdoc/>
-    public Task Consume(ConsumeContext<InstanceReceived> context)
+    public Task Consume(ConsumeContext<InstancesReceived> context)
     {
-        var m = context.Message;
-        feed.InstanceReceived(m.StudyInstanceUid, m.SeriesInstanceUid, m.SopInstanceUid);
+        foreach (var m in context.Message.Instances)
+        {
+            feed.InstanceReceived(m.StudyInstanceUid, m.SeriesInstanceUid, m.SopInstanceUid);
+        }
         return Task.CompletedTask;
     }
 

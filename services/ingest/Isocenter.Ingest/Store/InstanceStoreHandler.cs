@@ -13,7 +13,7 @@ namespace Isocenter.Ingest.Store;
 /// <summary>
 /// C-STORE into the archive (<see cref="InstanceArchiver"/>): the dataset is streamed from the network into the object store
 /// under <c>instances/{study}/{series}/{sop}.dcm</c> as a Part 10 file (the dataset bytes exactly as received), then
-/// <see cref="InstanceReceived"/> is published and confirmed by the broker, and only then is Success answered. A malformed
+/// <see cref="InstancesReceived"/> announcing it is confirmed by the broker, and only then is Success answered. A malformed
 /// or inconsistent dataset, a store or a broker that fails or does not answer in time, is answered with a failure status
 /// and an Error Comment, so the sender keeps the instance and retries: an acknowledged instance is never lost. A re-sent
 /// instance replaces its object atomically and is announced again.

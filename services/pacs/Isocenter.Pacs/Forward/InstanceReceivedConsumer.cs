@@ -6,26 +6,29 @@ using MassTransit;
 namespace Isocenter.Pacs.Forward;
 
 /// <summary>
-/// Matches each received instance against the enabled forward rules (<see cref="ForwardRuleCache"/>) and publishes a
-/// <see cref="ForwardInstance"/> per matching rule, which <see cref="ForwardInstanceConsumer"/> sends.
+/// Matches each received instance (<see cref="InstancesReceived"/>) against the enabled forward rules
+/// (<see cref="ForwardRuleCache"/>) and publishes a <see cref="ForwardInstance"/> per matching rule, which
+/// <see cref="ForwardInstanceConsumer"/> sends.
 /// </summary>
-public sealed partial class InstanceReceivedConsumer(ForwardRuleCache rules, ILogger<InstanceReceivedConsumer> logger) : IConsumer<InstanceReceived>
+public sealed partial class InstanceReceivedConsumer(ForwardRuleCache rules, ILogger<InstanceReceivedConsumer> logger) : IConsumer<InstancesReceived>
 {
     /// <inheritdoc/>
-    public async Task Consume(ConsumeContext<InstanceReceived> context)
+    public async Task Consume(ConsumeContext<InstancesReceived> context)
     {
-        var instance = context.Message;
         var enabled = await rules.EnabledAsync(context.CancellationToken).ConfigureAwait(false);
         if (enabled.Count == 0)
         {
             return;
         }
-        var modality = Modality(instance.Header);
-        foreach (var rule in enabled.Where(r => r.Matches(instance.SourceAETitle, modality, instance.SopClassUid)))
+        foreach (var instance in context.Message.Instances)
         {
-            LogMatched(logger, instance.SopInstanceUid, rule.Name, rule.Node);
-            await context.Publish(new ForwardInstance(rule.Name, rule.Node, instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid,
-                instance.SopClassUid, instance.TransferSyntaxUid, instance.ObjectKey), context.CancellationToken).ConfigureAwait(false);
+            var modality = Modality(instance.Header);
+            foreach (var rule in enabled.Where(r => r.Matches(instance.SourceAETitle, modality, instance.SopClassUid)))
+            {
+                LogMatched(logger, instance.SopInstanceUid, rule.Name, rule.Node);
+                await context.Publish(new ForwardInstance(rule.Name, rule.Node, instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid,
+                    instance.SopClassUid, instance.TransferSyntaxUid, instance.ObjectKey), context.CancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
