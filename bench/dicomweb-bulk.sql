@@ -33,7 +33,7 @@ SELECT st.study_instance_uid || '.' || k, st.id, st.modalities_in_study[1], k, '
 FROM study st CROSS JOIN generate_series(1, :series) k
 WHERE st.study_instance_uid LIKE '2.25.' || :'seed' || '1%';
 
-INSERT INTO instance (sop_instance_uid, series_pk, sop_class_uid, instance_number, transfer_syntax_uid, object_key, size, sha256, source_ae_title,
+INSERT INTO instance (sop_instance_uid, series_pk, sop_class_uid, instance_number, transfer_syntax_uid, object_key, size, checksum, source_ae_title,
                       received_at, header)
 SELECT se.series_instance_uid || '.' || k, se.id, '1.2.840.10008.5.1.4.1.1.2', k, '1.2.840.10008.1.2.1',
        'bulk/' || se.series_instance_uid || '/' || k, 0, '', 'BULK', now(),

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text;
 using Isocenter.Archive.Store;
 using Isocenter.Cli.Demo;
@@ -65,7 +64,7 @@ static async Task<string> SeedAsync(IServiceProvider services, Options options)
         await store.PutAsync(key, new MemoryStream(bytes), CancellationToken.None);
         received.Add(new InstanceReceived(Uid(DicomTag.StudyInstanceUID), Uid(DicomTag.SeriesInstanceUID), Uid(DicomTag.SOPInstanceUID),
             Uid(DicomTag.SOPClassUID), DicomTransferSyntax.ExplicitVRLittleEndian.Uid, key, bytes.Length,
-            Convert.ToHexStringLower(SHA256.HashData(bytes)), InstanceHeader.ToJson(dataset), null, DateTimeOffset.UtcNow));
+            ObjectChecksum.Of(bytes), InstanceHeader.ToJson(dataset), null, DateTimeOffset.UtcNow));
     }
     await services.GetRequiredService<IIndexStore>().UpsertAsync(received, CancellationToken.None);
     Directory.Delete(folder, recursive: true);

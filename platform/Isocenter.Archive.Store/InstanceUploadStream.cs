@@ -1,16 +1,16 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using Isocenter.ObjectStore;
 
 namespace Isocenter.Archive.Store;
 
 /// <summary>
 /// What goes into the object store for one instance: the Part 10 header, the dataset prefix already read, then the rest of
-/// the dataset as it arrives from the network; counts the bytes and hashes them (SHA-256) on the way. Read asynchronously
+/// the dataset as it arrives from the network; counts the bytes and checksums them (<see cref="ObjectChecksum"/>) on the way. Read asynchronously
 /// only: the network side can be fed by a read loop (a DIMSE association's) that a synchronous wait would block for good.
 /// </summary>
 internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> prefix, Stream network, Action onNetworkEnd) : ForwardReadStream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly XxHash128 _hash = new();
     private ReadOnlyMemory<byte> _header = header;
     private ReadOnlyMemory<byte> _prefix = prefix;
     private bool _ended;
@@ -22,8 +22,8 @@ internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnly
     /// <summary>Bytes read so far: the object's size once the stream has ended.</summary>
     public long BytesRead => _length;
 
-    /// <summary>SHA-256 of the bytes read so far, lower-case hexadecimal.</summary>
-    public string Sha256 => Convert.ToHexStringLower(_hash.GetCurrentHash());
+    /// <summary>The <see cref="ObjectChecksum"/> of the bytes read so far.</summary>
+    public string Checksum => ObjectChecksum.Of(_hash);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -58,22 +58,13 @@ internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnly
                 return 0;
             }
         }
-        _hash.AppendData(buffer.Span[..read]);
+        _hash.Append(buffer.Span[..read]);
         _length += read;
         return read;
     }
 
     public override int Read(Span<byte> buffer) =>
         throw new NotSupportedException("Read asynchronously: the dataset comes from the network.");
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _hash.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 
     private static int Take(ref ReadOnlyMemory<byte> source, Memory<byte> destination)
     {

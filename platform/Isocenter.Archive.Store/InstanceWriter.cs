@@ -63,7 +63,7 @@ public sealed partial class InstanceWriter(IObjectStore store, TimeProvider time
             throw new DimseFailureException("C-STORE", DimseStatus.OutOfResources, $"The object store {reason}");
         }
         return new InstanceReceived(study, series, instance.SopInstanceUid, instance.SopClassUid, instance.TransferSyntax.Uid, key,
-            upload.BytesRead, upload.Sha256, header, instance.SourceAETitle, time.GetUtcNow());
+            upload.BytesRead, upload.Checksum, header, instance.SourceAETitle, time.GetUtcNow());
     }
 
     /// <summary>The Study and Series Instance UIDs, once the dataset agrees with the sender and its UIDs are valid.</summary>

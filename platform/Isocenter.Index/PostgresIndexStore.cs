@@ -130,15 +130,15 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                 {
                     batch.BatchCommands.Add(Command("""
                         INSERT INTO instance (sop_instance_uid, series_pk, sop_class_uid, instance_number, transfer_syntax_uid, object_key, size,
-                            sha256, source_ae_title, received_at, header)
-                        SELECT t.sop, se.id, t.sop_class, t.number, t.ts, t.object_key, t.size, t.sha256, t.source, t.received_at, t.header::jsonb
-                        FROM unnest(@sop, @series, @sop_class, @number, @ts, @object_key, @size, @sha256, @source, @received_at, @header)
-                            AS t(sop, series, sop_class, number, ts, object_key, size, sha256, source, received_at, header)
+                            checksum, source_ae_title, received_at, header)
+                        SELECT t.sop, se.id, t.sop_class, t.number, t.ts, t.object_key, t.size, t.checksum, t.source, t.received_at, t.header::jsonb
+                        FROM unnest(@sop, @series, @sop_class, @number, @ts, @object_key, @size, @checksum, @source, @received_at, @header)
+                            AS t(sop, series, sop_class, number, ts, object_key, size, checksum, source, received_at, header)
                         JOIN series se ON se.series_instance_uid = t.series
                         ORDER BY t.sop
                         ON CONFLICT (sop_instance_uid) DO UPDATE SET series_pk = excluded.series_pk, sop_class_uid = excluded.sop_class_uid,
                             instance_number = excluded.instance_number, transfer_syntax_uid = excluded.transfer_syntax_uid,
-                            object_key = excluded.object_key, size = excluded.size, sha256 = excluded.sha256,
+                            object_key = excluded.object_key, size = excluded.size, checksum = excluded.checksum,
                             source_ae_title = excluded.source_ae_title, received_at = excluded.received_at, header = excluded.header
                         """,
                         Values("sop", rows.Select(r => r.Message.SopInstanceUid), NpgsqlDbType.Text),
@@ -148,7 +148,7 @@ public sealed class PostgresIndexStore(NpgsqlDataSource dataSource, TimeProvider
                         Values("ts", rows.Select(r => r.Message.TransferSyntaxUid), NpgsqlDbType.Text),
                         Values("object_key", rows.Select(r => r.Message.ObjectKey), NpgsqlDbType.Text),
                         Values("size", rows.Select(r => r.Message.Size), NpgsqlDbType.Bigint),
-                        Values("sha256", rows.Select(r => r.Message.Sha256), NpgsqlDbType.Text),
+                        Values("checksum", rows.Select(r => r.Message.Checksum), NpgsqlDbType.Text),
                         Values("source", rows.Select(r => r.Message.SourceAETitle), NpgsqlDbType.Text),
                         Values("received_at", rows.Select(r => r.Message.ReceivedAt), NpgsqlDbType.TimestampTz),
                         Values("header", rows.Select(r => r.Message.Header), NpgsqlDbType.Text)));

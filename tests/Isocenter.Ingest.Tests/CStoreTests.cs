@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using Isocenter.Contracts.Ingest;
 using Isocenter.Dicom;
 using Isocenter.Dicom.Json;
@@ -141,7 +141,7 @@ public sealed class CStoreTests(IngestFixture fixture) : IClassFixture<IngestFix
         Assert.Equal((file.StudyInstanceUid, file.SeriesInstanceUid, file.SopInstanceUid, DicomUid.CTImageStorage, file.TransferSyntax.Uid, key, IngestFixture.CallingAETitle),
             (message.StudyInstanceUid, message.SeriesInstanceUid, message.SopInstanceUid, message.SopClassUid, message.TransferSyntaxUid, message.ObjectKey, message.SourceAETitle));
         Assert.Equal(stored.Length, message.Size);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(stored)), message.Sha256);
+        Assert.Equal("xxh128:" + Convert.ToHexStringLower(XxHash128.Hash(stored)), message.Checksum);
         var json = DicomJson.Deserialize(message.Header);
         Assert.Equal(file.SopInstanceUid, json.GetString(DicomTag.SOPInstanceUID));
         Assert.Equal(DicomFile.Open(file.Path).Dataset.GetString(DicomTag.PatientName), json.GetString(DicomTag.PatientName));

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using Isocenter.Dicom;
 using Isocenter.ObjectStore;
 
@@ -43,6 +43,6 @@ public sealed class S3StoreTests : IDisposable
         var stored = copy.ToArray();
         Assert.True(stored.Length > MinioObjectStore.SinglePutLimit);
         Assert.Equal(file.DataSet, stored[^file.DataSet.Length..]);
-        Assert.Equal((stored.Length, Convert.ToHexStringLower(SHA256.HashData(stored))), (message.Size, message.Sha256));
+        Assert.Equal((stored.Length, "xxh128:" + Convert.ToHexStringLower(XxHash128.Hash(stored))), (message.Size, message.Checksum));
     }
 }

@@ -11,7 +11,7 @@ namespace Isocenter.Contracts.Ingest;
 /// <param name="TransferSyntaxUid">The transfer syntax the object is stored in.</param>
 /// <param name="ObjectKey">Where the Part 10 file is in the object store (<c>instances/{study}/{series}/{sop}.dcm</c>).</param>
 /// <param name="Size">The object's size in bytes.</param>
-/// <param name="Sha256">SHA-256 of the object, lower-case hexadecimal.</param>
+/// <param name="Checksum">The object's checksum: <c>xxh128:</c> and its XXH3 128-bit hash in lower-case hexadecimal.</param>
 /// <param name="Header">The dataset as DICOM JSON (PS3.18 F) without bulk data: no pixel data and no value over 64 KiB.</param>
 /// <param name="SourceAETitle">The calling AE title it came from (null for uploads through DICOMweb).</param>
 /// <param name="ReceivedAt">When the object was stored.</param>
@@ -23,7 +23,7 @@ public sealed record InstanceReceived(
     string TransferSyntaxUid,
     string ObjectKey,
     long Size,
-    string Sha256,
+    string Checksum,
     string Header,
     string? SourceAETitle,
     DateTimeOffset ReceivedAt);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Isocenter.Archive.Store;
 using Isocenter.Contracts.Ingest;
 using Isocenter.Contracts.Storage;
@@ -130,11 +129,11 @@ public sealed partial class DeidentifyStudyConsumer(
         using var copy = new MemoryStream((int)original.Length);
         new DicomFile(dataset, file.TransferSyntax).Save(copy);
         var size = copy.Length;
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(copy.GetBuffer().AsSpan(0, (int)size)));
+        var checksum = ObjectChecksum.Of(copy.GetBuffer().AsSpan(0, (int)size));
         copy.Position = 0;
         await store.PutAsync(key, copy, cancellationToken).ConfigureAwait(false);
         var header = InstanceHeader.ToJson(dataset); // drops the bulk data from the dataset, written already
-        return (result, new InstanceReceived(study, series, sop, instance.SopClassUid, file.TransferSyntax.Uid, key, size, sha256, header, null, time.GetUtcNow()));
+        return (result, new InstanceReceived(study, series, sop, instance.SopClassUid, file.TransferSyntax.Uid, key, size, checksum, header, null, time.GetUtcNow()));
     }
 
     private async Task<int> FlushAsync(ConsumeContext<DeidentifyStudy> context, List<InstanceReceived> batch, List<DeidentificationMapping> mappings, CancellationToken cancellationToken)
