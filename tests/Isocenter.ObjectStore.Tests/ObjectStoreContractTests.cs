@@ -39,6 +39,18 @@ public abstract class ObjectStoreContractTests
         Assert.Equal(content, await ReadAsync(Key("a/b")));
     }
 
+    [Theory] // in reads of at most 64 KiB: exactly 1 MiB, and 2.5 MiB and some
+    [InlineData(1024 * 1024)]
+    [InlineData(2 * 1024 * 1024 + 512 * 1024 + 7)]
+    public async Task PutAsync_LargeStreamOfUnknownLength_ReadsBackTheSameBytes(int size)
+    {
+        var content = RandomBytes(size, seed: 3);
+
+        await Store.PutAsync(Key("a/large"), new ForwardOnlyStream(content), Token);
+
+        Assert.Equal(content, await ReadAsync(Key("a/large")));
+    }
+
     [Fact]
     public async Task PutAsync_EmptyStream_StoresAnEmptyObject()
     {
