@@ -5,8 +5,9 @@ namespace Isocenter.Archive.Store;
 
 /// <summary>
 /// What goes into the object store for one instance: the Part 10 header, the dataset prefix already read, then the rest of
-/// the dataset as it arrives from the network; counts the bytes and checksums them (<see cref="ObjectChecksum"/>) on the way. Read asynchronously
-/// only: the network side can be fed by a read loop (a DIMSE association's) that a synchronous wait would block for good.
+/// the dataset as it arrives from the network; counts the bytes and checksums them (<see cref="ObjectChecksum"/>) on the
+/// way. Read asynchronously only: the network side can be fed by a read loop (a DIMSE association's) that a synchronous
+/// wait would block for good.
 /// </summary>
 internal sealed class InstanceUploadStream(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> prefix, Stream network, Action onNetworkEnd) : ForwardReadStream
 {

@@ -5,7 +5,8 @@ namespace Isocenter.Archive.Store;
 /// <summary>
 /// The checksum an instance's object is indexed with: <c>xxh128:</c> and the XXH3 128-bit hash (canonical, big-endian) in
 /// 32 lower-case hexadecimal digits. It tells a damaged or replaced object from the one stored; it is not a signature
-/// (whoever can rewrite the objects can rewrite the index). A small fraction of SHA-256's CPU (docs/archive.md, "Throughput").
+/// (whoever can rewrite the objects can rewrite the index). A small fraction of SHA-256's CPU (docs/archive.md,
+/// "Throughput").
 /// </summary>
 internal static class ObjectChecksum
 {
