@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Isocenter.ObjectStore;
 
 /// <summary>
@@ -29,17 +31,42 @@ public sealed class FileSystemObjectStore : IObjectStore
         var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
-            {
-                await content.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
-            }
+            await WriteAsync(temporary, content, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, path, overwrite: true); // rename(2): atomic on POSIX filesystems
         }
         catch
         {
             File.Delete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="content"/> into the new file <paramref name="path"/>, <see cref="BufferSize"/> bytes
+    /// per write (the last one less). The writes are synchronous, on the thread that read the content: a write into
+    /// the page cache takes microseconds, and .NET on Linux makes an asynchronous file write the same blocking call on
+    /// another pool thread, a hand-off there and back for every 80 KiB (ingest's CPU 11 % lower without them,
+    /// docs/archive.md).
+    /// </summary>
+    private static async Task WriteAsync(string path, Stream content, CancellationToken cancellationToken)
+    {
+        // FileShare.Read: no flock(2) on a file nobody else knows the name of.
+        using var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            var offset = 0L;
+            int read;
+            while ((read = await content.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), BufferSize,
+                throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                RandomAccess.Write(file, buffer.AsSpan(0, read), offset);
+                offset += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
