@@ -149,6 +149,6 @@ done
 echo "sender: DCMTK storescu (TCP_NODELAY=1), one process per association, $count CT instances ($megabytes MB) split evenly;"
 echo "wall time from the first storescu start to the last one's exit, median of $runs run(s); each run starts fresh"
 echo "services, a fresh database and queues, warms them with 20 other instances sent $warm_rounds times over as many associations"
-echo "(untimed), and checks that every instance is indexed (+s to index: after the last response) and, for Isocenter,"
-echo "stored with its dataset byte-identical."
+echo "(untimed), writes back the page cache (sync), and checks that every instance is indexed (+s to index: after the"
+echo "last response) and, for Isocenter, stored with its dataset byte-identical."
 echo "target: Isocenter/Orthanc >= $target at 4 associations (reported, not enforced)"

@@ -188,7 +188,7 @@ for associations in 1 4; do
 done
 echo "sender: DCMTK storescu (TCP_NODELAY=1), one process per association, the files split evenly; wall time from the first"
 echo "storescu start to the last one's exit, median of $runs run(s); each run starts a fresh receiver, warms it with 20"
-echo "files sent $warm_rounds times over as many associations (untimed), and checks that every file arrived with its"
-echo "dataset byte-identical to the file sent."
+echo "files sent $warm_rounds times over as many associations (untimed), writes back the page cache (sync), and checks"
+echo "that every file arrived with its dataset byte-identical to the file sent."
 echo "ours/storescp > 1: Isocenter is faster."
 echo "target: ours/storescp >= $target (reported, not enforced: the sender and the 2-core machine may be the limit)"
