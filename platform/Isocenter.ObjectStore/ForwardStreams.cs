@@ -79,14 +79,16 @@ internal sealed class LimitedStream(Stream inner, long length) : ForwardReadStre
 }
 
 /// <summary>The bytes of <paramref name="first"/>, then those of <paramref name="second"/>; disposes neither.</summary>
-internal sealed class ConcatenatedStream(Stream first, Stream second) : ForwardReadStream
+public sealed class ConcatenatedStream(Stream first, Stream second) : ForwardReadStream
 {
+    /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
         var read = first.Read(buffer);
         return read > 0 || buffer.IsEmpty ? read : second.Read(buffer);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await first.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Security;
@@ -7,6 +6,7 @@ using Isocenter.Dicom;
 using Isocenter.Dicom.Network.Dimse;
 using Isocenter.Dicom.Network.Scp;
 using Isocenter.Dicom.Network.Store;
+using Isocenter.ObjectStore;
 
 namespace Isocenter.Cli.Listen;
 
@@ -88,9 +88,13 @@ internal static class ListenCommand
         return 0;
     }
 
-    /// <summary>Writes each received dataset to DIR/&lt;SOP Instance UID&gt;.dcm behind a meta header built from the request.</summary>
+    /// <summary>
+    /// Writes each received dataset to DIR/&lt;SOP Instance UID&gt;.dcm behind a meta header built from the request, through
+    /// a <see cref="FileSystemObjectStore"/> rooted at DIR (a temporary file renamed over the target once complete).
+    /// </summary>
     internal sealed class FileSink(string directory, TextWriter output) : ICStoreHandler
     {
+        private readonly FileSystemObjectStore _store = new(directory);
         private int _count;
 
         public int Count => Volatile.Read(ref _count);
@@ -101,38 +105,13 @@ internal static class ListenCommand
             {
                 return DimseStatus.CannotUnderstand; // the UID names the file: never a path
             }
-            var path = Path.Combine(directory, request.SopInstanceUid + ".dcm");
-            var temporary = Path.Combine(directory, $".{request.SopInstanceUid}.{Guid.NewGuid():N}.tmp");
-            try
-            {
-                // Written synchronously: WriteAsync on a file opened for synchronous I/O (faster on Linux) queues every write
-                // to the thread pool, one more hop per fragment on the receive path.
-                using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
-                {
-                    DicomFileHeader.WritePart10Header(file, request.SopClassUid, request.SopInstanceUid, request.TransferSyntax, request.Association.CallingAETitle);
-                    var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
-                    try
-                    {
-                        int read;
-                        while ((read = await dataset.ReadAsync(buffer, cancellationToken)) > 0)
-                        {
-                            file.Write(buffer, 0, read);
-                        }
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                    }
-                }
-                File.Move(temporary, path, overwrite: true);
-            }
-            catch
-            {
-                File.Delete(temporary); // a partial file
-                throw;
-            }
+            var key = request.SopInstanceUid + ".dcm";
+            using var header = new MemoryStream(512);
+            DicomFileHeader.WritePart10Header(header, request.SopClassUid, request.SopInstanceUid, request.TransferSyntax, request.Association.CallingAETitle);
+            header.Position = 0;
+            await _store.PutAsync(key, new ConcatenatedStream(header, dataset), cancellationToken);
             var count = Interlocked.Increment(ref _count);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count}: {request.Association.CallingAETitle} stored {Path.GetFileName(path)} ({request.TransferSyntax.Name})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count}: {request.Association.CallingAETitle} stored {key} ({request.TransferSyntax.Name})"));
             return DimseStatus.Success;
         }
     }
